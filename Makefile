@@ -1,0 +1,29 @@
+# One command builds everything: `make report`; one command checks everything: `make test`.
+# Both set up the local virtual environment from requirements.lock first when it is missing or stale.
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.lock pyproject.toml scripts/setup.sh | sha256sum | cut -c1-12)
+
+.PHONY: setup report test check lab clean
+
+setup: $(STAMP)
+
+$(STAMP):
+	bash scripts/setup.sh
+	rm -f $(VENV)/.installed-* && touch $@
+
+report: $(STAMP)
+	$(BIN)/parlib build --all
+
+check: $(STAMP)
+	$(BIN)/parlib check backan && $(BIN)/parlib check vn-ministries
+
+test: $(STAMP)
+	bash scripts/system-deps.sh --browser
+	$(BIN)/python -m pytest -q
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf outputs/*/ data/processed/*/

@@ -1,0 +1,481 @@
+"""Load and validate a dataset folder: dataset.yml, its methodologies, units and score tables.
+
+A dataset is a folder (see docs/data-format.md):
+
+- ``dataset.yml``: id, titles, publisher, levels with their units (stable ids, names, aliases,
+  renames and mergers), methodologies (fields, maxima, band rule, rank rule, printed decimals),
+  years with their score tables (file, level, methodology, source, provenance, sha256), sources;
+- one folder per year with the score tables it lists;
+- optionally ``published.yml``: figures as the publisher printed them (see :mod:`parlib.published`).
+
+Nothing here writes a file. Every problem is a :class:`~parlib.errors.DataError` naming the file
+and the key (or row and column) at fault.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .errors import DataError
+from .text import clean_name, name_key
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+EMBEDDED_ROOT = PROJECT_ROOT / "data" / "raw"
+LANGS = ("vi", "en")
+PROVENANCES = ("published", "inferred", "illustrative")
+COMPONENTS = ("appraisal", "survey")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field (lĩnh vực) of a methodology: its maximum points and the component scoring it."""
+
+    id: str
+    name: dict[str, str]
+    max: float
+    component: Literal["appraisal", "survey"] = "appraisal"
+
+
+@dataclass(frozen=True)
+class Band:
+    """One band (xếp loại) of a band rule. A unit gets the first band, best first, whose
+    conditions it all meets: total at least ``min_total`` points or ``min_pct`` % of the maximum,
+    every field at least ``min_field_pct`` % of its maximum, survey points at least ``min_survey``."""
+
+    id: str
+    name: dict[str, str]
+    min_total: float | None = None
+    min_pct: float | None = None
+    min_field_pct: float | None = None
+    min_survey: float | None = None
+
+
+@dataclass(frozen=True)
+class Methodology:
+    """How one level is scored in one year: fields, maxima, band rule, rank rule, printed decimals."""
+
+    id: str
+    title: dict[str, str]
+    max_total: float
+    decimals: int
+    fields: tuple[Field, ...]
+    bands: tuple[Band, ...]
+    rank_ties: Literal["min"] = "min"
+    decision: str = ""
+    survey_max: float | None = None
+    notes: tuple[dict[str, str], ...] = ()
+
+    def field_ids(self) -> list[str]:
+        return [f.id for f in self.fields]
+
+    def band(self, band_id: str) -> Band:
+        for b in self.bands:
+            if b.id == band_id:
+                return b
+        raise KeyError(band_id)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A scored unit with a stable id; ``aliases`` are the other names publishers print for it."""
+
+    id: str
+    level: str
+    name: dict[str, str]
+    aliases: tuple[str, ...] = ()
+    renamed_to: str | None = None
+    merged_into: str | None = None
+    since: int | None = None
+
+
+@dataclass(frozen=True)
+class Level:
+    """A level ranked on its own (departments, districts, ministries, provinces)."""
+
+    id: str
+    name: dict[str, str]
+    noun: dict[str, str]
+    units: tuple[Unit, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where raw files come from, with the dates and provenance an auditor needs."""
+
+    id: str
+    title: str
+    url: str
+    publisher: str
+    date_published: str
+    date_accessed: str
+    provenance: str
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One score table file of one year and level."""
+
+    path: Path
+    rel: str
+    year: int
+    level: str
+    methodology: str
+    source: str
+    provenance: str
+    sha256: str
+    partial: bool = False
+    columns: dict[str, str] = field(default_factory=dict)
+    ignore_columns: tuple[str, ...] = ()
+    filter: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A loaded, validated dataset (no scores yet: see :func:`parlib.tables.load_scores`)."""
+
+    id: str
+    root: Path
+    title: dict[str, str]
+    publisher: dict[str, str]
+    date_published: str
+    levels: tuple[Level, ...]
+    methodologies: dict[str, Methodology]
+    tables: tuple[TableSpec, ...]
+    sources: dict[str, Source]
+    assumptions: tuple[dict[str, str], ...]
+    published_path: Path | None
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({t.year for t in self.tables})
+
+    def level(self, level_id: str) -> Level:
+        for lv in self.levels:
+            if lv.id == level_id:
+                return lv
+        raise KeyError(level_id)
+
+    def units(self) -> dict[str, Unit]:
+        return {u.id: u for lv in self.levels for u in lv.units}
+
+    def methodology_for(self, year: int, level: str) -> Methodology:
+        for t in self.tables:
+            if t.year == year and t.level == level:
+                return self.methodologies[t.methodology]
+        raise KeyError((year, level))
+
+    def levels_in(self, year: int) -> list[str]:
+        present = {t.level for t in self.tables if t.year == year}
+        return [lv.id for lv in self.levels if lv.id in present]
+
+    def is_illustrative(self, year: int | None = None) -> bool:
+        return any(t.provenance == "illustrative" for t in self.tables if year is None or t.year == year)
+
+    def previous_year(self, year: int) -> int | None:
+        earlier = [y for y in self.years if y < year]
+        return max(earlier) if earlier else None
+
+
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file's bytes, as hex."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def resolve_dataset_path(dataset: str | Path) -> Path:
+    """The folder of a dataset given as an embedded id (under data/raw/) or as a path."""
+    p = Path(dataset)
+    if (p / "dataset.yml").is_file():
+        return p.resolve()
+    embedded = EMBEDDED_ROOT / str(dataset)
+    if _ID.match(str(dataset)) and (embedded / "dataset.yml").is_file():
+        return embedded
+    known = ", ".join(embedded_datasets()) or "none"
+    raise DataError(f"no dataset {str(dataset)!r}",
+                    f"give an embedded id ({known}) or a folder that holds a dataset.yml")
+
+
+def embedded_datasets() -> list[str]:
+    """Ids of the datasets shipped under data/raw/."""
+    if not EMBEDDED_ROOT.is_dir():
+        return []
+    return sorted(p.name for p in EMBEDDED_ROOT.iterdir() if (p / "dataset.yml").is_file())
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file, turning syntax errors into one located line."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise DataError("file not found", "create it as docs/data-format.md describes", path) from None
+    except UnicodeDecodeError:
+        raise DataError("not UTF-8 text", "save the file as UTF-8", path) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DataError(f"YAML syntax error: {problem}", "fix the YAML syntax at that line", path, row) from None
+
+
+class _Reader:
+    """Typed access to a YAML mapping, with errors naming the file and key path."""
+
+    def __init__(self, path: Path, data: Any, where: str = ""):
+        self.path, self.where = path, where
+        if not isinstance(data, dict):
+            raise DataError(f"{where or 'the document'} must be a mapping of keys to values",
+                            "see docs/data-format.md for the layout", path, column=where or None)
+        self.data = data
+
+    def _err(self, key: str, what: str, todo: str) -> DataError:
+        return DataError(what, todo, self.path, column=f"{self.where}.{key}".strip("."))
+
+    def has(self, key: str) -> bool:
+        return key in self.data and self.data[key] is not None
+
+    def raw(self, key: str, default: Any = ..., ) -> Any:
+        if key not in self.data or self.data[key] is None:
+            if default is ...:
+                raise self._err(key, "required key is missing", f"add '{key}:' (see docs/data-format.md)")
+            return default
+        return self.data[key]
+
+    def str(self, key: str, default: Any = ...) -> str:
+        v = self.raw(key, default)
+        if v is default and default is not ...:
+            return v
+        if isinstance(v, (dict, list)):
+            raise self._err(key, "must be a text", "write a single value")
+        return clean_name(v)
+
+    def ident(self, key: str) -> str:
+        v = self.str(key)
+        if not _ID.match(v):
+            raise self._err(key, f"{v!r} is not a valid id", "use lower-case letters, digits, '-' and '_'")
+        return v
+
+    def num(self, key: str, default: Any = ...) -> float | None:
+        v = self.raw(key, default)
+        if v is None or (v is default and default is not ...):
+            return v
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise self._err(key, f"{v!r} is not a number", "write a plain number with a decimal point, e.g. 12.5")
+        if v < 0:
+            raise self._err(key, f"{v} is negative", "write a number of points or a percentage ≥ 0")
+        return float(v)
+
+    def text(self, key: str, default: Any = ...) -> dict[str, str]:
+        v = self.raw(key, default)
+        if v is default and default is not ...:
+            return v
+        if isinstance(v, str):
+            return {lang: clean_name(v) for lang in LANGS}
+        if not isinstance(v, dict) or not all(lang in v and v[lang] for lang in LANGS):
+            raise self._err(key, "needs a text in Vietnamese and in English",
+                            f"write '{key}: {{vi: ..., en: ...}}'")
+        return {lang: clean_name(v[lang]) for lang in LANGS}
+
+    def list(self, key: str, default: Any = ...) -> list:
+        v = self.raw(key, default)
+        if v is default and default is not ...:
+            return v
+        if not isinstance(v, list):
+            raise self._err(key, "must be a list", f"write '{key}:' followed by '- ' items")
+        return v
+
+    def sub(self, key: str, data: Any) -> "_Reader":
+        return _Reader(self.path, data, f"{self.where}.{key}".strip("."))
+
+
+def _parse_methodology(r: _Reader) -> Methodology:
+    mid = r.ident("id")
+    max_total = r.num("max_total")
+    decimals = r.raw("decimals")
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
+        raise r._err("decimals", f"{decimals!r} is not a number of decimals", "write an integer from 0 to 6")
+    fields = []
+    for i, f in enumerate(r.list("fields", [])):
+        fr = r.sub(f"fields[{i}]", f)
+        component = fr.str("component", "appraisal")
+        if component not in COMPONENTS:
+            raise fr._err("component", f"{component!r} is not a component", "write 'appraisal' or 'survey'")
+        fields.append(Field(fr.ident("id"), fr.text("name"), fr.num("max"), component))  # type: ignore[arg-type]
+    ids = [f.id for f in fields]
+    if len(set(ids)) != len(ids):
+        dup = next(x for x in ids if ids.count(x) > 1)
+        raise r._err("fields", f"field id {dup!r} appears twice", "give every field its own id")
+    if fields:
+        total = sum(f.max for f in fields)
+        if abs(total - max_total) > 1e-9:
+            raise r._err("fields", f"field maxima sum to {total:g}, not to max_total {max_total:g}",
+                         "correct the field maxima or max_total so that they agree")
+    bands = []
+    for i, b in enumerate(r.list("bands")):
+        br = r.sub(f"bands[{i}]", b)
+        band = Band(br.ident("id"), br.text("name"), br.num("min_total", None), br.num("min_pct", None),
+                    br.num("min_field_pct", None), br.num("min_survey", None))
+        if band.min_total is not None and band.min_pct is not None:
+            raise br._err("min_total", "give min_total or min_pct, not both", "keep one threshold per band")
+        bands.append(band)
+    if not bands:
+        raise r._err("bands", "a band rule needs at least one band", "list the bands best first")
+    thresholds = [(b.min_total if b.min_total is not None else (b.min_pct or 0) * max_total / 100) for b in bands]
+    for i in range(1, len(bands)):
+        if thresholds[i] > thresholds[i - 1] or (thresholds[i] == thresholds[i - 1] and _extra(bands[i - 1]) <= _extra(bands[i])):
+            raise r._err(f"bands[{i}]", f"band {bands[i].id!r} has a threshold at or above the band before it "
+                         f"({thresholds[i]:g} ≥ {thresholds[i - 1]:g}): bands overlap or are out of order",
+                         "list bands best first, each with a lower threshold than the one before")
+    if thresholds[-1] > 0:
+        raise r._err(f"bands[{len(bands) - 1}]", "the last band must take every score (threshold 0)",
+                     "give the lowest band min_total: 0")
+    band_ids = [b.id for b in bands]
+    if len(set(band_ids)) != len(band_ids):
+        raise r._err("bands", "two bands share an id", "give every band its own id")
+    ties = r.str("rank_ties", "min")
+    if ties != "min":
+        raise r._err("rank_ties", f"{ties!r} is not a rank rule parlib knows",
+                     "write 'min' (tied totals share the best rank: 1, 2, 2, 4)")
+    notes = tuple(r.sub(f"notes[{i}]", {"text": n}).text("text") for i, n in enumerate(r.list("notes", [])))
+    return Methodology(mid, r.text("title"), max_total, decimals, tuple(fields), tuple(bands), "min",
+                       r.str("decision", ""), r.num("survey_max", None), notes)
+
+
+def _extra(band: Band) -> int:
+    """How many conditions besides the total a band has (a band may share a threshold with the
+    next one only if it asks for more)."""
+    return sum(x is not None for x in (band.min_field_pct, band.min_survey))
+
+
+def load_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Dataset:
+    """Load and validate a dataset's dataset.yml; check every table file exists and, unless told
+    not to, that its sha256 matches the one recorded."""
+    root = resolve_dataset_path(dataset)
+    path = root / "dataset.yml"
+    r = _Reader(path, read_yaml(path))
+    did = r.ident("id")
+    title, publisher = r.text("title"), r.text("publisher")
+    date_published = str(r.raw("date_published"))
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", date_published):
+        raise r._err("date_published", f"{date_published!r} is not a date", "write it as YYYY-MM-DD")
+
+    levels, seen_units, alias_owner = [], set(), {}
+    for i, lv in enumerate(r.list("levels")):
+        lr = r.sub(f"levels[{i}]", lv)
+        lid = lr.ident("id")
+        units = []
+        for j, u in enumerate(lr.list("units")):
+            ur = lr.sub(f"units[{j}]", u)
+            uid = ur.ident("id")
+            if uid in seen_units:
+                raise ur._err("id", f"unit id {uid!r} appears twice", "give every unit its own id")
+            seen_units.add(uid)
+            aliases = tuple(clean_name(a) for a in ur.list("aliases", []))
+            unit = Unit(uid, lid, ur.text("name"), aliases, ur.str("renamed_to", None),
+                        ur.str("merged_into", None), ur.raw("since", None))
+            for name in (*unit.name.values(), *aliases):
+                owner = alias_owner.setdefault((lid, name_key(name)), uid)
+                if owner != uid:
+                    raise ur._err("aliases", f"the name {name!r} is given to both {owner!r} and {uid!r}",
+                                  "each name must point to one unit")
+            units.append(unit)
+        levels.append(Level(lid, lr.text("name"), lr.text("noun"), tuple(units)))
+    for lv in levels:
+        for u in lv.units:
+            for target in (u.renamed_to, u.merged_into):
+                if target and target not in seen_units:
+                    raise DataError(f"unit {u.id!r} points to unknown unit {target!r}",
+                                    "renamed_to and merged_into must name a unit id of the dataset", path)
+
+    methodologies = {}
+    for i, m in enumerate(r.list("methodologies")):
+        meth = _parse_methodology(r.sub(f"methodologies[{i}]", m))
+        if meth.id in methodologies:
+            raise DataError(f"methodology id {meth.id!r} appears twice", "give each its own id", path)
+        methodologies[meth.id] = meth
+
+    sources = {}
+    for i, s in enumerate(r.list("sources")):
+        sr = r.sub(f"sources[{i}]", s)
+        prov = sr.str("provenance")
+        if prov not in PROVENANCES:
+            raise sr._err("provenance", f"{prov!r} is not a provenance", f"write one of {', '.join(PROVENANCES)}")
+        src = Source(sr.ident("id"), sr.str("title"), sr.str("url"), sr.str("publisher"),
+                     str(sr.raw("date_published")), str(sr.raw("date_accessed")), prov)
+        sources[src.id] = src
+
+    level_ids = {lv.id for lv in levels}
+    tables, listed = [], set()
+    for i, y in enumerate(r.list("years")):
+        yr = r.sub(f"years[{i}]", y)
+        year = yr.raw("year")
+        if not isinstance(year, int) or not 1990 <= year <= 2100:
+            raise yr._err("year", f"{year!r} is not a year", "write a four-digit year")
+        for j, t in enumerate(yr.list("tables")):
+            tr = yr.sub(f"tables[{j}]", t)
+            rel = tr.str("file")
+            level = tr.str("level")
+            if level not in level_ids:
+                raise tr._err("level", f"unknown level {level!r}", f"use one of {', '.join(sorted(level_ids))}")
+            mid = tr.str("methodology")
+            if mid not in methodologies:
+                raise tr._err("methodology", f"no methodology {mid!r} for {year} {level}",
+                              "add it under 'methodologies:' or name one that is there")
+            sid = tr.str("source")
+            if sid not in sources:
+                raise tr._err("source", f"unknown source {sid!r}", "add it under 'sources:'")
+            prov = tr.str("provenance", sources[sid].provenance)
+            if prov not in PROVENANCES:
+                raise tr._err("provenance", f"{prov!r} is not a provenance", f"write one of {', '.join(PROVENANCES)}")
+            fpath = (root / rel).resolve()
+            if root not in fpath.parents:
+                raise tr._err("file", f"{rel!r} is outside the dataset folder", "keep table files inside it")
+            if not fpath.is_file():
+                raise tr._err("file", f"table file {rel!r} not found", "check the path, relative to the dataset folder")
+            digest = tr.str("sha256", "")
+            if verify_checksums:
+                actual = sha256_of(fpath)
+                if not digest:
+                    raise tr._err("sha256", f"no checksum recorded for {rel}",
+                                  f"add 'sha256: {actual}' after checking the file is the one you mean")
+                if actual != digest:
+                    raise DataError(
+                        f"raw file {rel} has changed: its sha256 is {actual}, dataset.yml records {digest}",
+                        "raw files are read-only; if the change is deliberate, record it with "
+                        f"`parlib rehash {root}` and say why in the source's notes", fpath)
+            columns = tr.raw("columns", {})
+            if not isinstance(columns, dict):
+                raise tr._err("columns", "must map parlib's column names to the table's headers", "see docs/data-format.md")
+            partial = tr.raw("partial", False)
+            row_filter = tr.raw("filter", {})
+            if not isinstance(row_filter, dict):
+                raise tr._err("filter", "must map a column to the value rows must have", "e.g. 'filter: {year: 2022}'")
+            tables.append(TableSpec(fpath, rel, year, level, mid, sid, prov, digest, bool(partial),
+                                    {str(k): clean_name(v) for k, v in columns.items()},
+                                    tuple(clean_name(c) for c in tr.list("ignore_columns", [])),
+                                    {clean_name(k): clean_name(v) for k, v in row_filter.items()}))
+            if (year, level) in listed:
+                raise tr._err("level", f"two tables for {year} {level}", "give one table per year and level")
+            listed.add((year, level))
+    if not tables:
+        raise r._err("years", "the dataset lists no score table", "add a year with at least one table")
+
+    for child in sorted(root.iterdir()):
+        if child.is_dir() and re.fullmatch(r"\d{4}", child.name) and int(child.name) not in {t.year for t in tables}:
+            raise DataError(f"year folder {child.name}/ has no entry under 'years:' and so no methodology",
+                            f"add year {child.name} with its tables and methodology to dataset.yml, or remove the folder", path)
+
+    assumptions = tuple(r.sub(f"assumptions[{i}]", {"text": a}).text("text")
+                        for i, a in enumerate(r.list("assumptions", [])))
+    published = root / "published.yml"
+    return Dataset(did, root, title, publisher, date_published, tuple(levels), methodologies, tuple(tables),
+                   sources, assumptions, published if published.is_file() else None)

@@ -1,0 +1,111 @@
+"""Numbers as publishers print them: decimal commas, thousands points, printed precision.
+
+Vietnamese agencies write 90,766 for 90.766 and 1.234,5 for 1234.5. A value such as "95.476" is
+ambiguous (95,476 or 95476); it is resolved with what the methodology says about the column: its
+printed decimals and its maximum. These functions never guess silently: an unresolvable value is
+an error.
+"""
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+MISSING_TOKENS = frozenset({"", "—", "–", "-", "x", "X", "n/a", "N/A", "na", "NA", "nan", "NaN", "..."})
+
+_PLAIN = re.compile(r"^[+-]?\d+$")
+_COMMA_DEC = re.compile(r"^[+-]?\d+,\d+$")
+_POINT_DEC = re.compile(r"^[+-]?\d+\.\d+$")
+_VN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_EN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+class NumberFormatError(ValueError):
+    """A text that is not a number, or that could mean two numbers."""
+
+
+def parse_number(text: object, *, decimals: int | None = None, maximum: float | None = None) -> float:
+    """Parse one printed number, accepting the decimal comma.
+
+    ``decimals`` (the methodology's printed decimals) and ``maximum`` (the largest value the
+    column can hold) resolve "95.476": read as a decimal point when the value would otherwise
+    exceed ``maximum``, or when three decimals are expected. Raises :class:`NumberFormatError`
+    for missing markers ("—", "x", "n/a") and for what cannot be resolved.
+    """
+    if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
+        value = float(text)
+        if math.isnan(value):
+            raise NumberFormatError("the value is missing")
+        return value
+    s = str(text).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+    if s in MISSING_TOKENS:
+        raise NumberFormatError(f"the value {str(text).strip()!r} is missing or not a number")
+    if _PLAIN.match(s):
+        return float(s)
+    if _COMMA_DEC.match(s):
+        return float(s.replace(",", "."))
+    if _POINT_DEC.match(s):
+        int_part, frac = s.lstrip("+-").split(".")
+        if len(frac) != 3:
+            return float(s)
+        # "95.476": a decimal point or a Vietnamese thousands point?
+        as_decimal, as_thousands = float(s), float(s.replace(".", ""))
+        if maximum is not None and abs(as_thousands) > maximum:
+            return as_decimal
+        if decimals is not None and decimals >= 3:
+            return as_decimal
+        raise NumberFormatError(
+            f"{s!r} could be {as_decimal:g} (decimal point) or {as_thousands:g} (thousands point)")
+    if _VN_THOUSANDS.match(s):
+        return float(s.replace(".", "").replace(",", "."))
+    if _EN_THOUSANDS.match(s):
+        return float(s.replace(",", ""))
+    raise NumberFormatError(f"{str(text).strip()!r} is not a number")
+
+
+def printed_decimals(text: str) -> int:
+    """How many decimals a number printed in Vietnamese style shows: "90,766" → 3, "87,45" → 2, "05" → 0."""
+    m = re.search(r",(\d+)\D*$", str(text).strip())
+    return len(m.group(1)) if m else 0
+
+
+def round_half_up(value: float, decimals: int) -> float:
+    """Round as people and publishers do (0,0005 → 0,001), not to even, using the decimal value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return float("nan")
+    q = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def matches_printed(computed: float, printed: float, decimals: int) -> bool:
+    """True when ``computed`` rounded half up to ``decimals`` places equals ``printed``."""
+    if computed is None or (isinstance(computed, float) and math.isnan(computed)):
+        return False
+    return round_half_up(computed, decimals) == round_half_up(printed, decimals)
+
+
+def parse_number_series(values: pd.Series, *, decimals: int | None = None,
+                        maximum: float | None = None) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of printed numbers.
+
+    Returns the parsed floats (NaN where a cell is empty) and a Series of error messages (empty
+    string where the cell parsed). Numeric columns pass through without per-cell work.
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        out = values.astype(float)
+        return out, pd.Series("", index=values.index, dtype=object)
+    texts = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    # Fast path, vectorised: plain integers, decimal commas, and decimal points with other than
+    # three decimals parse without ambiguity; only the rest is looked at cell by cell.
+    simple = texts.str.fullmatch(r"[+-]?\d+(,\d+)?") | texts.str.fullmatch(r"[+-]?\d+\.(\d{1,2}|\d{4,})")
+    parsed = pd.to_numeric(texts.where(simple).str.replace(",", ".", regex=False), errors="coerce")
+    errors = pd.Series("", index=values.index, dtype=object)
+    for idx in texts.index[~simple & (texts != "")]:
+        try:
+            parsed[idx] = parse_number(texts[idx], decimals=decimals, maximum=maximum)
+        except NumberFormatError as exc:
+            errors[idx] = str(exc)
+    return parsed.astype(float), errors

@@ -1,0 +1,404 @@
+"""Read score tables as publishers print them and turn them into two tidy frames.
+
+Accepted: CSV (UTF-8 with or without BOM; comma, semicolon or tab separated) and XLSX (a title
+row above the header is skipped). Headers in English or in the Vietnamese agencies print. Four
+granularities, detected from the headers:
+
+- ``totals``: unit, total and/or index (% of maximum); optionally printed rank and band;
+- ``components``: appraised points and/or survey points (+ printed total);
+- ``fields``: one column of points per field of the methodology (wide);
+- ``criteria``: one row per unit and field (or criterion) with maximum, self-assessed,
+  appraised and survey points (long; exports of the PAR Index software).
+
+Output, for every table: a *units* frame (one row per unit) and a *fields* frame (one row per unit
+and field; empty for the first two granularities). Nothing is written.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Dataset, Methodology, TableSpec
+from .errors import DataError
+from .numbers import parse_number_series
+from .text import clean_name, clean_names, name_key
+
+# Canonical column → the headers (compared case-folded, NFC) publishers print for it.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "unit": ("unit", "unit name", "tên đơn vị", "đơn vị", "tên cơ quan", "cơ quan", "đơn vị, địa phương",
+             "tên đơn vị, địa phương", "địa phương"),
+    "field": ("field", "lĩnh vực", "tên lĩnh vực"),
+    "criterion": ("criterion", "tiêu chí", "tiêu chí thành phần"),
+    "max": ("max", "max points", "maximum", "điểm tối đa", "điểm chuẩn"),
+    "self_assessed": ("self_assessed", "self-assessed", "self assessed", "điểm tự đánh giá", "tự đánh giá"),
+    "appraised": ("appraised", "điểm thẩm định", "thẩm định"),
+    "survey": ("survey", "điểm điều tra xhh", "điểm điều tra xã hội học", "điều tra xhh", "điểm xhh"),
+    "total": ("total", "tổng điểm", "tổng", "tổng số điểm"),
+    "index": ("index", "index %", "chỉ số", "chỉ số (%)", "chỉ số cchc", "chỉ số cchc (%)"),
+    "rank": ("rank", "xếp hạng", "thứ hạng", "hạng"),
+    "band": ("band", "xếp loại"),
+    "provenance": ("provenance", "nguồn gốc số liệu"),
+    "status": ("status",),
+    "no": ("stt", "no", "no."),
+}
+_ALIAS_TO_CANON = {name_key(a): canon for canon, aliases in HEADER_ALIASES.items() for a in aliases}
+NUMERIC = ("max", "self_assessed", "appraised", "survey", "total", "index", "rank")
+GRANULARITIES = ("totals", "components", "fields", "criteria")
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class TableScores:
+    """The two tidy frames of one table, and its detected granularity."""
+
+    units: pd.DataFrame
+    fields: pd.DataFrame
+    granularity: str
+
+
+def read_raw_table(path, rows: dict | None = None) -> tuple[pd.DataFrame, int]:
+    """Read a CSV or XLSX as text cells. Returns the frame and the file row of its first data row."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        try:
+            grid = pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise DataError(f"cannot read as XLSX ({type(exc).__name__})", "re-save it from Excel as .xlsx", path) from None
+        header_at = _find_header_row(grid)
+        if header_at is None:
+            raise DataError("no header row with a unit column found in the first 10 rows",
+                            "put a header such as 'Tên đơn vị' or 'unit' above the data", path)
+        header = [clean_name(h) if pd.notna(h) else "" for h in grid.iloc[header_at]]
+        frame = grid.iloc[header_at + 1:].reset_index(drop=True)
+        frame.columns = header
+        frame = frame.loc[:, [h != "" for h in header]]
+        frame = frame.dropna(how="all").astype(object)
+        frame = frame.where(frame.notna(), "").astype(str)
+        return frame, header_at + 2
+    if suffix not in (".csv", ".txt"):
+        raise DataError(f"unsupported file type {suffix!r}", "save the table as .csv (UTF-8) or .xlsx", path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise DataError("the file is empty", "export the table again with its header and rows", path)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DataError("the file is UTF-16, not UTF-8", "save it as 'CSV UTF-8' (Excel) or re-encode it to UTF-8", path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise DataError("the file is not UTF-8 (perhaps Windows-1258 or another legacy encoding)",
+                        "save it as 'CSV UTF-8' or re-encode it, e.g. iconv -f CP1258 -t UTF-8", path, line) from None
+    first = text.splitlines()[0] if text.splitlines() else ""
+    try:
+        sep = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+    except csv.Error:
+        sep = ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True)
+    except pd.errors.ParserError as exc:
+        raise DataError(f"not a well-formed CSV table: {str(exc).strip().splitlines()[-1]}",
+                        "check quoting and that every row has the header's number of columns", path) from None
+    frame.columns = [clean_name(c) for c in frame.columns]
+    return frame, 2
+
+
+def _find_header_row(grid: pd.DataFrame) -> int | None:
+    for i in range(min(10, len(grid))):
+        keys = {_ALIAS_TO_CANON.get(name_key(v)) for v in grid.iloc[i] if pd.notna(v)}
+        if "unit" in keys:
+            return i
+    return None
+
+
+def map_columns(headers: list[str], spec: TableSpec, meth: Methodology, path) -> tuple[dict[str, str], dict[str, str]]:
+    """Match headers to canonical columns and to field ids. Returns (canonical → header, field id → header)."""
+    canon: dict[str, str] = {}
+    field_cols: dict[str, str] = {}
+    by_key = {name_key(h): h for h in headers}
+    for c, h in spec.columns.items():
+        if name_key(h) not in by_key:
+            raise DataError(f"dataset.yml maps {c!r} to column {h!r}, which the table does not have",
+                            f"the table's columns are: {', '.join(headers)}", path)
+        canon[c] = by_key[name_key(h)]
+    field_keys = {}
+    for f in meth.fields:
+        for n in (f.id, f.name["vi"], f.name["en"]):
+            field_keys[name_key(n)] = f.id
+    ignored = {name_key(c) for c in spec.ignore_columns}
+    used = set(canon.values())
+    for h in headers:
+        if h in used or name_key(h) in ignored or h == "":
+            continue
+        key = name_key(h)
+        if key in _ALIAS_TO_CANON and _ALIAS_TO_CANON[key] not in canon:
+            canon[_ALIAS_TO_CANON[key]] = h
+        elif key in field_keys and field_keys[key] not in field_cols:
+            field_cols[field_keys[key]] = h
+        else:
+            known = ", ".join(a[0] for a in HEADER_ALIASES.values())
+            raise DataError(f"unknown or repeated column {h!r}", f"rename it to one parlib knows ({known}, "
+                            "or a field id), map it under 'columns:' or list it under 'ignore_columns:' in dataset.yml",
+                            path, 1, h)
+    if "unit" not in canon:
+        raise DataError("no unit column", "name the column of unit names 'Tên đơn vị' or 'unit'", path, 1)
+    return canon, field_cols
+
+
+def detect_granularity(canon: dict[str, str], field_cols: dict[str, str]) -> str:
+    """Which of the four granularities a table's columns give."""
+    if "field" in canon:
+        return "criteria"
+    if field_cols:
+        return "fields"
+    if "appraised" in canon or "survey" in canon:
+        return "components"
+    if "total" in canon or "index" in canon:
+        return "totals"
+    raise ValueError("no score column")
+
+
+def _numbers(frame: pd.DataFrame, col: str, header: str, path, rows: pd.Series, *,
+             decimals: int, maximum: float | None, required: bool) -> pd.Series:
+    values, errors = parse_number_series(frame[header], decimals=decimals, maximum=maximum)
+    bad = errors != ""
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(errors.iloc[i], "write a number (decimal comma or point), or fix the cell",
+                        path, int(rows.iloc[i]), header)
+    if required and values.isna().any():
+        i = int(np.flatnonzero(values.isna().to_numpy())[0])
+        raise DataError("the value is missing", "fill in the cell, or mark the table 'partial: true' in dataset.yml "
+                        "if the publisher did not print it", path, int(rows.iloc[i]), header)
+    if (values < 0).any():
+        i = int(np.flatnonzero((values < 0).to_numpy())[0])
+        raise DataError(f"negative score {values.iloc[i]:g}", "scores are points ≥ 0; check the sign",
+                        path, int(rows.iloc[i]), header)
+    return values
+
+
+def match_units(names: pd.Series, dataset: Dataset, level: str, path, rows: pd.Series, header: str) -> pd.Series:
+    """Unit ids for printed names, through names and aliases (NFC, case-folded)."""
+    lookup = {}
+    for u in dataset.level(level).units:
+        for n in (*u.name.values(), *u.aliases):
+            lookup[name_key(n)] = u.id
+    ids = names.map(lambda n: lookup.get(name_key(n)))
+    missing = ids.isna()
+    if missing.any():
+        i = int(np.flatnonzero(missing.to_numpy())[0])
+        raise DataError(f"unknown unit {names.iloc[i]!r} for level {level!r}",
+                        "add it, or this spelling as an alias of the right unit, under 'units:' in dataset.yml",
+                        path, int(rows.iloc[i]), header)
+    return ids
+
+
+def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
+    """Read one table and return its tidy unit and field frames, validated against the methodology."""
+    meth = dataset.methodologies[spec.methodology]
+    path = spec.path
+    frame, first_row = read_raw_table(path)
+    rows = pd.Series(np.arange(len(frame)) + first_row, index=frame.index)
+    for col, value in spec.filter.items():
+        if col not in frame.columns:
+            raise DataError(f"dataset.yml filters on column {col!r}, which the table does not have",
+                            f"the table's columns are: {', '.join(frame.columns)}", path, 1)
+        keep = clean_names(frame[col]) == value
+        frame, rows = frame[keep], rows[keep]
+    if frame.empty:
+        raise DataError("the table has a header but no rows", "add the units' rows below the header", path, first_row)
+    canon, field_cols = map_columns([c for c in frame.columns if c not in spec.filter], spec, meth, path)
+    frame, rows = frame.reset_index(drop=True), rows.reset_index(drop=True)
+    gran = detect_granularity(canon, field_cols) if (set(canon) - {"unit", "rank", "band", "no", "provenance", "status"}) or field_cols else None
+    if gran is None:
+        raise DataError("no score column (total, index, appraised, survey, or field points)",
+                        "add at least a 'Tổng điểm' column", path, 1)
+    names = clean_names(frame[canon["unit"]])
+    if (names == "").any():
+        i = int(np.flatnonzero((names == "").to_numpy())[0])
+        raise DataError("the unit name is empty", "fill in the unit's name", path, int(rows.iloc[i]), canon["unit"])
+    unit_ids = match_units(names, dataset, spec.level, path, rows, canon["unit"])
+    dec = meth.decimals
+    num = {}
+    for c in NUMERIC:
+        if c in canon:
+            maximum = {"total": meth.max_total, "index": 100.0, "appraised": meth.max_total,
+                       "survey": meth.survey_max or meth.max_total, "rank": None}.get(c)
+            num[c] = _numbers(frame, c, canon[c], path, rows, decimals=dec, maximum=maximum,
+                              required=(c not in ("rank", "max") and not spec.partial and gran != "criteria"))
+    prov = pd.Series(spec.provenance, index=frame.index, dtype=object)
+    if "provenance" in canon:
+        given = clean_names(frame[canon["provenance"]]).str.lower()
+        prov = given.where(given != "", spec.provenance)
+        bad = ~prov.isin(["published", "inferred", "illustrative"])
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"provenance {prov.iloc[i]!r} unknown", "write published, inferred or illustrative",
+                            path, int(rows.iloc[i]), canon["provenance"])
+    if "status" in canon:
+        prov = prov.where(~clean_names(frame[canon["status"]]).str.casefold().str.contains("inferred"), "inferred")
+
+    base = pd.DataFrame({"year": spec.year, "level": spec.level, "unit_id": unit_ids, "name_printed": names,
+                         "row": rows, "provenance": prov})
+    if gran == "criteria":
+        return _criteria_table(frame, canon, base, num, meth, spec, rows)
+
+    if base["unit_id"].duplicated().any():
+        i = int(np.flatnonzero(base["unit_id"].duplicated().to_numpy())[0])
+        raise DataError(f"unit {names.iloc[i]!r} appears more than once", "keep one row per unit",
+                        path, int(rows.iloc[i]), canon["unit"])
+    units = base.copy()
+    for c in ("appraised", "survey", "self_assessed"):
+        units[c] = num.get(c, pd.Series(np.nan, index=frame.index))
+    units["printed_total"] = num.get("total", pd.Series(np.nan, index=frame.index))
+    units["printed_index"] = num.get("index", pd.Series(np.nan, index=frame.index))
+    units["printed_rank"] = num.get("rank", pd.Series(np.nan, index=frame.index))
+    units["printed_band"] = clean_names(frame[canon["band"]]) if "band" in canon else ""
+    fields = _empty_fields()
+    if gran == "fields":
+        missing = [f.id for f in meth.fields if f.id not in field_cols]
+        if missing:
+            raise DataError(f"field column(s) {', '.join(missing)} missing", "give one column per field of the "
+                            f"methodology {meth.id!r}, or none", path, 1)
+        parts = []
+        for f in meth.fields:
+            pts = _numbers(frame, f.id, field_cols[f.id], path, rows, decimals=dec, maximum=f.max,
+                           required=not spec.partial)
+            parts.append(pd.DataFrame({"year": spec.year, "level": spec.level, "unit_id": unit_ids, "row": rows,
+                                       "field_id": f.id, "max": f.max, "self_assessed": np.nan,
+                                       "appraised": pts if f.component == "appraisal" else np.nan,
+                                       "survey": pts if f.component == "survey" else np.nan, "points": pts}))
+        fields = pd.concat(parts, ignore_index=True)
+        _check_field_maxima(fields, meth, path, field_cols)
+        by_unit = fields.groupby("unit_id", sort=False)
+        units = units.set_index("unit_id", verify_integrity=True)
+        if "appraised" not in num:
+            units["appraised"] = by_unit["appraised"].sum(min_count=1)
+        if "survey" not in num:
+            units["survey"] = by_unit["survey"].sum(min_count=1)
+        units["parts_total"] = by_unit["points"].sum(min_count=1)
+        units["n_parts"] = len(meth.fields)
+        units = units.reset_index()
+    else:
+        have_parts = "appraised" in num and "survey" in num
+        units["parts_total"] = (units["appraised"] + units["survey"]) if have_parts else np.nan
+        units["n_parts"] = 2 if have_parts else 0
+    return TableScores(_finish_units(units, meth, spec), fields, gran)
+
+
+def _criteria_table(frame, canon, base, num, meth: Methodology, spec: TableSpec, rows: pd.Series) -> TableScores:
+    path = spec.path
+    field_names = clean_names(frame[canon["field"]])
+    lookup = {}
+    for f in meth.fields:
+        for n in (f.id, f.name["vi"], f.name["en"]):
+            lookup[name_key(n)] = f.id
+    fids = field_names.map(lambda n: lookup.get(name_key(n)))
+    if fids.isna().any():
+        i = int(np.flatnonzero(fids.isna().to_numpy())[0])
+        raise DataError(f"unknown field {field_names.iloc[i]!r}",
+                        f"use a field id or name of methodology {meth.id!r}", path, int(rows.iloc[i]), canon["field"])
+    crit = base.assign(field_id=fids)
+    key = ["unit_id", "field_id"] + (["criterion"] if "criterion" in canon else [])
+    if "criterion" in canon:
+        crit["criterion"] = clean_names(frame[canon["criterion"]])
+    dup = crit.duplicated(key)
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DataError(f"unit {crit['name_printed'].iloc[i]!r} has field {fids.iloc[i]!r}"
+                        + (f" criterion {crit['criterion'].iloc[i]!r}" if "criterion" in canon else "") + " twice",
+                        "keep one row per unit and field (or criterion)", path, int(rows.iloc[i]), canon["unit"])
+    for c in ("max", "self_assessed", "appraised", "survey"):
+        crit[c] = num.get(c, pd.Series(np.nan, index=frame.index))
+    scored = crit[["appraised", "survey"]].notna().any(axis=1)
+    if not scored.all():
+        i = int(np.flatnonzero((~scored).to_numpy())[0])
+        raise DataError("no appraised or survey points in this row", "fill in the points, 0 if none were given",
+                        path, int(rows.iloc[i]), canon.get("appraised", canon.get("survey")))
+    crit["points"] = crit[["appraised", "survey"]].sum(axis=1, min_count=1)
+    for c in ("points", "self_assessed"):
+        over = crit["max"].notna() & (crit[c] > crit["max"] + _EPS)
+        if over.any():
+            i = int(np.flatnonzero(over.to_numpy())[0])
+            raise DataError(f"{c.replace('_', ' ')} {crit[c].iloc[i]:g} is above the maximum {crit['max'].iloc[i]:g}",
+                            "check the score and the maximum", path, int(rows.iloc[i]),
+                            canon.get("appraised" if c == "points" else c))
+    fields = crit.groupby(["unit_id", "field_id"], sort=False).agg(
+        row=("row", "min"), max_given=("max", lambda s: s.sum(min_count=1)),
+        self_assessed=("self_assessed", lambda s: s.sum(min_count=1)),
+        appraised=("appraised", lambda s: s.sum(min_count=1)), survey=("survey", lambda s: s.sum(min_count=1)),
+        points=("points", "sum")).reset_index()
+    fmax = {f.id: f.max for f in meth.fields}
+    fields["max"] = fields["field_id"].map(fmax)
+    bad_max = fields["max_given"].notna() & ((fields["max_given"] - fields["max"]).abs() > 1e-6)
+    if bad_max.any():
+        i = int(np.flatnonzero(bad_max.to_numpy())[0])
+        r = fields.iloc[i]
+        raise DataError(f"the maxima of field {r['field_id']!r} sum to {r['max_given']:g}, the methodology says {r['max']:g}",
+                        "correct the maximum points in the table or in dataset.yml", path, int(r["row"]), canon.get("max"))
+    counts = fields.groupby("unit_id")["field_id"].nunique()
+    short = counts[counts < len(meth.fields)]
+    if len(short):
+        uid = short.index[0]
+        have = set(fields.loc[fields["unit_id"] == uid, "field_id"])
+        lack = [f.id for f in meth.fields if f.id not in have]
+        r0 = int(fields.loc[fields["unit_id"] == uid, "row"].min())
+        raise DataError(f"unit {uid!r} has no row for field(s) {', '.join(lack)}",
+                        "give every unit a row for every field", path, r0, canon["field"])
+    fields.insert(0, "level", spec.level)
+    fields.insert(0, "year", spec.year)
+    fields = fields[["year", "level", "unit_id", "row", "field_id", "max", "self_assessed", "appraised", "survey", "points"]]
+    _check_field_maxima(fields, meth, path, {})
+    g = fields.groupby("unit_id", sort=False)
+    first = crit.drop_duplicates("unit_id").set_index("unit_id")
+    units = pd.DataFrame({"year": spec.year, "level": spec.level, "name_printed": first["name_printed"],
+                          "row": first["row"], "provenance": first["provenance"],
+                          "appraised": g["appraised"].sum(min_count=1), "survey": g["survey"].sum(min_count=1),
+                          "self_assessed": g["self_assessed"].sum(min_count=1),
+                          "printed_total": np.nan, "printed_index": np.nan, "printed_rank": np.nan,
+                          "printed_band": "", "parts_total": g["points"].sum(), "n_parts": len(meth.fields)})
+    units = units.rename_axis("unit_id").reset_index()
+    return TableScores(_finish_units(units, meth, spec), fields.reset_index(drop=True), "criteria")
+
+
+def _check_field_maxima(fields: pd.DataFrame, meth: Methodology, path, field_cols: dict[str, str]) -> None:
+    over = fields["points"] > fields["max"] + _EPS
+    if over.any():
+        i = int(np.flatnonzero(over.to_numpy())[0])
+        r = fields.iloc[i]
+        raise DataError(f"field {r['field_id']!r} has {r['points']:g} points, above its maximum {r['max']:g}",
+                        "check the score, or the field's maximum in dataset.yml", path, int(r["row"]),
+                        field_cols.get(r["field_id"]))
+
+
+def _empty_fields() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
+        ("year", "int64"), ("level", object), ("unit_id", object), ("row", "int64"), ("field_id", object),
+        ("max", float), ("self_assessed", float), ("appraised", float), ("survey", float), ("points", float))})
+
+
+def _finish_units(units: pd.DataFrame, meth: Methodology, spec: TableSpec) -> pd.DataFrame:
+    """Totals from what the table gives: printed total, else sum of parts, else index × maximum."""
+    from .scoring import total_from_parts  # local import: scoring imports nothing from here
+    units = units.copy()
+    parts = total_from_parts(units["parts_total"], meth.decimals)
+    from_index = units["printed_index"] * meth.max_total / 100.0
+    units["total"] = units["printed_total"].fillna(parts).fillna(from_index)
+    over = units["total"] > meth.max_total + _EPS
+    if over.any():
+        i = int(np.flatnonzero(over.to_numpy())[0])
+        raise DataError(f"total {units['total'].iloc[i]:g} is above the maximum {meth.max_total:g}",
+                        "check the score and the methodology's max_total", spec.path, int(units["row"].iloc[i]))
+    if meth.survey_max is not None:
+        over = units["survey"] > meth.survey_max + _EPS
+        if over.any():
+            i = int(np.flatnonzero(over.to_numpy())[0])
+            raise DataError(f"survey points {units['survey'].iloc[i]:g} above the maximum {meth.survey_max:g}",
+                            "check the score and the methodology's survey_max", spec.path, int(units["row"].iloc[i]))
+    units["partial"] = spec.partial
+    cols = ["year", "level", "unit_id", "name_printed", "row", "provenance", "self_assessed", "appraised", "survey",
+            "parts_total", "n_parts", "printed_total", "printed_index", "printed_rank", "printed_band", "total", "partial"]
+    return units[cols].reset_index(drop=True)
