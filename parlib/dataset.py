@@ -450,8 +450,8 @@ def load_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
                 if actual != digest:
                     raise DataError(
                         f"raw file {rel} has changed: its sha256 is {actual}, dataset.yml records {digest}",
-                        "raw files are read-only; if the change is deliberate, record it with "
-                        f"`parlib rehash {root}` and say why in the source's notes", fpath)
+                        "raw files are read-only: restore the file, or if the change is deliberate, record it by "
+                        f"setting sha256: {actual} for {rel} in dataset.yml and say why in the source's notes", fpath)
             columns = tr.raw("columns", {})
             if not isinstance(columns, dict):
                 raise tr._err("columns", "must map parlib's column names to the table's headers", "see docs/data-format.md")

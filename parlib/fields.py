@@ -1,0 +1,70 @@
+"""Strengths and weaknesses by field, and the points cut by appraisal.
+
+A unit's strength is a field where its % of maximum is furthest above the level's median % in that
+field; a weakness, furthest below. A level's strongest and weakest fields are those with the
+highest and lowest median % of maximum.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+
+def get_field_summary(fields: pd.DataFrame) -> pd.DataFrame:
+    """Per field of one level and year: maximum, median, mean, min and max % of maximum, sorted by
+    median % (strongest first)."""
+    g = fields.groupby("field_id", sort=False)["pct"]
+    out = pd.DataFrame({"max": fields.groupby("field_id", sort=False)["max"].first(), "median_pct": g.median(),
+                        "mean_pct": g.mean(), "min_pct": g.min(), "max_pct": g.max()})
+    return out.sort_values(["median_pct", "mean_pct"], ascending=False).rename_axis("field_id").reset_index()
+
+
+def get_field_gaps(fields: pd.DataFrame) -> pd.DataFrame:
+    """Each unit's % of maximum in each field and its gap to the level median (points of %)."""
+    out = fields[["unit_id", "field_id", "points", "max", "pct"]].copy()
+    out["median_pct"] = fields.groupby("field_id")["pct"].transform("median")
+    out["gap"] = out["pct"] - out["median_pct"]
+    return out
+
+
+def get_strengths_weaknesses(fields: pd.DataFrame, *, n: int = 2) -> pd.DataFrame:
+    """For each unit, its ``n`` strongest and ``n`` weakest fields against the level median.
+
+    Returns rows (unit_id, kind 'strength'|'weakness', order 1..n, field_id, pct, median_pct, gap).
+    Ties are broken by field order in the data, so the result is stable.
+    """
+    gaps = get_field_gaps(fields)
+    gaps["_order"] = gaps.groupby("unit_id").cumcount()
+    strong = gaps.sort_values(["unit_id", "gap", "_order"], ascending=[True, False, True]).groupby("unit_id").head(n)
+    weak = gaps.sort_values(["unit_id", "gap", "_order"], ascending=[True, True, True]).groupby("unit_id").head(n)
+    strong = strong.assign(kind="strength", order=strong.groupby("unit_id").cumcount() + 1)
+    weak = weak.assign(kind="weakness", order=weak.groupby("unit_id").cumcount() + 1)
+    cols = ["unit_id", "kind", "order", "field_id", "pct", "median_pct", "gap"]
+    return pd.concat([strong, weak])[cols].sort_values(["unit_id", "kind", "order"]).reset_index(drop=True)
+
+
+def get_heatmap_table(fields: pd.DataFrame, unit_order: list[str], field_order: list[str]) -> pd.DataFrame:
+    """% of maximum with units as rows (in ``unit_order``) and fields as columns (in ``field_order``)."""
+    wide = fields.pivot(index="unit_id", columns="field_id", values="pct")
+    return wide.reindex(index=unit_order, columns=field_order)
+
+
+def has_appraisal(fields: pd.DataFrame) -> bool:
+    """True when the data has both self-assessed and appraised points."""
+    return bool(fields.get("self_assessed") is not None and fields["self_assessed"].notna().any()
+                and fields["appraised"].notna().any())
+
+
+def get_appraisal_cuts(fields: pd.DataFrame) -> pd.DataFrame:
+    """Points cut by appraisal per unit and field: self-assessed − appraised (rows with both)."""
+    both = fields[fields["self_assessed"].notna() & fields["appraised"].notna()]
+    out = both[["unit_id", "field_id", "self_assessed", "appraised"]].copy()
+    out["cut"] = (out["self_assessed"] - out["appraised"]).round(6)
+    return out.reset_index(drop=True)
+
+
+def get_appraisal_by_unit(cuts: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: self-assessed, appraised and cut points summed over fields, the cut as % of the
+    self-assessed points, sorted by cut (largest first)."""
+    g = cuts.groupby("unit_id")[["self_assessed", "appraised", "cut"]].sum()
+    g["cut_pct"] = g["cut"] / g["self_assessed"].where(g["self_assessed"] > 0) * 100
+    return g.sort_values(["cut", "cut_pct"], ascending=False).reset_index()
