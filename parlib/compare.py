@@ -10,12 +10,12 @@ import pandas as pd
 
 from .dataset import Dataset
 
-STATUSES = ("both", "new", "missing", "merged")
+STATUSES = ("both", "new", "missing", "merged", "unpublished")
 
 
 def year_on_year(current: pd.DataFrame, previous: pd.DataFrame, dataset: Dataset | None = None) -> pd.DataFrame:
     """One row per unit of either year of one level: totals, ranks and bands of both years, the
-    change of total (points), the change of rank (positive = up that many places), and ``status``.
+    change of total (points), the change of rank (positive = up that many places), and ``status``: both, new, missing, merged, or unpublished (absent from a partial year's table).
 
     ``current`` and ``previous`` are scored unit frames (``unit_id``, ``total``, ``rank``, ``band``)
     of the same level. Changes are NaN/NA unless the unit has a total (or rank) in both years.
@@ -31,6 +31,12 @@ def year_on_year(current: pd.DataFrame, previous: pd.DataFrame, dataset: Dataset
     out = cur.merge(prev, on="unit_id", how="outer", suffixes=("", "_prev"), indicator=True)
     out["status"] = out["_merge"].map({"both": "both", "left_only": "new", "right_only": "missing"}).astype(object)
     out.loc[(out["status"] == "missing") & out["unit_id"].isin(list(merged_into)), "status"] = "merged"
+    # In a partial year the publisher printed some units only: a unit absent there is unpublished,
+    # not new or missing.
+    if "partial" in previous and bool(previous["partial"].any()):
+        out.loc[out["status"] == "new", "status"] = "unpublished"
+    if "partial" in current and bool(current["partial"].any()):
+        out.loc[out["status"] == "missing", "status"] = "unpublished"
     out["merged_into"] = out["unit_id"].map(merged_into)
     out = out.drop(columns="_merge")
     out["change"] = out["total"] - out["total_prev"]

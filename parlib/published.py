@@ -216,7 +216,8 @@ def check_figure(scores: Scores, fig: Figure) -> dict[str, Any]:
                             "copy the number as printed, e.g. '90,766'", ds.published_path) from None
         dec = printed_decimals(fig.printed)
         ok = (not missing) and matches_printed(float(value), printed, dec)
-        shown = "—" if missing else _vn(round_half_up(float(value), dec), dec)
+        shown = "—" if missing else _vn(round_half_up(float(value), dec), dec,
+                                        sign=fig.printed.startswith("+"))
     elif kind == "count":
         try:
             count, denom = _printed_count(fig.printed)
@@ -259,8 +260,9 @@ def _band_name(scores: Scores, fig: Figure, band_id: str) -> str:
     return scores.dataset.methodology_for(fig.args["year"], level).band(band_id).name["vi"]
 
 
-def _vn(value: float, decimals: int) -> str:
-    text = f"{value:.{decimals}f}".replace("-", "\u2212")
+def _vn(value: float, decimals: int, sign: bool = False) -> str:
+    text = f"{value:+.{decimals}f}" if sign else f"{value:.{decimals}f}"
+    text = text.replace("-", "\u2212")
     return text.replace(".", ",")
 
 
