@@ -1,0 +1,112 @@
+"""parlib.numbers: printed numbers (decimal comma, thousands point), printed precision, rounding.
+
+Expected values are the numbers as a reader of the printed text understands them (domain notes:
+"90,766 means 90.766; 1.234,5 means 1234.5") or the publisher's own figures.
+"""
+import math
+
+import pandas as pd
+import pytest
+
+from parlib.numbers import (NumberFormatError, matches_printed, parse_number, parse_number_series,
+                            printed_decimals, round_half_up)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("90,766", 90.766),        # Bắc Kạn department mean 2023, as printed
+    ("87,45", 87.45),
+    ("1.234,5", 1234.5),       # thousands point + decimal comma
+    ("1,234.5", 1234.5),       # English style
+    ("05", 5.0),               # zero-padded count
+    ("89.95", 89.95),          # decimal point with 2 decimals is not ambiguous
+    ("  61,86 ", 61.86),
+    ("\u22125,31", -5.31),     # U+2212 minus, as in "−5,31"
+    ("+5,83", 5.83),
+    ("1\u00a0234,5", 1234.5),  # non-breaking space as thousands separator
+])
+def test_parse_number_printed_forms(text, value):
+    assert parse_number(text) == pytest.approx(value, abs=1e-12)
+
+
+def test_three_decimals_after_a_point_is_ambiguous_without_context():
+    # "95.476": 95,476 or 95 476? Nothing says which.
+    with pytest.raises(NumberFormatError):
+        parse_number("95.476")
+
+
+def test_three_decimals_after_a_point_resolved_by_maximum_and_decimals():
+    # 95476 points is above a maximum of 100, so it is 95.476 (Sở GTVT 2023 total).
+    assert parse_number("95.476", maximum=100) == pytest.approx(95.476)
+    # a methodology printing 3 decimals reads it as a decimal point
+    assert parse_number("95.476", decimals=3) == pytest.approx(95.476)
+    # with a maximum large enough, and 2 printed decimals, it stays ambiguous
+    with pytest.raises(NumberFormatError):
+        parse_number("95.476", decimals=2, maximum=1e6)
+
+
+@pytest.mark.parametrize("text", ["", "—", "–", "-", "x", "n/a", "NaN", "..."])
+def test_missing_markers_are_errors_not_zero(text):
+    with pytest.raises(NumberFormatError):
+        parse_number(text)
+
+
+@pytest.mark.parametrize("text", ["abc", "12,3,4", "9O,5", "1.23.4,5,6"])
+def test_not_a_number(text):
+    with pytest.raises(NumberFormatError):
+        parse_number(text)
+
+
+def test_numbers_pass_through_and_nan_is_missing():
+    assert parse_number(12) == 12.0
+    assert parse_number(61.86) == 61.86
+    with pytest.raises(NumberFormatError):
+        parse_number(float("nan"))
+
+
+@pytest.mark.parametrize("text, n", [("90,766", 3), ("87,46", 2), ("05", 0), ("84,38%", 2), ("+5,83", 2),
+                                     ("\u22125,31", 2), ("19/19", 0)])
+def test_printed_decimals(text, n):
+    assert printed_decimals(text) == n
+
+
+def test_round_half_up_not_to_even():
+    # 0,0005 → 0,001 as people round; binary floats and banker's rounding would give other answers
+    assert round_half_up(2.675, 2) == 2.68
+    assert round_half_up(0.125, 2) == 0.13
+    assert round_half_up(79.9995, 3) == 80.0
+    assert round_half_up(84.375, 2) == 84.38
+    assert math.isnan(round_half_up(float("nan"), 2))
+
+
+def test_matches_printed_at_printed_precision():
+    # ministries 2023: the 17 indexes sum to 1434.43, mean 84.3782…, printed "84,38"
+    assert matches_printed(1434.43 / 17, 84.38, 2)
+    assert not matches_printed(84.3749, 84.38, 2)
+    assert matches_printed(90.7664, 90.766, 3)
+    assert not matches_printed(90.7655 - 0.001, 90.766, 3)
+    assert not matches_printed(float("nan"), 90.766, 3)
+    assert not matches_printed(None, 90.766, 3)
+
+
+def test_parse_number_series_mixed_cells():
+    s = pd.Series(["90,766", "87.45", "", "95.476", "x", "1.234,5"])
+    values, errors = parse_number_series(s, decimals=3, maximum=100)
+    assert values.iloc[0] == pytest.approx(90.766)
+    assert values.iloc[1] == pytest.approx(87.45)
+    assert math.isnan(values.iloc[2]) and errors.iloc[2] == ""      # empty cell: missing, no error
+    assert values.iloc[3] == pytest.approx(95.476)
+    assert math.isnan(values.iloc[4]) and "missing" in errors.iloc[4]
+    assert values.iloc[5] == pytest.approx(1234.5)
+    assert list(errors.iloc[[0, 1, 3, 5]]) == ["", "", "", ""]
+
+
+def test_parse_number_series_ambiguous_cell_reports_error():
+    values, errors = parse_number_series(pd.Series(["12.375"]), decimals=2)
+    assert math.isnan(values.iloc[0])
+    assert "12.375" in errors.iloc[0]
+
+
+def test_parse_number_series_numeric_column_passes_through():
+    values, errors = parse_number_series(pd.Series([61.86, 28.1]))
+    assert values.tolist() == [61.86, 28.1]
+    assert (errors == "").all()
