@@ -67,8 +67,12 @@ def parse_number(text: object, *, decimals: int | None = None, maximum: float | 
 
 
 def printed_decimals(text: str) -> int:
-    """How many decimals a number printed in Vietnamese style shows: "90,766" → 3, "87,45" → 2, "05" → 0."""
+    """How many decimals a printed number shows: "90,766" → 3, "87,45" → 2, "05" → 0, "89.95" → 2."""
     m = re.search(r",(\d+)\D*$", str(text).strip())
+    if m:
+        return len(m.group(1))
+    # a decimal point is a decimal point unless it could be a thousands point (three digits after it)
+    m = re.fullmatch(r"[^\d,.]*\d+\.(\d{1,2}|\d{4,})\D*", str(text).strip())
     return len(m.group(1)) if m else 0
 
 

@@ -69,6 +69,19 @@ def test_printed_decimals(text, n):
     assert printed_decimals(text) == n
 
 
+@pytest.mark.parametrize("text, n", [("89.95", 2), ("87.4", 1), ("+5.83", 2)])
+def test_printed_decimals_of_a_decimal_point(text, n):
+    # An English-style figure "89.95" shows 2 decimals; read as 0 decimals it would match any
+    # computed value from 89.5 to 90.49.
+    assert printed_decimals(text) == n
+
+
+def test_figure_printed_with_a_decimal_point_is_compared_at_its_precision():
+    printed = "89.95"
+    assert not matches_printed(89.6, parse_number(printed), printed_decimals(printed))
+    assert matches_printed(89.951, parse_number(printed), printed_decimals(printed))
+
+
 def test_round_half_up_not_to_even():
     # 0,0005 → 0,001 as people round; binary floats and banker's rounding would give other answers
     assert round_half_up(2.675, 2) == 2.68
