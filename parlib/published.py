@@ -226,7 +226,10 @@ def check_figure(scores: Scores, fig: Figure) -> dict[str, Any]:
                             "write it as printed, e.g. '05' or '19/19'", ds.published_path) from None
         n = len(_level_units(scores, fig)) if denom is not None else None
         ok = (not missing) and int(value) == count and (denom is None or n == denom)
-        shown = "—" if missing else (f"{int(value):02d}/{n:02d}" if denom is not None else f"{int(value):02d}")
+        # Zero-pad as the publisher did ("05/08", "03"), not otherwise ("6", "19").
+        width = len(re.sub(r"\D", "", fig.printed.split("/")[0])) if fig.printed[:1].isdigit() else 2
+        shown = "—" if missing else (f"{int(value):0{width}d}/{n:0{width}d}" if denom is not None
+                                      else f"{int(value):0{width}d}")
     elif kind == "unit":
         uid = _unit_id_for(ds, fig.printed)
         if uid is None:
