@@ -1,0 +1,289 @@
+"""Every word of the report in Vietnamese and English, and numbers formatted for each language.
+
+- :data:`STRINGS` holds every heading, sentence, axis label, legend and table header, as
+  ``key -> {"vi": ..., "en": ...}`` with ``str.format`` placeholders; :func:`t` fills one in.
+- Numbers are formatted by Babel (CLDR data), never by string replacement: 90,766 in ``vi``,
+  90.766 in ``en``. Values are rounded half up first, as publishers round (0,0005 → 0,001).
+- Counts are written in Vietnamese administrative style, zero-padded: "05/08", "19/19", "03".
+- Names of bands, levels, units and fields come from the dataset in the language asked.
+
+All text returned is in Unicode NFC.
+"""
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+from .numbers import round_half_up
+
+LANGS: tuple[str, ...] = ("vi", "en")
+
+STRINGS: dict[str, dict[str, str]] = {
+    # title block
+    "report_title": {"vi": "Chỉ số cải cách hành chính năm {year}", "en": "PAR Index {year}: annual report"},
+    "report_subtitle": {"vi": "{title}", "en": "{title}"},
+    "report_publisher": {"vi": "Cơ quan công bố: {publisher}. Báo cáo lập lại từ dữ liệu đã công bố, bằng parlib.",
+                         "en": "Published by: {publisher}. Report rebuilt from the published data with parlib."},
+    "banner_illustrative": {
+        "vi": "DỮ LIỆU MINH HỌA — một số dòng số liệu của báo cáo này là minh họa, không phải số liệu đã công bố.",
+        "en": "ILLUSTRATIVE DATA — some rows behind this report are illustrative, not published figures."},
+    "banner_illustrative_detail": {
+        "vi": "Các bảng có dòng minh họa: {tables}. Chỉ các số liệu có trong phần “Đối chiếu số liệu đã công bố” là số liệu thật.",
+        "en": "Tables with illustrative rows: {tables}. Only the figures listed under “Published-figure check” are real."},
+    # section headings
+    "h_summary": {"vi": "Tóm tắt", "en": "Summary"},
+    "h_ranking": {"vi": "Bảng xếp hạng", "en": "Ranking"},
+    "h_strengths": {"vi": "Điểm mạnh, điểm yếu theo lĩnh vực", "en": "Strengths and weaknesses by field"},
+    "h_yoy": {"vi": "So sánh với năm {prev}", "en": "Compared with {prev}"},
+    "h_yoy_none": {"vi": "So sánh với năm trước", "en": "Compared with the year before"},
+    "h_appraisal": {"vi": "Kết quả thẩm định", "en": "Appraisal"},
+    "h_methods": {"vi": "Phương pháp và dữ liệu", "en": "Methods and data"},
+    "h_published": {"vi": "Đối chiếu số liệu đã công bố", "en": "Published-figure check"},
+    "h_level": {"vi": "{level}", "en": "{level}"},
+    "h_sources": {"vi": "Nguồn dữ liệu", "en": "Sources"},
+    "h_files": {"vi": "Tệp số liệu và mã kiểm tra (sha256)", "en": "Data files and checksums (sha256)"},
+    "h_assumptions": {"vi": "Giả định", "en": "Assumptions"},
+    "h_methodology": {"vi": "Phương pháp áp dụng", "en": "Methodology in force"},
+    "h_movers": {"vi": "Thay đổi lớn nhất", "en": "Biggest movers"},
+    "h_transitions": {"vi": "Chuyển xếp loại", "en": "Band transitions"},
+    "h_unit_sw": {"vi": "Từng đơn vị", "en": "Unit by unit"},
+    # summary sentences
+    "s_mean": {"vi": "{level}: tổng điểm trung bình đạt {mean}/{max} điểm{cmp}.",
+               "en": "{level}: the mean total was {mean} of {max} points{cmp}."},
+    "s_mean_up": {"vi": ", cao hơn so với năm {prev} (năm {prev} đạt {pmean} điểm)",
+                  "en": ", up from {pmean} in {prev}"},
+    "s_mean_down": {"vi": ", thấp hơn so với năm {prev} (năm {prev} đạt {pmean} điểm)",
+                    "en": ", down from {pmean} in {prev}"},
+    "s_mean_same": {"vi": ", bằng năm {prev}", "en": ", the same as in {prev}"},
+    "s_mean_partial": {"vi": " (năm {prev} chỉ được công bố một phần nên không so sánh được điểm trung bình)",
+                       "en": " ({prev} was published only in part, so the means cannot be compared)"},
+    "s_at_least": {"vi": "{count} {noun} đạt từ {threshold} điểm trở lên.",
+                   "en": "{count} {noun} scored {threshold} points or more."},
+    "s_bands": {"vi": "Xếp loại: {items}.", "en": "Bands: {items}."},
+    "s_band_item": {"vi": "{count} {noun} xếp loại {band} ({range})",
+                    "en": "{count} {noun} rated {band} ({range})"},
+    "s_range_one": {"vi": "{lo} điểm", "en": "{lo} points"},
+    "s_range": {"vi": "từ {lo} đến {hi} điểm", "en": "{lo} to {hi} points"},
+    "s_best_band_none": {"vi": "Năm {year}, không có {noun} nào xếp loại {band}",
+                         "en": "In {year}, no {noun} were rated {band}"},
+    "s_best_band_some": {"vi": "Năm {year}, {count} {noun} xếp loại {band}",
+                         "en": "In {year}, {count} {noun} were rated {band}"},
+    "s_best_band_prev": {"vi": " (năm {prev} có {count} {noun} xếp loại {band})",
+                         "en": " ({count} in {prev})"},
+    "s_best_band_prev_partial": {"vi": " (năm {prev} chỉ được công bố một phần)",
+                                 "en": " ({prev} was published only in part)"},
+    "s_top": {"vi": "{unit} đứng đầu {n} {noun} với tổng số điểm đạt {total}{change}.",
+              "en": "{unit} ranked first of {n} {noun} with a total of {total}{change}."},
+    "s_top_change": {"vi": ", {dir} {points} điểm{rank} so với năm {prev}",
+                     "en": ", {dir} {points} points{rank} on {prev}"},
+    "s_top_rank": {"vi": " và {dir} {places} bậc", "en": " and {dir} {places} places"},
+    "s_top_rank_same": {"vi": ", giữ nguyên thứ hạng", "en": ", keeping its rank"},
+    "s_top_new": {"vi": " (không có điểm năm {prev} để so sánh)", "en": " (no {prev} score to compare with)"},
+    "s_survey_top": {"vi": "Điểm điều tra xã hội học cao nhất là của {unit} ({survey} điểm).",
+                     "en": "The highest survey score was {unit}'s ({survey} points)."},
+    "s_bottom": {"vi": "Thấp nhất là {unit} với {total} điểm.", "en": "Last was {unit} with {total} points."},
+    "up": {"vi": "tăng", "en": "up"},
+    "down": {"vi": "giảm", "en": "down"},
+    # ranking table
+    "col_rank": {"vi": "Hạng", "en": "Rank"},
+    "col_unit": {"vi": "Đơn vị", "en": "Unit"},
+    "col_total": {"vi": "Tổng điểm", "en": "Total"},
+    "col_pct": {"vi": "% tối đa", "en": "% of max."},
+    "col_band": {"vi": "Xếp loại", "en": "Band"},
+    "col_change": {"vi": "Thay đổi điểm", "en": "Change (points)"},
+    "col_rank_change": {"vi": "Thay đổi hạng", "en": "Change (places)"},
+    "col_appraised": {"vi": "Điểm thẩm định", "en": "Appraised"},
+    "col_survey": {"vi": "Điểm điều tra XHH", "en": "Survey"},
+    "col_self": {"vi": "Tự đánh giá", "en": "Self-assessed"},
+    "col_cut": {"vi": "Điểm bị trừ", "en": "Points cut"},
+    "col_cut_pct": {"vi": "% bị trừ", "en": "% cut"},
+    "col_field": {"vi": "Lĩnh vực", "en": "Field"},
+    "col_max": {"vi": "Điểm tối đa", "en": "Max. points"},
+    "col_median_pct": {"vi": "Trung vị % tối đa", "en": "Median % of max."},
+    "col_min_pct": {"vi": "Thấp nhất", "en": "Lowest"},
+    "col_max_pct": {"vi": "Cao nhất", "en": "Highest"},
+    "col_prev": {"vi": "Năm {prev}", "en": "{prev}"},
+    "col_from_to": {"vi": "Từ \\ Sang", "en": "From \\ To"},
+    "col_figure": {"vi": "Số liệu", "en": "Figure"},
+    "col_sentence": {"vi": "Câu đã công bố", "en": "Published sentence"},
+    "col_printed": {"vi": "Số in", "en": "Printed"},
+    "col_computed": {"vi": "Tính lại", "en": "Computed"},
+    "col_match": {"vi": "Khớp", "en": "Match"},
+    "col_source": {"vi": "Nguồn", "en": "Source"},
+    "col_file": {"vi": "Tệp", "en": "File"},
+    "col_year": {"vi": "Năm", "en": "Year"},
+    "col_level": {"vi": "Cấp", "en": "Level"},
+    "col_provenance": {"vi": "Loại số liệu", "en": "Provenance"},
+    "col_status": {"vi": "Tình trạng", "en": "Status"},
+    "yes": {"vi": "Có", "en": "Yes"},
+    "no": {"vi": "KHÔNG", "en": "NO"},
+    "dash": {"vi": "—", "en": "—"},
+    "status_new": {"vi": "mới", "en": "new"},
+    "status_missing": {"vi": "không có năm {year}", "en": "absent in {year}"},
+    "status_unpublished": {"vi": "chưa công bố", "en": "not published"},
+    "status_merged": {"vi": "đã sáp nhập", "en": "merged"},
+    "prov_published": {"vi": "đã công bố", "en": "published"},
+    "prov_inferred": {"vi": "suy ra", "en": "inferred"},
+    "prov_illustrative": {"vi": "minh họa", "en": "illustrative"},
+    "gran_totals": {"vi": "chỉ tổng điểm", "en": "totals only"},
+    "gran_components": {"vi": "tổng điểm và điểm thành phần (thẩm định, điều tra XHH)",
+                        "en": "totals and components (appraisal, survey)"},
+    "gran_fields": {"vi": "điểm theo lĩnh vực", "en": "points per field"},
+    "gran_criteria": {"vi": "điểm theo tiêu chí", "en": "points per criterion"},
+    # charts
+    "ax_total": {"vi": "Tổng điểm (tối đa {max})", "en": "Total (maximum {max})"},
+    "ax_pct": {"vi": "% điểm tối đa", "en": "% of maximum"},
+    "ax_cut": {"vi": "Điểm bị trừ khi thẩm định", "en": "Points cut by appraisal"},
+    "chart_bar_title": {"vi": "{level}: tổng điểm năm {year}, theo xếp loại",
+                        "en": "{level}: total in {year}, by band"},
+    "chart_heat_title": {"vi": "{level}: % điểm tối đa theo lĩnh vực, năm {year}",
+                         "en": "{level}: % of maximum by field, {year}"},
+    "chart_dumbbell_title": {"vi": "{level}: tổng điểm năm {prev} và năm {year}",
+                             "en": "{level}: total in {prev} and {year}"},
+    "chart_cut_title": {"vi": "{level}: điểm tự đánh giá bị trừ khi thẩm định, năm {year}",
+                        "en": "{level}: self-assessed points cut by appraisal, {year}"},
+    "legend_up": {"vi": "tăng", "en": "rose"},
+    "legend_down": {"vi": "giảm", "en": "fell"},
+    "legend_year": {"vi": "Năm {year}", "en": "{year}"},
+    "legend_band": {"vi": "Xếp loại", "en": "Band"},
+    "alt_bar": {"vi": "Biểu đồ cột: tổng điểm từng đơn vị, tô màu theo xếp loại",
+                "en": "Bar chart: each unit's total, coloured by band"},
+    "alt_heat": {"vi": "Bản đồ nhiệt: % điểm tối đa theo đơn vị và lĩnh vực",
+                 "en": "Heatmap: % of maximum by unit and field"},
+    "alt_dumbbell": {"vi": "Biểu đồ quả tạ: tổng điểm hai năm của từng đơn vị",
+                     "en": "Dumbbell chart: each unit's total in both years"},
+    "alt_cut": {"vi": "Biểu đồ cột: điểm bị trừ khi thẩm định", "en": "Bar chart: points cut by appraisal"},
+    # strengths and weaknesses
+    "sw_level": {"vi": "Lĩnh vực mạnh nhất của {level} là {strong} (trung vị {spct}% điểm tối đa); yếu nhất là {weak} (trung vị {wpct}%).",
+                 "en": "The strongest field of {level} is {strong} (median {spct}% of maximum); the weakest is {weak} (median {wpct}%)."},
+    "sw_unit": {"vi": "{unit}: mạnh nhất ở {s1} và {s2}; yếu nhất ở {w1} và {w2} (so với trung vị của cấp).",
+                "en": "{unit}: strongest in {s1} and {s2}; weakest in {w1} and {w2} (against the level median)."},
+    "sw_item": {"vi": "{field} ({gap} điểm %)", "en": "{field} ({gap} points of %)"},
+    "sw_note": {"vi": "Mức chênh tính bằng điểm phần trăm so với trung vị của cấp trong từng lĩnh vực.",
+                "en": "Gaps are in percentage points against the level's median in each field."},
+    "missing_fields": {
+        "vi": "{level}: phần này được lược bỏ vì bảng số liệu năm {year} chỉ có {granularity}, không có điểm theo lĩnh vực.",
+        "en": "{level}: this section is left out because the {year} table has {granularity} only, no points per field."},
+    "missing_appraisal": {
+        "vi": "{level}: phần này được lược bỏ vì số liệu năm {year} không có cả điểm tự đánh giá và điểm thẩm định.",
+        "en": "{level}: this section is left out because the {year} data does not have both self-assessed and appraised points."},
+    "missing_prev": {"vi": "Phần này được lược bỏ vì bộ dữ liệu không có năm trước năm {year}.",
+                     "en": "This section is left out because the dataset has no year before {year}."},
+    "missing_prev_level": {"vi": "{level}: phần này được lược bỏ vì năm {prev} không có số liệu của cấp này.",
+                           "en": "{level}: this section is left out because {prev} has no data for this level."},
+    "missing_published": {"vi": "Phần này được lược bỏ vì bộ dữ liệu không có số liệu đã công bố nào về năm {year} để đối chiếu.",
+                          "en": "This section is left out because the dataset lists no published figure about {year} to check."},
+    "missing_dumbbell": {"vi": "Không có đơn vị nào có điểm cả hai năm nên không vẽ biểu đồ.",
+                         "en": "No unit has a score in both years, so no chart is drawn."},
+    "yoy_counts": {"vi": "Trong {n} {noun} có điểm cả hai năm, {up} tăng điểm, {down} giảm điểm, {same} giữ nguyên; {rup} tăng hạng, {rdown} giảm hạng.",
+                   "en": "Of {n} {noun} scored in both years, {up} rose, {down} fell and {same} stayed level; {rup} moved up and {rdown} moved down the ranking."},
+    "yoy_partial": {"vi": "Năm {prev} chỉ được công bố một phần: {n} {noun} không có điểm năm {prev} được công bố nên không so sánh được.",
+                    "en": "{prev} was published only in part: {n} {noun} have no published {prev} score and cannot be compared."},
+    "yoy_up": {"vi": "Tăng nhiều nhất: {items}.", "en": "Largest rises: {items}."},
+    "yoy_down": {"vi": "Giảm nhiều nhất: {items}.", "en": "Largest falls: {items}."},
+    "yoy_none_down": {"vi": "Không có đơn vị nào giảm điểm.", "en": "No unit fell."},
+    "yoy_none_up": {"vi": "Không có đơn vị nào tăng điểm.", "en": "No unit rose."},
+    "yoy_item": {"vi": "{unit} ({change} điểm, {rank})", "en": "{unit} ({change} points, {rank})"},
+    "rank_up": {"vi": "tăng {n} bậc", "en": "up {n} places"},
+    "rank_down": {"vi": "giảm {n} bậc", "en": "down {n} places"},
+    "rank_same": {"vi": "giữ hạng", "en": "same rank"},
+    "yoy_new": {"vi": "Đơn vị mới năm {year} (không có năm {prev}): {units}.",
+                "en": "New in {year} (absent in {prev}): {units}."},
+    "yoy_missing": {"vi": "Đơn vị có năm {prev} nhưng không có năm {year}: {units}.",
+                    "en": "Scored in {prev} but absent in {year}: {units}."},
+    "yoy_transitions_none": {"vi": "Không đơn vị nào chuyển xếp loại.", "en": "No unit changed band."},
+    "yoy_transition_item": {"vi": "{unit}: {frm} → {to}", "en": "{unit}: {frm} → {to}"},
+    "yoy_transitions": {"vi": "Chuyển xếp loại: {items}.", "en": "Band changes: {items}."},
+    "yoy_method_changed": {"vi": "Lưu ý: phương pháp năm {prev} ({m0}) khác năm {year} ({m1}).",
+                           "en": "Note: the {prev} methodology ({m0}) differs from {year}'s ({m1})."},
+    "appraisal_top": {"vi": "Đơn vị tự chấm cao hơn kết quả thẩm định nhiều nhất: {items}.",
+                      "en": "Units that claimed most beyond what was appraised: {items}."},
+    "appraisal_item": {"vi": "{unit} ({cut} điểm, {pct}% điểm tự đánh giá)",
+                       "en": "{unit} ({cut} points, {pct}% of self-assessed)"},
+    "appraisal_total": {"vi": "Tổng cộng, thẩm định trừ {cut} điểm của {n} {noun} ({avg} điểm mỗi đơn vị).",
+                        "en": "In all, appraisal cut {cut} points from {n} {noun} ({avg} points per unit)."},
+    "appraisal_fields_caption": {"vi": "Điểm bị trừ theo đơn vị và lĩnh vực", "en": "Points cut per unit and field"},
+    # methods
+    "m_methodology": {"vi": "{level}, năm {year}: {title}. Tổng điểm tối đa {max}; điểm in với {dec} chữ số thập phân.",
+                      "en": "{level}, {year}: {title}. Maximum total {max}; points printed with {dec} decimals."},
+    "m_bands": {"vi": "Quy tắc xếp loại: {items}.", "en": "Band rule: {items}."},
+    "m_band_item_total": {"vi": "{band} từ {min} điểm", "en": "{band} from {min} points"},
+    "m_band_item_pct": {"vi": "{band} từ {min}% điểm tối đa", "en": "{band} from {min}% of maximum"},
+    "m_band_field": {"vi": ", mọi lĩnh vực từ {min}%", "en": ", every field at least {min}%"},
+    "m_band_survey": {"vi": ", điểm điều tra XHH từ {min}", "en": ", survey at least {min} points"},
+    "m_rank": {"vi": "Xếp hạng: 1 là cao nhất trong từng cấp; các đơn vị bằng điểm cùng hạng cao nhất (1, 2, 2, 4). Điểm trung bình là trung bình cộng tổng điểm của các đơn vị trong cấp.",
+               "en": "Ranks: 1 is the highest within each level; tied totals share the best rank (1, 2, 2, 4). A mean is the plain mean of the totals of a level's units."},
+    "m_source_item": {"vi": "{title} — {publisher}, công bố {published}, truy cập {accessed} ({provenance}).",
+                      "en": "{title} — {publisher}, published {published}, accessed {accessed} ({provenance})."},
+    "m_reproduce": {"vi": "Tái lập: parlib build {dataset} --year {year} --lang {lang}. Báo cáo không dùng thời gian thực khi tạo nên hai lần chạy cho cùng kết quả từng byte.",
+                    "en": "To reproduce: parlib build {dataset} --year {year} --lang {lang}. Nothing in the report depends on the time it was made, so two runs give the same bytes."},
+    "pub_summary": {"vi": "{ok}/{n} số liệu đã công bố khớp với số liệu tính lại ở độ chính xác đã in.",
+                    "en": "{ok} of {n} published figures match the recomputed value at the printed precision."},
+    "pub_note": {"vi": "Câu đã công bố được giữ nguyên ngôn ngữ gốc.",
+                 "en": "Published sentences are quoted in their original language."},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The string ``key`` in ``lang``, with ``values`` filled in, in NFC."""
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r} is not one of {', '.join(LANGS)}")
+    return nfc(STRINGS[key][lang].format(**values))
+
+
+def nfc(text: object) -> str:
+    """Text in Unicode NFC."""
+    return unicodedata.normalize("NFC", str(text))
+
+
+def fmt_number(value: float, lang: str, decimals: int = 2, *, sign: bool = False, trim: bool = False) -> str:
+    """A number for ``lang`` with Babel: rounded half up to ``decimals`` places; ``trim`` drops
+    trailing zeros (87,450 → 87,45, as an article prints); ``sign`` writes + before positives.
+
+    >>> fmt_number(90.766, "vi", 3), fmt_number(90.766, "en", 3)
+    ('90,766', '90.766')
+    """
+    if is_missing(value):
+        return "—"
+    rounded = Decimal(repr(round_half_up(float(value), decimals))) + Decimal(0)
+    frac = ("#" if trim else "0") * decimals
+    body = "#,##0" + (f".{frac}" if decimals else "")
+    pattern = f"+{body};-{body}" if sign else body
+    if rounded == 0:
+        pattern = body
+    return nfc(format_decimal(rounded, format=pattern, locale=lang, decimal_quantization=True))
+
+
+def fmt_count(count: int, total: int | None = None) -> str:
+    """A count in administrative style, zero-padded to two digits: "05", "05/08", "19/19"."""
+    return f"{int(count):02d}" + (f"/{int(total):02d}" if total is not None else "")
+
+
+def fmt_int(value: int, lang: str) -> str:
+    """A whole number for ``lang`` (grouping by Babel)."""
+    return nfc(format_decimal(int(value), format="#,##0", locale=lang))
+
+
+def fmt_rank_change(n: object, lang: str) -> str:
+    """A change of rank in words: "tăng 6 bậc" / "up 6 places"."""
+    if is_missing(n):
+        return "—"
+    n = int(n)
+    if n > 0:
+        return t("rank_up", lang, n=n)
+    if n < 0:
+        return t("rank_down", lang, n=-n)
+    return t("rank_same", lang)
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN and pandas' NA."""
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
