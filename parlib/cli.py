@@ -1,4 +1,4 @@
-"""The `parlib` command: build, check, validate.
+"""The `parlib` command: build, check, validate, verify.
 
 Exit codes: 0 success; 1 a published figure does not match (check) or a build step failed;
 2 bad input (one clear line: file, row, column, what is wrong, what to do).
@@ -28,12 +28,16 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--lang", choices=["vi", "en"], action="append",
                    help="report language (repeatable; default vi, or both with --all)")
     b.add_argument("--out", type=Path, default=None, help="output folder (default outputs/)")
+    b.add_argument("--processed", type=Path, default=None, help="folder for tidy tables (default data/processed/)")
     b.add_argument("--no-report", action="store_true", help="write tables and figures.json only, no notebook report")
     b.add_argument("--force", action="store_true", help="rebuild even when the outputs are up to date")
 
     c = sub.add_parser("check", help="recompute every published figure and compare it with the printed value")
     c.add_argument("dataset")
     c.add_argument("--year", type=int, action="append")
+
+    r = sub.add_parser("verify", help="rebuild a report in a temporary folder and compare it with its manifest")
+    r.add_argument("manifest", type=Path, help="the manifest.json beside a report")
 
     v = sub.add_parser("validate", help="check a dataset folder and its tables without writing anything")
     v.add_argument("path")
@@ -50,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "verify":
+            from .runner import verify
+            return verify(args.manifest)
     except DataError as exc:
         if args.debug:
             raise

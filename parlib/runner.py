@@ -1,20 +1,32 @@
-"""`parlib build`: for each dataset and year, save tidy tables, figures.json and the reports.
+"""`parlib build` and `parlib verify`: per dataset and year, tidy tables, figures.json, reports, manifest.
 
-Outputs of one report folder are written to a staging folder beside it and moved into place whole,
-so a failed or interrupted build never leaves a half-written report, and the previous outputs stay.
+Outputs of one report are written to staging folders beside their targets and moved into place
+whole, under a lock, so a failed, interrupted or concurrent build never leaves a half-written or
+mixed report, and the previous outputs stay as they were. A report whose manifest matches the
+current inputs, parameters and environment is skipped as up to date unless forced.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .build import OUTPUTS_ROOT, PROCESSED_ROOT, get_figures, get_processed_tables, save_processed, write_json
-from .dataset import embedded_datasets, load_dataset
+from .dataset import Dataset, embedded_datasets, load_dataset
 from .errors import DataError
-from .scoring import score_dataset
+from .manifest import (MANIFEST, diff_hashes, get_input_hashes, get_output_hashes, is_up_to_date, make_manifest,
+                       read_manifest, resolve_display_path, source_date_epoch, write_manifest)
+from .scoring import Scores, score_dataset
+
+
+def log(message: str) -> None:
+    """One progress line on stderr."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def replace_dir(staging: Path, target: Path) -> None:
@@ -29,6 +41,18 @@ def replace_dir(staging: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+@contextmanager
+def report_lock(folder: Path, name: str) -> Iterator[None]:
+    """An exclusive lock on one report while it is built: a second build of the same report waits."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f".{name}.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def run_build(args) -> int:
     """Build what the command line asks for; returns the exit code."""
     if args.all:
@@ -39,43 +63,96 @@ def run_build(args) -> int:
         raise DataError("no dataset given", "name a dataset (e.g. `parlib build backan`) or use --all")
     langs = args.lang or (["vi", "en"] if args.all else ["vi"])
     out_root = (args.out or OUTPUTS_ROOT).resolve()
-    status = 0
-    for ref in targets:
+    processed_root = (args.processed or PROCESSED_ROOT).resolve()
+    loaded = []
+    for ref in targets:  # validate everything first: a bad dataset stops the build before any write
         ds = load_dataset(ref)
         years = args.year or ds.years
         for y in years:
             if y not in ds.years:
-                raise DataError(f"dataset {ds.id!r} has no year {y}",
-                                f"choose among {', '.join(map(str, ds.years))}")
-        scores = score_dataset(ds)
+                raise DataError(f"dataset {ds.id!r} has no year {y}", f"choose among {', '.join(map(str, ds.years))}")
+        loaded.append((ds, score_dataset(ds), years))
+    for ds, scores, years in loaded:
         for year in years:
-            status |= build_year(ds, scores, year, langs, out_root, report=not args.no_report, force=args.force)
-    return status
-
-
-def build_year(ds, scores, year: int, langs: list[str], out_root: Path, *, report: bool, force: bool) -> int:
-    """Write data/processed/<ds>/<year>/ and <out>/<ds>/<year>/ for one year; returns 0 or 1."""
-    processed = PROCESSED_ROOT / ds.id / str(year)
-    target = out_root / ds.id / str(year)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    processed.parent.mkdir(parents=True, exist_ok=True)
-    stage_p = Path(tempfile.mkdtemp(prefix=f".staging-{year}-", dir=processed.parent))
-    stage_o = Path(tempfile.mkdtemp(prefix=f".staging-{year}-", dir=target.parent))
-    try:
-        save_processed(get_processed_tables(scores, year), stage_p)
-        write_json(stage_o / "figures.json", get_figures(scores, year))
-        if report:
-            from .render import render_report
-            for lang in langs:
-                render_report(ds, year, lang, stage_o)
-        replace_dir(stage_p, processed)
-        replace_dir(stage_o, target)
-    except BaseException:
-        shutil.rmtree(stage_p, ignore_errors=True)
-        shutil.rmtree(stage_o, ignore_errors=True)
-        raise
-    print(f"{ds.id} {year}: written to {_rel(target)}", file=sys.stderr)
+            build_year(ds, scores, year, langs, out_root, processed_root, report=not args.no_report, force=args.force)
     return 0
+
+
+def build_year(ds: Dataset, scores: Scores, year: int, langs: list[str], out_root: Path, processed_root: Path, *,
+               report: bool, force: bool) -> Path:
+    """Write <processed_root>/<ds>/<year>/ and <out_root>/<ds>/<year>/ for one year; returns the report folder."""
+    processed = processed_root / ds.id / str(year)
+    target = out_root / ds.id / str(year)
+    with report_lock(target.parent, str(year)):
+        if not force and is_up_to_date(target / MANIFEST, ds, year, langs, report, target, processed):
+            log(f"{ds.id} {year}: up to date ({_rel(target)}); use --force to rebuild")
+            return target
+        processed.parent.mkdir(parents=True, exist_ok=True)
+        stage_p = Path(tempfile.mkdtemp(prefix=f".staging-{year}-", dir=processed.parent))
+        stage_o = Path(tempfile.mkdtemp(prefix=f".staging-{year}-", dir=target.parent))
+        for stage in (stage_p, stage_o):  # mkdtemp makes 0700 folders; outputs are for everyone to read
+            stage.chmod(0o755)
+        try:
+            log(f"{ds.id} {year}: tables")
+            save_processed(get_processed_tables(scores, year), stage_p)
+            write_json(stage_o / "figures.json", get_figures(scores, year))
+            if report:
+                from .render import render_report
+                os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(ds))
+                for lang in langs:
+                    render_report(ds, year, lang, stage_o)
+            manifest = make_manifest(ds, year, langs, report, stage_o, stage_p)
+            manifest["processed_dir"] = _display(processed)
+            write_manifest(stage_o / MANIFEST, manifest)
+            replace_dir(stage_p, processed)
+            replace_dir(stage_o, target)
+        except BaseException:
+            shutil.rmtree(stage_p, ignore_errors=True)
+            shutil.rmtree(stage_o, ignore_errors=True)
+            raise
+    log(f"{ds.id} {year}: written to {_rel(target)}")
+    return target
+
+
+def verify(manifest_path: Path) -> int:
+    """Rebuild the report a manifest describes in a temporary folder and compare.
+
+    Prints OK, or each input that changed since the manifest was written, each output on disk that
+    no longer matches it (tampered), and each rebuilt output that differs. Returns 0 or 1.
+    """
+    manifest_path = Path(manifest_path).resolve()
+    if not manifest_path.is_file():
+        raise DataError("manifest not found", "give the path of a manifest.json written by `parlib build`", manifest_path)
+    try:
+        m = read_manifest(manifest_path)
+        ds_path, year = resolve_display_path(m["dataset_path"]), int(m["year"])
+        params = m["parameters"]
+    except (ValueError, KeyError, TypeError):
+        raise DataError("not a parlib manifest", "give the manifest.json written beside a report", manifest_path) from None
+    ds = load_dataset(ds_path, verify_checksums=False)
+    problems = [f"input {line}" for line in diff_hashes(m["inputs"], get_input_hashes(ds))]
+    report_dir = manifest_path.parent
+    processed = resolve_display_path(m.get("processed_dir", ""))
+    on_disk = get_output_hashes(report_dir, processed)
+    problems += [f"output on disk {line}" for line in diff_hashes(m["outputs"], on_disk)]
+    with tempfile.TemporaryDirectory(prefix="parlib-verify-") as tmp:
+        tmp_out, tmp_proc = Path(tmp) / "out", Path(tmp) / "processed"
+        log(f"verify: rebuilding {ds.id} {year} in a temporary folder")
+        build_year(ds, score_dataset(ds), year, params["langs"], tmp_out, tmp_proc, report=params["report"], force=True)
+        rebuilt = get_output_hashes(tmp_out / ds.id / str(year), tmp_proc / ds.id / str(year))
+    problems += [f"rebuilt output {line}" for line in diff_hashes(m["outputs"], rebuilt)]
+    if problems:
+        for line in problems:
+            print(line)
+        print(f"{ds.id} {year}: {len(problems)} difference(s) from {manifest_path.name}")
+        return 1
+    print(f"OK: {ds.id} {year}: inputs unchanged, {len(rebuilt)} outputs on disk and rebuilt match the manifest")
+    return 0
+
+
+def _display(p: Path) -> str:
+    from .manifest import display_path
+    return display_path(p)
 
 
 def _rel(p: Path) -> str:
