@@ -73,13 +73,15 @@ STRINGS: dict[str, dict[str, str]] = {
                          "en": "In {year}, {count} {noun} were rated {band}"},
     "s_best_band_prev": {"vi": " (năm {prev} có {count} {noun} xếp loại {band})",
                          "en": " ({count} in {prev})"},
+    "s_best_band_prev_none": {"vi": " (năm {prev} cũng không có {noun} nào xếp loại {band})",
+                              "en": " (none in {prev} either)"},
     "s_best_band_prev_partial": {"vi": " (năm {prev} chỉ được công bố một phần)",
                                  "en": " ({prev} was published only in part)"},
     "s_top": {"vi": "{unit} đứng đầu {n} {noun} với tổng số điểm đạt {total}{change}.",
               "en": "{unit} ranked first of {n} {noun} with a total of {total}{change}."},
     "s_top_change": {"vi": ", {dir} {points} điểm{rank} so với năm {prev}",
                      "en": ", {dir} {points} points{rank} on {prev}"},
-    "s_top_rank": {"vi": " và {dir} {places} bậc", "en": " and {dir} {places} places"},
+    "s_top_rank": {"vi": " và {dir} {places} bậc", "en": " and {dir} {places} place{s}"},
     "s_top_rank_same": {"vi": ", giữ nguyên thứ hạng", "en": ", keeping its rank"},
     "s_top_new": {"vi": " (không có điểm năm {prev} để so sánh)", "en": " (no {prev} score to compare with)"},
     "s_survey_top": {"vi": "Điểm điều tra xã hội học cao nhất là của {unit} ({survey} điểm).",
@@ -187,8 +189,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "yoy_none_down": {"vi": "Không có đơn vị nào giảm điểm.", "en": "No unit fell."},
     "yoy_none_up": {"vi": "Không có đơn vị nào tăng điểm.", "en": "No unit rose."},
     "yoy_item": {"vi": "{unit} ({change} điểm, {rank})", "en": "{unit} ({change} points, {rank})"},
-    "rank_up": {"vi": "tăng {n} bậc", "en": "up {n} places"},
-    "rank_down": {"vi": "giảm {n} bậc", "en": "down {n} places"},
+    "rank_up": {"vi": "tăng {n} bậc", "en": "up {n} place{s}"},
+    "rank_down": {"vi": "giảm {n} bậc", "en": "down {n} place{s}"},
     "rank_same": {"vi": "giữ hạng", "en": "same rank"},
     "yoy_new": {"vi": "Đơn vị mới năm {year} (không có năm {prev}): {units}.",
                 "en": "New in {year} (absent in {prev}): {units}."},
@@ -273,9 +275,9 @@ def fmt_rank_change(n: object, lang: str) -> str:
         return "—"
     n = int(n)
     if n > 0:
-        return t("rank_up", lang, n=n)
+        return t("rank_up", lang, n=n, s="" if n == 1 else "s")
     if n < 0:
-        return t("rank_down", lang, n=-n)
+        return t("rank_down", lang, n=-n, s="" if n == -1 else "s")
     return t("rank_same", lang)
 
 

@@ -1,0 +1,172 @@
+"""Charts of the report: ``plot_*`` functions return matplotlib figures; :func:`png_bytes` saves one.
+
+Every chart is static (WeasyPrint runs no JavaScript), drawn in DejaVu Sans (full Vietnamese
+coverage), labelled in the report's language with numbers formatted by :mod:`parlib.i18n`, and
+saved as PNG without the ``Software`` tag, so that the same data gives the same bytes.
+"""
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from .i18n import fmt_number, t  # noqa: E402
+
+FONT = "DejaVu Sans"
+DPI = 150
+WIDTH_IN = 7.0
+# Band colours, best band first: green to red; a rule with fewer bands takes them in order and
+# always gives its last band the last colour.
+BAND_COLOURS = ("#1a9850", "#66bd63", "#fdae61", "#f46d43", "#d73027")
+UP, DOWN, PREV = "#1a9850", "#d73027", "#9e9e9e"
+
+_RC = {"font.family": FONT, "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8,
+       "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7.5, "axes.spines.top": False,
+       "axes.spines.right": False, "svg.hashsalt": "parlib", "figure.dpi": DPI}
+
+
+def band_colours(band_ids: Sequence[str]) -> dict[str, str]:
+    """A colour per band id, best band first."""
+    n = len(band_ids)
+    if n == 0:
+        return {}
+    if n == 1:
+        return {band_ids[0]: BAND_COLOURS[0]}
+    idx = np.linspace(0, len(BAND_COLOURS) - 1, n).round().astype(int) if n > len(BAND_COLOURS) else (
+        list(range(n - 1)) + [len(BAND_COLOURS) - 1])
+    return {b: BAND_COLOURS[i] for b, i in zip(band_ids, idx)}
+
+
+def _new_figure(height: float) -> tuple[Figure, plt.Axes]:
+    with plt.rc_context(_RC):
+        fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+        ax = fig.add_subplot()
+    return fig, ax
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequence[str],
+                    band_labels: dict[str, str], *, lang: str, max_total: float, decimals: int,
+                    title: str) -> Figure:
+    """Horizontal bars of each unit's total, best at the top, coloured by band, value at the end.
+
+    ``names``, ``totals`` and ``bands`` are in rank order; ``band_labels`` maps every band id of
+    the rule (best first) to its name in the report's language; only bands present are in the legend.
+    """
+    with plt.rc_context(_RC):
+        n = len(names)
+        fig, ax = _new_figure(max(2.0, 0.26 * n + 1.0))
+        colours = band_colours(list(band_labels))
+        y = np.arange(n)
+        ax.barh(y, totals, color=[colours.get(b, PREV) for b in bands], height=0.72)
+        ax.set_yticks(y, [_wrap(s, 42) for s in names])
+        ax.invert_yaxis()
+        lo = max(0.0, np.floor((min(totals) - 8) / 10) * 10) if n else 0.0
+        ax.set_xlim(lo, max_total * 1.06)
+        for yi, v in zip(y, totals):
+            ax.text(v + max_total * 0.005, yi, fmt_number(v, lang, decimals), va="center", fontsize=7)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
+        ax.set_xlabel(t("ax_total", lang, max=fmt_number(max_total, lang, 0)))
+        ax.set_title(title, loc="left")
+        present = [b for b in band_labels if b in set(bands)]
+        ax.legend(handles=[Patch(color=colours[b], label=band_labels[b]) for b in present],
+                  title=t("legend_band", lang), loc="lower right", frameon=True, framealpha=0.9)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        fig.tight_layout()
+    return fig
+
+
+def plot_heatmap(table: pd.DataFrame, *, lang: str, title: str) -> Figure:
+    """Heatmap of % of maximum: rows units (labels = index), columns fields (labels = columns),
+    each cell annotated in the report's number format; red low, green high."""
+    with plt.rc_context(_RC):
+        rows, cols = table.shape
+        fig, ax = _new_figure(max(2.5, 0.28 * rows + 1.9))
+        annot = table.map(lambda v: fmt_number(v, lang, 0))
+        sns.heatmap(table.astype(float), ax=ax, cmap="RdYlGn", vmin=max(0.0, float(np.nanmin(table.values)) - 5),
+                    vmax=100, annot=annot.values, fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.4,
+                    linecolor="white", cbar_kws={"label": t("ax_pct", lang), "shrink": 0.8})
+        ax.set_xticks(np.arange(cols) + 0.5, [_wrap(c, 16) for c in table.columns], rotation=0, fontsize=6.2)
+        ax.set_yticks(np.arange(rows) + 0.5, [_wrap(str(i), 40) for i in table.index], rotation=0)
+        ax.xaxis.tick_top()
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.tick_params(length=0)
+        fig.suptitle(title, x=0.01, ha="left", fontsize=9)
+        fig.tight_layout()
+    return fig
+
+
+def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequence[float], *,
+                  lang: str, prev_year: int, year: int, max_total: float, title: str) -> Figure:
+    """One row per unit: a grey dot for last year's total, a coloured dot for this year's, joined
+    by a line (green when the total rose, red when it fell). Rows in the order given."""
+    with plt.rc_context(_RC):
+        n = len(names)
+        fig, ax = _new_figure(max(2.0, 0.26 * n + 1.1))
+        y = np.arange(n)
+        prev, cur = np.asarray(previous, float), np.asarray(current, float)
+        colour = np.where(cur >= prev, UP, DOWN)
+        ax.hlines(y, prev, cur, colors=colour, linewidth=2)
+        ax.scatter(prev, y, color=PREV, s=22, zorder=3, label=t("legend_year", lang, year=prev_year))
+        ax.scatter(cur, y, color=colour, s=26, zorder=4)
+        ax.set_yticks(y, [_wrap(s, 42) for s in names])
+        ax.invert_yaxis()
+        lo = max(0.0, np.floor((min(prev.min(), cur.min()) - 3) / 5) * 5)
+        hi = min(max_total, np.ceil((max(prev.max(), cur.max()) + 3) / 5) * 5)
+        ax.set_xlim(lo, hi)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
+        ax.set_xlabel(t("ax_total", lang, max=fmt_number(max_total, lang, 0)))
+        ax.set_title(title, loc="left")
+        handles = [plt.Line2D([], [], marker="o", color=PREV, linestyle="", label=t("legend_year", lang, year=prev_year)),
+                   plt.Line2D([], [], marker="o", color=UP, label=f"{t('legend_year', lang, year=year)}: {t('legend_up', lang)}"),
+                   plt.Line2D([], [], marker="o", color=DOWN, label=f"{t('legend_year', lang, year=year)}: {t('legend_down', lang)}")]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(1.0, 0.0), frameon=False)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        fig.tight_layout()
+    return fig
+
+
+def plot_cuts(names: Sequence[str], cuts: Sequence[float], *, lang: str, title: str) -> Figure:
+    """Horizontal bars of the points cut by appraisal per unit, largest at the top."""
+    with plt.rc_context(_RC):
+        n = len(names)
+        fig, ax = _new_figure(max(2.0, 0.26 * n + 1.0))
+        y = np.arange(n)
+        ax.barh(y, cuts, color="#f46d43", height=0.7)
+        ax.set_yticks(y, [_wrap(s, 42) for s in names])
+        ax.invert_yaxis()
+        top = max(cuts) if n else 1.0
+        ax.set_xlim(0, top * 1.15 if top > 0 else 1)
+        for yi, v in zip(y, cuts):
+            ax.text(v + top * 0.01, yi, fmt_number(v, lang, 3), va="center", fontsize=7)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 1)))
+        ax.set_xlabel(t("ax_cut", lang))
+        ax.set_title(title, loc="left")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        fig.tight_layout()
+    return fig
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """The figure as PNG bytes, without the ``Software`` tag (stable bytes for the same figure)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()

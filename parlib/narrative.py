@@ -1,0 +1,176 @@
+"""The report's summary in prose, generated from scores, in the manner of the Báo Bắc Kạn article.
+
+One function per kind of sentence, each pure: (scores, year, level, lang) → a sentence in NFC,
+plain text (the caller escapes it for HTML). A sentence that the data cannot support returns
+``None`` and is left out; no sentence ever shows NaN. Numbers in prose are rounded half up to the
+methodology's printed decimals and lose trailing zeros as an article prints them (87,45; 90,766).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .compare import year_on_year
+from .i18n import fmt_count, fmt_number, is_missing, t
+from .scoring import Scores
+
+
+def _units_name(scores: Scores, unit_ids: list[str], lang: str) -> str:
+    units = scores.dataset.units()
+    names = [units[u].name[lang] for u in unit_ids]
+    return (" và " if lang == "vi" else " and ").join(names)
+
+
+def _prev(scores: Scores, year: int, level: str) -> tuple[int | None, pd.DataFrame]:
+    prev_year = scores.dataset.previous_year(year)
+    if prev_year is None:
+        return None, scores.units.iloc[0:0]
+    return prev_year, scores.level_units(prev_year, level)
+
+
+def _num(scores: Scores, year: int, level: str, value: float, lang: str, *, sign: bool = False) -> str:
+    dec = scores.dataset.methodology_for(year, level).decimals
+    return fmt_number(abs(value) if sign else value, lang, dec, trim=True)
+
+
+def _partial(frame: pd.DataFrame) -> bool:
+    return bool(len(frame)) and bool(frame["partial"].any())
+
+
+def sentence_mean(scores: Scores, year: int, level: str, lang: str) -> str | None:
+    """The level's mean total against last year's: "Cấp sở: tổng điểm trung bình đạt 90,766/100
+    điểm, cao hơn so với năm 2022 (năm 2022 đạt 87,45 điểm)." """
+    ds = scores.dataset
+    cur = scores.level_units(year, level)
+    totals = cur["total"].dropna()
+    if totals.empty or _partial(cur):
+        return None
+    meth = ds.methodology_for(year, level)
+    mean = float(totals.mean())
+    prev_year, prev = _prev(scores, year, level)
+    cmp = ""
+    if prev_year is not None and len(prev):
+        if _partial(prev):
+            cmp = t("s_mean_partial", lang, prev=prev_year)
+        else:
+            pmean = float(prev["total"].dropna().mean())
+            dec = meth.decimals
+            a, b = fmt_number(mean, "en", dec), fmt_number(pmean, "en", dec)
+            key = "s_mean_same" if a == b else ("s_mean_up" if mean > pmean else "s_mean_down")
+            cmp = t(key, lang, prev=prev_year, pmean=_num(scores, prev_year, level, pmean, lang))
+    return t("s_mean", lang, level=ds.level(level).name[lang], mean=_num(scores, year, level, mean, lang),
+             max=fmt_number(meth.max_total, lang, 0), cmp=cmp)
+
+
+def sentence_at_least(scores: Scores, year: int, level: str, lang: str, threshold: float = 80.0) -> str | None:
+    """How many units reached a threshold: "19/19 sở, ngành đạt từ 80 điểm trở lên." """
+    cur = scores.level_units(year, level)
+    if cur.empty or _partial(cur):
+        return None
+    dec = scores.dataset.methodology_for(year, level).decimals
+    n = int((cur["total"].round(dec) >= threshold - 1e-9).sum())
+    return t("s_at_least", lang, count=fmt_count(n, len(cur)), noun=scores.dataset.level(level).noun[lang],
+             threshold=fmt_number(threshold, lang, 0))
+
+
+def sentence_bands(scores: Scores, year: int, level: str, lang: str) -> str | None:
+    """Counts per band, best first, with the range of totals in each: "Xếp loại: 05/08 địa phương
+    xếp loại Tốt (từ 83,107 đến 87,46 điểm), 03/08 địa phương xếp loại Khá (...)." """
+    ds = scores.dataset
+    cur = scores.level_units(year, level).dropna(subset=["total"])
+    if cur.empty or _partial(cur):
+        return None
+    meth = ds.methodology_for(year, level)
+    items = []
+    for b in meth.bands:
+        sel = cur[cur["band"] == b.id]["total"]
+        if sel.empty:
+            continue
+        lo, hi = _num(scores, year, level, sel.min(), lang), _num(scores, year, level, sel.max(), lang)
+        rng = t("s_range_one", lang, lo=lo) if lo == hi else t("s_range", lang, lo=lo, hi=hi)
+        items.append(t("s_band_item", lang, count=fmt_count(len(sel), len(cur)), noun=ds.level(level).noun[lang],
+                       band=b.name[lang], range=rng))
+    return t("s_bands", lang, items="; ".join(items)) if items else None
+
+
+def sentence_best_band(scores: Scores, year: int, level: str, lang: str) -> str | None:
+    """The count in the best band against last year: "Năm 2023, không có sở, ngành nào xếp loại
+    Xuất sắc (năm 2022 có 05 sở, ngành xếp loại Xuất sắc)." """
+    ds = scores.dataset
+    cur = scores.level_units(year, level)
+    if cur.empty or _partial(cur):
+        return None
+    best = ds.methodology_for(year, level).bands[0]
+    noun = ds.level(level).noun[lang]
+    n = int((cur["band"] == best.id).sum())
+    key = "s_best_band_none" if n == 0 else "s_best_band_some"
+    text = t(key, lang, year=year, count=fmt_count(n), noun=noun, band=best.name[lang])
+    prev_year, prev = _prev(scores, year, level)
+    if prev_year is not None and len(prev):
+        if _partial(prev):
+            text += t("s_best_band_prev_partial", lang, prev=prev_year)
+        else:
+            pb = ds.methodology_for(prev_year, level).bands[0]
+            pn = int((prev["band"] == pb.id).sum())
+            text += t("s_best_band_prev" if pn else "s_best_band_prev_none", lang, prev=prev_year,
+                      count=fmt_count(pn), noun=noun, band=pb.name[lang])
+    return text + "."
+
+
+def sentence_top_unit(scores: Scores, year: int, level: str, lang: str) -> str | None:
+    """The first unit with its total, change of points and of places: "Thành phố Bắc Kạn đứng đầu
+    08 địa phương với tổng số điểm đạt 87,46, tăng 5,651 điểm và tăng 6 bậc so với năm 2022." """
+    ds = scores.dataset
+    cur = scores.level_units(year, level)
+    top = cur[cur["rank"] == 1].sort_values("unit_id")
+    if top.empty:
+        return None
+    total = float(top["total"].iloc[0])
+    change = ""
+    prev_year, prev = _prev(scores, year, level)
+    if prev_year is not None and len(prev) and len(top) == 1:
+        yoy = year_on_year(cur, prev, ds).set_index("unit_id")
+        row = yoy.loc[top["unit_id"].iloc[0]]
+        if is_missing(row["change"]):
+            change = t("s_top_new", lang, prev=prev_year)
+        else:
+            ch, rc = float(row["change"]), row["rank_change"]
+            rank = ""
+            if not is_missing(rc):
+                rank = t("s_top_rank_same", lang) if int(rc) == 0 else t(
+                    "s_top_rank", lang, dir=t("up" if int(rc) > 0 else "down", lang), places=abs(int(rc)),
+                    s="" if abs(int(rc)) == 1 else "s")
+            change = t("s_top_change", lang, dir=t("up" if ch >= 0 else "down", lang),
+                       points=_num(scores, year, level, ch, lang, sign=True), rank=rank, prev=prev_year)
+    n = len(cur)
+    return t("s_top", lang, unit=_units_name(scores, top["unit_id"].tolist(), lang), n=fmt_count(n),
+             noun=ds.level(level).noun[lang], total=_num(scores, year, level, total, lang), change=change)
+
+
+def sentence_top_survey(scores: Scores, year: int, level: str, lang: str) -> str | None:
+    """The highest survey score of the level: "Điểm điều tra xã hội học cao nhất là của Thành phố
+    Bắc Kạn (12,071 điểm)." None when the data has no survey points."""
+    cur = scores.level_units(year, level).dropna(subset=["survey"])
+    if cur.empty:
+        return None
+    best = cur["survey"].max()
+    ids = sorted(cur.loc[(cur["survey"] - best).abs() <= 1e-9, "unit_id"])
+    return t("s_survey_top", lang, unit=_units_name(scores, ids, lang), survey=_num(scores, year, level, best, lang))
+
+
+def sentence_bottom(scores: Scores, year: int, level: str, lang: str) -> str | None:
+    """The last unit: "Thấp nhất là Huyện Pác Nặm với 75,242 điểm." (None for a partial table)."""
+    cur = scores.level_units(year, level).dropna(subset=["total"])
+    if len(cur) < 2 or _partial(cur):
+        return None
+    low = cur["total"].min()
+    ids = sorted(cur.loc[(cur["total"] - low).abs() <= 1e-9, "unit_id"])
+    return t("s_bottom", lang, unit=_units_name(scores, ids, lang), total=_num(scores, year, level, low, lang))
+
+
+SENTENCES = (sentence_mean, sentence_at_least, sentence_bands, sentence_best_band, sentence_top_unit,
+             sentence_top_survey, sentence_bottom)
+
+
+def level_summary(scores: Scores, year: int, level: str, lang: str) -> list[str]:
+    """Every sentence of one level's summary that the data supports, in order."""
+    return [s for s in (f(scores, year, level, lang) for f in SENTENCES) if s]
