@@ -1,0 +1,128 @@
+"""Issue 4: manifests, `parlib verify`, checksums of raw files, incremental builds.
+
+These tests build without the notebook report (tables, figures.json, manifest) so that they stay
+fast; tests/test_determinism.py builds whole reports twice and compares every byte.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def parlib(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "parlib", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600)
+
+
+def build(dataset: str | Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return parlib("build", str(dataset), "--year", "2023", "--no-report", "--out", str(out / "out"),
+                  "--processed", str(out / "processed"), *extra)
+
+
+@pytest.fixture
+def backan_copy(tmp_path: Path) -> Path:
+    """A private copy of the embedded backan dataset, which tests may edit (data/raw is read-only)."""
+    dst = tmp_path / "backan-copy"
+    shutil.copytree(ROOT / "data" / "raw" / "backan", dst)
+    return dst
+
+
+def test_manifest_records_inputs_outputs_environment_and_no_clock(tmp_path):
+    r = build("vn-ministries", tmp_path)
+    assert r.returncode == 0, r.stderr
+    m = json.loads((tmp_path / "out" / "vn-ministries" / "2023" / "manifest.json").read_text(encoding="utf-8"))
+    assert "data/raw/vn-ministries/2023/par-index-2023-ministries.csv" in m["inputs"]
+    assert "data/raw/vn-ministries/dataset.yml" in m["inputs"]
+    assert "parlib/scoring.py" in m["inputs"]
+    # sha256 recorded in dataset.yml for the raw table, by hand, equals the manifest's
+    assert m["inputs"]["data/raw/vn-ministries/2023/par-index-2023-ministries.csv"] == \
+        "f532002cb703badc6f51f1fca1e16c2d9fe0e896f6681b055f71168713a75e45"
+    assert set(m["outputs"]) >= {"report/figures.json", "processed/units.csv"}
+    assert m["environment"]["python"].startswith("3.11")
+    assert m["environment"]["packages"]["pandas"]
+    assert m["parameters"] == {"langs": ["vi"], "report": False}
+    text = json.dumps(m)
+    assert "2026-" not in text and "time" not in json.dumps(sorted(m))  # no wall-clock field
+
+
+def test_verify_ok_on_untouched_build(tmp_path):
+    assert build("vn-ministries", tmp_path).returncode == 0
+    r = parlib("verify", str(tmp_path / "out" / "vn-ministries" / "2023" / "manifest.json"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.startswith("OK")
+
+
+def test_verify_detects_tampered_output(tmp_path):
+    assert build("vn-ministries", tmp_path).returncode == 0
+    fig = tmp_path / "out" / "vn-ministries" / "2023" / "figures.json"
+    fig.write_text(fig.read_text(encoding="utf-8").replace("89.95", "99.95"), encoding="utf-8")
+    r = parlib("verify", str(fig.parent / "manifest.json"))
+    assert r.returncode == 1
+    assert "output on disk differs: report/figures.json" in r.stdout
+    assert "rebuilt output" not in r.stdout  # the rebuild itself still matches the manifest
+
+
+def test_verify_detects_changed_input(tmp_path, backan_copy):
+    assert build(backan_copy, tmp_path).returncode == 0
+    raw = backan_copy / "2023" / "districts.csv"
+    raw.write_text(raw.read_text(encoding="utf-8").replace("12,071", "12,070"), encoding="utf-8")
+    r = parlib("verify", str(tmp_path / "out" / "backan" / "2023" / "manifest.json"))
+    assert r.returncode == 1
+    assert f"input differs: {raw.as_posix()}" in r.stdout
+    assert "rebuilt output differs: report/figures.json" in r.stdout
+
+
+def test_edited_raw_file_stops_the_build(tmp_path, backan_copy):
+    raw = backan_copy / "2023" / "departments.csv"
+    raw.write_text(raw.read_text(encoding="utf-8").replace("95", "96", 1), encoding="utf-8")
+    r = build(backan_copy, tmp_path)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert "departments.csv" in lines[0] and "changed" in lines[0] and "sha256" in lines[0]
+    assert not (tmp_path / "out" / "backan" / "2023").exists()
+
+
+def test_second_build_is_up_to_date_and_force_rebuilds(tmp_path):
+    assert build("vn-ministries", tmp_path).returncode == 0
+    fig = tmp_path / "out" / "vn-ministries" / "2023" / "figures.json"
+    before = fig.stat().st_mtime_ns
+    r = build("vn-ministries", tmp_path)
+    assert r.returncode == 0 and "up to date" in r.stderr
+    assert fig.stat().st_mtime_ns == before
+    r = build("vn-ministries", tmp_path, "--force")
+    assert r.returncode == 0 and "up to date" not in r.stderr
+    assert fig.stat().st_mtime_ns != before
+
+
+def test_tampered_output_is_rebuilt_not_skipped(tmp_path):
+    assert build("vn-ministries", tmp_path).returncode == 0
+    fig = tmp_path / "out" / "vn-ministries" / "2023" / "figures.json"
+    original = fig.read_bytes()
+    fig.write_bytes(b"{}")
+    r = build("vn-ministries", tmp_path)
+    assert "up to date" not in r.stderr
+    assert fig.read_bytes() == original
+
+
+def test_builds_into_two_folders_are_identical(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert build("backan", a).returncode == 0 and build("backan", b).returncode == 0
+    for sub in ("out/backan/2023/figures.json", "processed/backan/2023/units.csv",
+                "processed/backan/2023/fields.csv", "processed/backan/2023/year_on_year.csv"):
+        assert (a / sub).read_bytes() == (b / sub).read_bytes(), sub
+
+
+def test_builds_never_write_raw_data(tmp_path):
+    raw = ROOT / "data" / "raw"
+    before = {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()}
+    assert build("backan", tmp_path).returncode == 0
+    after = {p: p.read_bytes() for p in raw.rglob("*") if p.is_file()}
+    assert before == after
