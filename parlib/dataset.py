@@ -477,5 +477,10 @@ def load_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
     assumptions = tuple(r.sub(f"assumptions[{i}]", {"text": a}).text("text")
                         for i, a in enumerate(r.list("assumptions", [])))
     published = root / "published.yml"
-    return Dataset(did, root, title, publisher, date_published, tuple(levels), methodologies, tuple(tables),
-                   sources, assumptions, published if published.is_file() else None)
+    ds = Dataset(did, root, title, publisher, date_published, tuple(levels), methodologies, tuple(tables),
+                 sources, assumptions, published if published.is_file() else None)
+    if ds.published_path is not None:
+        # A bad published.yml is bad input like any other: report it before anything is built or written.
+        from .published import load_published  # local import: parlib.published imports this module
+        load_published(ds)
+    return ds

@@ -171,6 +171,7 @@ def load_published(dataset: Dataset) -> list[Figure]:
         if "printed" not in item:
             raise DataError(f"figure {fid!r}: no 'printed' value", "copy the value exactly as printed",
                             path, column=f"{where}.printed")
+        _check_printed(dataset, fid, kind, item["printed"], path, f"{where}.printed")
         source = item.get("source", default_source)
         if source not in dataset.sources:
             raise DataError(f"figure {fid!r}: unknown source {source!r}", "name a source id from dataset.yml",
@@ -181,6 +182,27 @@ def load_published(dataset: Dataset) -> list[Figure]:
         figures.append(Figure(fid, measure, clean_name(item["printed"]), args, clean_name(item.get("sentence", "")),
                               source))
     return figures
+
+
+def _check_printed(dataset: Dataset, fid: str, kind: str, printed: Any, path, column: str) -> None:
+    """A printed value that cannot be read as its measure's kind is an input error, found when
+    published.yml is loaded rather than when the figure is checked."""
+    text = clean_name(printed)
+    if kind == "number":
+        try:
+            parse_number(text.rstrip("%").strip())
+        except NumberFormatError:
+            raise DataError(f"figure {fid!r}: printed value {text!r} is not a number",
+                            "copy the number as printed, e.g. '90,766'", path, column=column) from None
+    elif kind == "count":
+        try:
+            _printed_count(text)
+        except ValueError:
+            raise DataError(f"figure {fid!r}: printed value {text!r} is not a count",
+                            "write it as printed, e.g. '05' or '19/19'", path, column=column) from None
+    elif kind == "unit" and _unit_id_for(dataset, text) is None:
+        raise DataError(f"figure {fid!r}: {text!r} is not a unit of the dataset",
+                        "use the unit's name or an alias listed in dataset.yml", path, column=column)
 
 
 def _unit_id_for(dataset: Dataset, name: str) -> str | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,21 +65,19 @@ def read_raw_table(path, rows: dict | None = None) -> tuple[pd.DataFrame, int]:
     """Read a CSV or XLSX as text cells. Returns the frame and the file row of its first data row."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        try:
-            grid = pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise DataError(f"cannot read as XLSX ({type(exc).__name__})", "re-save it from Excel as .xlsx", path) from None
+        grid, merged = _read_xlsx(path)
         header_at = _find_header_row(grid)
         if header_at is None:
             raise DataError("no header row with a unit column found in the first 10 rows",
                             "put a header such as 'Tên đơn vị' or 'unit' above the data", path)
-        header = [clean_name(h) if pd.notna(h) else "" for h in grid.iloc[header_at]]
-        frame = grid.iloc[header_at + 1:].reset_index(drop=True)
+        header_at, header_end = _header_block(grid, merged, header_at)
+        header = [clean_name(h) if pd.notna(h) and str(h).strip() else "" for h in grid.iloc[header_end]]
+        frame = grid.iloc[header_end + 1:].reset_index(drop=True)
         frame.columns = header
         frame = frame.loc[:, [h != "" for h in header]]
         frame = frame.dropna(how="all").astype(object)
         frame = frame.where(frame.notna(), "").astype(str)
-        return frame, header_at + 2
+        return frame, header_end + 2
     if suffix not in (".csv", ".txt"):
         raise DataError(f"unsupported file type {suffix!r}", "save the table as .csv (UTF-8) or .xlsx", path)
     data = path.read_bytes()
@@ -86,12 +85,18 @@ def read_raw_table(path, rows: dict | None = None) -> tuple[pd.DataFrame, int]:
         raise DataError("the file is empty", "export the table again with its header and rows", path)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise DataError("the file is UTF-16, not UTF-8", "save it as 'CSV UTF-8' (Excel) or re-encode it to UTF-8", path)
+    if b"\x00" in data[:4096]:
+        # NUL bytes between letters: UTF-16 written without a byte-order mark
+        raise DataError("the file looks like UTF-16 without a byte-order mark, not UTF-8",
+                        "save it as 'CSV UTF-8' (Excel) or re-encode it to UTF-8", path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise DataError("the file is not UTF-8 (perhaps Windows-1258 or another legacy encoding)",
                         "save it as 'CSV UTF-8' or re-encode it, e.g. iconv -f CP1258 -t UTF-8", path, line) from None
+    if not text.strip():
+        raise DataError("the file is empty", "export the table again with its header and rows", path)
     first = text.splitlines()[0] if text.splitlines() else ""
     try:
         sep = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
@@ -100,10 +105,51 @@ def read_raw_table(path, rows: dict | None = None) -> tuple[pd.DataFrame, int]:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True)
     except pd.errors.ParserError as exc:
+        m = re.search(r"\bline (\d+)", str(exc))
         raise DataError(f"not a well-formed CSV table: {str(exc).strip().splitlines()[-1]}",
-                        "check quoting and that every row has the header's number of columns", path) from None
+                        "check quoting and that every row has the header's number of columns", path,
+                        int(m.group(1)) if m else None) from None
     frame.columns = [clean_name(c) for c in frame.columns]
     return frame, 2
+
+
+def _read_xlsx(path) -> tuple[pd.DataFrame, list]:
+    """The first sheet's cells (row i of the frame is sheet row i + 1) and its merged ranges."""
+    try:
+        from openpyxl import load_workbook
+        wb = load_workbook(path, data_only=True)  # not read-only: merged ranges are needed
+        ws = wb.worksheets[0]
+        cells = [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+        merged = list(ws.merged_cells.ranges)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise DataError(f"cannot read as XLSX ({type(exc).__name__})", "re-save it from Excel as .xlsx", path) from None
+    grid = pd.DataFrame(cells, dtype=object)
+    return grid.where(grid.notna(), None), merged
+
+
+def _header_block(grid: pd.DataFrame, merged: list, header_at: int) -> tuple[int, int]:
+    """The rows of a header whose cells are merged down over several rows (a group such as "Điểm
+    đạt được" over its sub-headers "Thẩm định" and "Điều tra XHH"). Merged cells of the block take
+    their top-left value; each column is then named by its lowest header cell. Returns the first
+    and last rows of the block (the same row for a plain one-row header)."""
+    end = header_at
+    for m in merged:
+        if m.min_row - 1 == header_at and m.max_row - 1 > end:
+            end = m.max_row - 1
+    if end == header_at:
+        return header_at, end
+    end = min(end, len(grid) - 1)
+    for m in merged:
+        if header_at <= m.min_row - 1 <= end:
+            value = grid.iat[m.min_row - 1, m.min_col - 1] if m.min_col - 1 < grid.shape[1] else None
+            for r in range(m.min_row - 1, min(m.max_row - 1, end) + 1):
+                for c in range(m.min_col - 1, min(m.max_col, grid.shape[1])):
+                    grid.iat[r, c] = value
+    for c in range(grid.shape[1]):
+        if grid.iat[end, c] is None or str(grid.iat[end, c]).strip() == "":
+            above = [grid.iat[r, c] for r in range(header_at, end) if grid.iat[r, c] is not None]
+            grid.iat[end, c] = above[-1] if above else None
+    return header_at, end
 
 
 def _find_header_row(grid: pd.DataFrame) -> int | None:
@@ -114,8 +160,10 @@ def _find_header_row(grid: pd.DataFrame) -> int | None:
     return None
 
 
-def map_columns(headers: list[str], spec: TableSpec, meth: Methodology, path) -> tuple[dict[str, str], dict[str, str]]:
-    """Match headers to canonical columns and to field ids. Returns (canonical → header, field id → header)."""
+def map_columns(headers: list[str], spec: TableSpec, meth: Methodology, path,
+                header_row: int = 1) -> tuple[dict[str, str], dict[str, str]]:
+    """Match headers to canonical columns and to field ids. Returns (canonical → header, field id → header).
+    ``header_row`` is the file row of the header, for error messages."""
     canon: dict[str, str] = {}
     field_cols: dict[str, str] = {}
     by_key = {name_key(h): h for h in headers}
@@ -142,9 +190,9 @@ def map_columns(headers: list[str], spec: TableSpec, meth: Methodology, path) ->
             known = ", ".join(a[0] for a in HEADER_ALIASES.values())
             raise DataError(f"unknown or repeated column {h!r}", f"rename it to one parlib knows ({known}, "
                             "or a field id), map it under 'columns:' or list it under 'ignore_columns:' in dataset.yml",
-                            path, 1, h)
+                            path, header_row, h)
     if "unit" not in canon:
-        raise DataError("no unit column", "name the column of unit names 'Tên đơn vị' or 'unit'", path, 1)
+        raise DataError("no unit column", "name the column of unit names 'Tên đơn vị' or 'unit'", path, header_row)
     return canon, field_cols
 
 
@@ -205,17 +253,18 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
     for col, value in spec.filter.items():
         if col not in frame.columns:
             raise DataError(f"dataset.yml filters on column {col!r}, which the table does not have",
-                            f"the table's columns are: {', '.join(frame.columns)}", path, 1)
+                            f"the table's columns are: {', '.join(frame.columns)}", path, first_row - 1)
         keep = clean_names(frame[col]) == value
         frame, rows = frame[keep], rows[keep]
     if frame.empty:
         raise DataError("the table has a header but no rows", "add the units' rows below the header", path, first_row)
-    canon, field_cols = map_columns([c for c in frame.columns if c not in spec.filter], spec, meth, path)
+    canon, field_cols = map_columns([c for c in frame.columns if c not in spec.filter], spec, meth, path,
+                                   first_row - 1)
     frame, rows = frame.reset_index(drop=True), rows.reset_index(drop=True)
     gran = detect_granularity(canon, field_cols) if (set(canon) - {"unit", "rank", "band", "no", "provenance", "status"}) or field_cols else None
     if gran is None:
         raise DataError("no score column (total, index, appraised, survey, or field points)",
-                        "add at least a 'Tổng điểm' column", path, 1)
+                        "add at least a 'Tổng điểm' column", path, first_row - 1)
     names = clean_names(frame[canon["unit"]])
     if (names == "").any():
         i = int(np.flatnonzero((names == "").to_numpy())[0])
@@ -262,7 +311,7 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
         missing = [f.id for f in meth.fields if f.id not in field_cols]
         if missing:
             raise DataError(f"field column(s) {', '.join(missing)} missing", "give one column per field of the "
-                            f"methodology {meth.id!r}, or none", path, 1)
+                            f"methodology {meth.id!r}, or none", path, first_row - 1)
         parts = []
         for f in meth.fields:
             pts = _numbers(frame, f.id, field_cols[f.id], path, rows, decimals=dec, maximum=f.max,

@@ -1,0 +1,134 @@
+"""Malformed inputs give one clear line and exit code 2, and nothing is written (issue 5, part 1).
+
+Each folder under tests/bad_inputs/ is a tiny dataset with one thing wrong (made by
+tests/bad_inputs/make_corpus.py, described by the comment at the top of its dataset.yml) and an
+``expected.txt`` listing the substrings the error line must contain. For each case:
+
+- ``python -m parlib validate <case>`` exits 2 with exactly one line on stderr, holding every
+  expected substring and no traceback;
+- with ``--debug`` the traceback is shown;
+- ``python -m parlib build <case> --no-report --out <tmp>`` exits 2 and writes nothing into <tmp>
+  (nor into data/processed/);
+- the case folder is byte-identical afterwards (sha256 of every file, and no file added).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and (p / "expected.txt").is_file())
+PROCESSED = ROOT / "data" / "processed"
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    return subprocess.run([sys.executable, "-m", "parlib", *args], cwd=ROOT, capture_output=True, text=True,
+                          encoding="utf-8", timeout=120, env=env)
+
+
+def _run_case(name: str) -> dict:
+    folder = CORPUS / name
+    before = _tree_digest(folder)
+    processed_before = sorted(p.name for p in PROCESSED.iterdir()) if PROCESSED.is_dir() else []
+    plain = _run("validate", str(folder))
+    debug = _run("--debug", "validate", str(folder))
+    with tempfile.TemporaryDirectory(prefix="parlib-bad-") as tmp:
+        out = Path(tmp) / "out"
+        out.mkdir()
+        build = _run("build", str(folder), "--no-report", "--out", str(out))
+        written = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    processed_after = sorted(p.name for p in PROCESSED.iterdir()) if PROCESSED.is_dir() else []
+    return {"plain": plain, "debug": debug, "build": build, "written": written,
+            "before": before, "after": _tree_digest(folder),
+            "processed_new": sorted(set(processed_after) - set(processed_before))}
+
+
+@lru_cache(maxsize=1)
+def _results() -> dict[str, dict]:
+    """Every case run once, two at a time (each run starts a Python process)."""
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        return dict(zip(CASES, pool.map(_run_case, CASES)))
+
+
+def _expected(name: str) -> list[str]:
+    lines = (CORPUS / name / "expected.txt").read_text(encoding="utf-8").splitlines()
+    return [x for x in lines if x.strip()]
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 30, CASES
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_validate_gives_one_clear_line(case):
+    r = _results()[case]["plain"]
+    lines = r.stderr.splitlines()
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    assert len(lines) == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    line = lines[0]
+    assert line.startswith("parlib: error: ")
+    for text in _expected(case):
+        assert text in line, f"{text!r} not in the error line: {line}"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_debug_shows_traceback(case):
+    r = _results()[case]["debug"]
+    assert r.returncode != 0
+    assert "Traceback" in r.stderr
+    assert "DataError" in r.stderr
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_build_writes_nothing(case):
+    res = _results()[case]
+    b = res["build"]
+    assert b.returncode == 2, (b.returncode, b.stderr)
+    assert len(b.stderr.splitlines()) == 1 and "Traceback" not in b.stderr, b.stderr
+    assert res["written"] == [], res["written"]
+    assert res["processed_new"] == [], res["processed_new"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_folder_unchanged(case):
+    res = _results()[case]
+    assert res["after"] == res["before"]
+
+
+def test_corpus_is_reproducible(tmp_path):
+    """make_corpus.py regenerates exactly the committed files."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    made = mod.cases()
+    assert sorted(c.name for c in made) == CASES
+    for c in made:
+        c.write(tmp_path / c.name)
+        assert _tree_digest(tmp_path / c.name) == _tree_digest(CORPUS / c.name), c.name
+
+
+def pytest_bad_input_counts() -> tuple[int, int]:
+    """(cases tried, cases that gave one clear line with exit code 2) — for the session summary."""
+    res = _results()
+    clear = sum(1 for name, r in res.items()
+                if r["plain"].returncode == 2 and len(r["plain"].stderr.splitlines()) == 1
+                and "Traceback" not in r["plain"].stderr
+                and all(t in r["plain"].stderr for t in _expected(name)))
+    return len(res), clear
