@@ -62,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"parlib: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as exc:
+        from .render import ReportError
+        if not isinstance(exc, ReportError) or args.debug:
+            raise
+        print(f"parlib: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("parlib: interrupted; outputs already in place were left as they were", file=sys.stderr)
         return 130

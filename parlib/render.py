@@ -1,0 +1,160 @@
+"""Render one annual report: execute the notebook with papermill, clean it, export HTML with
+nbconvert and PDF with WeasyPrint.
+
+Outputs in ``out_dir``: ``report.<lang>.ipynb`` (executed, without timestamps or random ids),
+``report.<lang>.html`` (no code, no prompt, no parameters cell, no request to the internet) and
+``report.<lang>.pdf`` (A4, fonts embedded). Nothing here reads the clock, so the same inputs give
+the same bytes. A failing cell raises :class:`ReportError` naming the cell and the error.
+"""
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+
+import nbformat
+
+from .dataset import EMBEDDED_ROOT, PROJECT_ROOT, Dataset
+from .i18n import t
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "annual_report.ipynb"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "parlib_report"
+KERNEL = "python3"
+CELL_TIMEOUT = 600
+STEPS = ("execute", "clean", "html", "pdf")
+REMOVED_TAGS = ("parameters", "injected-parameters", "remove-cell")
+
+
+class ReportError(Exception):
+    """A report could not be built (a notebook cell failed, or an export step did)."""
+
+
+def dataset_parameter(ds: Dataset) -> str:
+    """How the notebook is told which dataset: its id when embedded, else its folder."""
+    return ds.id if ds.root == (EMBEDDED_ROOT / ds.id).resolve() else str(ds.root)
+
+
+def execute_notebook(ds: Dataset, year: int, lang: str, out_dir: Path, target: Path) -> None:
+    """Run the report notebook with papermill into ``target``, in ``out_dir`` as working folder."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+    params = {"dataset": dataset_parameter(ds), "year": int(year), "lang": lang, "output_dir": "."}
+    try:
+        papermill.execute_notebook(str(NOTEBOOK), str(target), parameters=params, kernel_name=KERNEL,
+                                   cwd=str(out_dir), progress_bar=False, log_output=False,
+                                   execution_timeout=CELL_TIMEOUT)
+    except PapermillExecutionError as exc:
+        first = (exc.source or "").strip().splitlines()[0] if (exc.source or "").strip() else ""
+        raise ReportError(f"report {ds.id} {year} {lang}: notebook cell {exc.exec_count} "
+                          f"(cell {exc.cell_index} of {NOTEBOOK.name}, `{first[:80]}`) failed: "
+                          f"{exc.ename}: {exc.evalue}") from None
+    except Exception as exc:  # dead kernel, timeout, missing kernel: not PapermillExecutionError
+        raise ReportError(f"report {ds.id} {year} {lang}: the notebook could not run: "
+                          f"{type(exc).__name__}: {exc}") from None
+
+
+def clean_notebook(nb: nbformat.NotebookNode, ds: Dataset, year: int, lang: str) -> nbformat.NotebookNode:
+    """Remove what differs between two runs: papermill/nbclient timings and paths, the injected
+    cell's random id. Adds the report's title and parameters to the metadata."""
+    params = nb.metadata.get("papermill", {}).get("parameters", {})
+    nb.metadata.pop("papermill", None)
+    nb.metadata["parlib"] = {"dataset": ds.id, "year": int(year), "lang": lang, "parameters": params}
+    nb.metadata["title"] = f"{t('report_title', lang, year=year)} — {ds.title[lang]}"
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+    return nb
+
+
+def report_view(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The cells a reader sees: code cells with displayed output, without the parameters cells
+    and without stderr (warnings are logs, not report content)."""
+    view = copy.deepcopy(nb)
+    cells = []
+    for cell in view.cells:
+        if cell.cell_type != "code" or set(cell.metadata.get("tags", [])) & set(REMOVED_TAGS):
+            continue
+        cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
+        if cell.outputs:
+            cells.append(cell)
+    view.cells = cells
+    return view
+
+
+def export_html(nb: nbformat.NotebookNode, name: str) -> str:
+    """The report as one self-contained HTML page, through nbconvert and parlib's template."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+    c = Config()
+    c.TemplateExporter.exclude_input = True
+    c.TemplateExporter.exclude_input_prompt = True
+    c.TemplateExporter.exclude_output_prompt = True
+    c.TemplateExporter.exclude_markdown = True
+    c.TemplateExporter.exclude_raw = True
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_TAGS)
+    exporter = HTMLExporter(config=c, template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)])
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
+    return body
+
+
+def export_pdf(html_text: str, target: Path, base: Path) -> None:
+    """The HTML printed to A4 PDF by WeasyPrint (fonts embedded as subsets)."""
+    from weasyprint import HTML
+    HTML(string=html_text, base_url=str(base)).write_pdf(str(target))
+
+
+class _Progress:
+    """A tqdm bar per report on a terminal; plain log lines otherwise."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=len(STEPS), desc=label, unit="step", leave=True, file=sys.stderr)
+
+    def step(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(name)
+        else:
+            print(f"parlib: {self.label}: {name}", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def render_report(ds: Dataset, year: int, lang: str, out_dir: Path) -> None:
+    """Write report.<lang>.ipynb, .html and .pdf of one dataset, year and language into ``out_dir``."""
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ipynb, html_path, pdf = (out_dir / f"report.{lang}.{ext}" for ext in ("ipynb", "html", "pdf"))
+    progress = _Progress(f"{ds.id} {year} {lang}")
+    try:
+        progress.step("execute")
+        execute_notebook(ds, year, lang, out_dir, ipynb)
+        progress.done()
+        progress.step("clean")
+        nb = clean_notebook(nbformat.read(ipynb, as_version=4), ds, year, lang)
+        nbformat.write(nb, ipynb)
+        progress.done()
+        progress.step("html")
+        view = report_view(nb)
+        if not view.cells:
+            raise ReportError(f"report {ds.id} {year} {lang}: the notebook displayed nothing")
+        html_text = export_html(view, f"report.{lang}")
+        html_path.write_text(html_text, encoding="utf-8")
+        progress.done()
+        progress.step("pdf")
+        export_pdf(html_text, pdf, out_dir)
+        progress.done()
+    finally:
+        progress.close()

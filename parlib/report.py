@@ -1,0 +1,504 @@
+"""The annual report's sections, as HTML fragments the notebook displays.
+
+``notebooks/annual_report.ipynb`` stays thin: it validates its parameters with
+:func:`prepare` and calls one ``show_*`` function per section. Each ``html_*`` function is pure
+(context → HTML string, every name escaped); ``show_*`` displays it as a bundle of ``text/html``
+and ``text/plain`` (no object repr, no memory address). Tables are pandas Stylers with a fixed
+uuid; charts are PNG embedded as data URIs. A section whose data is missing is replaced by one
+sentence saying why; no chart is drawn without data and no NaN is shown.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import charts
+from .build import get_figures
+from .compare import get_band_transitions, get_change_counts, get_movers, year_on_year
+from .dataset import Dataset, embedded_datasets, load_dataset
+from .errors import DataError
+from .fields import (get_appraisal_by_unit, get_appraisal_cuts, get_field_summary, get_heatmap_table,
+                     get_strengths_weaknesses, has_appraisal)
+from .i18n import LANGS, fmt_count, fmt_number, fmt_rank_change, is_missing, nfc, t
+from .narrative import level_summary
+from .scoring import Scores, score_dataset
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What every section needs: the dataset, its scores (all years), the year and language."""
+
+    ds: Dataset
+    scores: Scores
+    year: int
+    lang: str
+
+    @property
+    def prev_year(self) -> int | None:
+        return self.ds.previous_year(self.year)
+
+    @property
+    def levels(self) -> list[str]:
+        return self.ds.levels_in(self.year)
+
+    def level_name(self, level: str) -> str:
+        return self.ds.level(level).name[self.lang]
+
+    def unit_name(self, unit_id: str) -> str:
+        return self.ds.units()[unit_id].name[self.lang]
+
+    def field_name(self, level: str, field_id: str, year: int | None = None) -> str:
+        meth = self.ds.methodology_for(year or self.year, level)
+        for f in meth.fields:
+            if f.id == field_id:
+                return f.name[self.lang]
+        return field_id
+
+    def band_name(self, level: str, band_id: object, year: int | None = None) -> str:
+        if is_missing(band_id):
+            return "—"
+        return self.ds.methodology_for(year or self.year, level).band(str(band_id)).name[self.lang]
+
+
+def prepare(dataset: object, year: object, lang: object, output_dir: object) -> ReportContext:
+    """Validate the notebook's parameters and load and score the dataset.
+
+    ``dataset``: an embedded id (under data/raw/) or a dataset folder; ``year``: an int present in
+    the dataset; ``lang``: "vi" or "en"; ``output_dir``: a folder path (text). Raises
+    :class:`ValueError` (wrong type or value) or :class:`~parlib.errors.DataError` (bad data).
+    """
+    if not isinstance(dataset, (str, Path)) or not str(dataset).strip():
+        raise ValueError(f"parameter dataset must be a dataset id or folder (text), not {dataset!r}")
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise ValueError(f"parameter year must be an integer such as 2023, not {year!r}")
+    if lang not in LANGS:
+        raise ValueError(f"parameter lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    if not isinstance(output_dir, (str, Path)) or not str(output_dir).strip():
+        raise ValueError(f"parameter output_dir must be a folder path (text), not {output_dir!r}")
+    try:
+        ds = load_dataset(dataset)
+    except DataError as exc:
+        raise ValueError(f"parameter dataset: {exc} (embedded: {', '.join(embedded_datasets())})") from None
+    if year not in ds.years:
+        raise ValueError(f"parameter year: dataset {ds.id!r} has no year {year}; "
+                         f"choose among {', '.join(map(str, ds.years))}")
+    return ReportContext(ds, score_dataset(ds), year, str(lang))
+
+
+# --- HTML helpers -------------------------------------------------------------------------------
+
+def esc(text: object) -> str:
+    """Text escaped for HTML, in NFC."""
+    return html.escape(nfc(text), quote=True)
+
+
+def _p(text: str, cls: str = "") -> str:
+    return f'<p{f" class={chr(34)}{cls}{chr(34)}" if cls else ""}>{esc(text)}</p>'
+
+
+def _h(level: int, text: str, anchor: str = "") -> str:
+    a = f' id="{esc(anchor)}"' if anchor else ""
+    return f"<h{level}{a}>{esc(text)}</h{level}>"
+
+
+def _ul(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
+def _uuid(*parts: object) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", "-".join(str(p) for p in parts).lower()).strip("-")
+
+
+def table_html(frame: pd.DataFrame, uuid: str, *, numeric: list[str] = (), colours: dict[str, list[str]] | None = None,
+               cls: str = "") -> str:
+    """A table of already formatted text as HTML from a pandas Styler with a fixed uuid; every
+    cell and header escaped; ``numeric`` columns right-aligned; ``colours`` gives a background
+    colour per row for some columns."""
+    st = frame.style.set_uuid(uuid).hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
+    st = st.set_table_attributes(f'class="parlib-table {cls}"'.strip())
+    if numeric:
+        st = st.set_properties(subset=list(numeric), **{"text-align": "right", "white-space": "nowrap"})
+    for col, cs in (colours or {}).items():
+        st = st.apply(lambda s, cs=cs: [f"background-color: {c}" if c else "" for c in cs], subset=[col])
+    return st.to_html()
+
+
+def figure_html(fig, alt: str) -> str:
+    """A chart as an embedded PNG (no file, no request) with its alt text."""
+    data = base64.b64encode(charts.png_bytes(fig)).decode("ascii")
+    return f'<figure class="parlib-chart"><img src="data:image/png;base64,{data}" alt="{esc(alt)}"/></figure>'
+
+
+def _plain(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", fragment, flags=re.S))).strip()
+
+
+def show(fragment: str) -> None:
+    """Display an HTML fragment as a text/html + text/plain bundle."""
+    from IPython.display import display
+    display({"text/html": fragment, "text/plain": re.sub(r"\s+", " ", _plain(fragment))[:2000]}, raw=True)
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+def illustrative_tables(ctx: ReportContext) -> list[str]:
+    """The score tables behind this report (this year and the previous) that hold illustrative rows."""
+    years = {ctx.year, ctx.prev_year}
+    return [tb.rel for tb in ctx.ds.tables if tb.year in years and tb.provenance == "illustrative"]
+
+
+def html_title(ctx: ReportContext) -> str:
+    """Title, subtitle, publisher and, when any row is illustrative, the banner."""
+    parts = [f'<header class="parlib-title">{_h(1, t("report_title", ctx.lang, year=ctx.year))}',
+             _p(t("report_subtitle", ctx.lang, title=ctx.ds.title[ctx.lang]), "subtitle"),
+             _p(t("report_publisher", ctx.lang, publisher=ctx.ds.publisher[ctx.lang]), "publisher"), "</header>"]
+    ill = illustrative_tables(ctx)
+    if ill:
+        parts.insert(0, f'<div class="parlib-banner">{esc(t("banner_illustrative", ctx.lang))}</div>')
+        parts.append(f'<div class="parlib-banner-detail"><strong>{esc(t("banner_illustrative", ctx.lang))}</strong> '
+                     f'{esc(t("banner_illustrative_detail", ctx.lang, tables=", ".join(ill)))}</div>')
+    return "".join(parts)
+
+
+def html_summary(ctx: ReportContext) -> str:
+    """The summary in prose, one paragraph per level."""
+    out = [_h(2, t("h_summary", ctx.lang), "summary")]
+    for lv in ctx.levels:
+        out.append(f'<p class="summary">{esc(" ".join(level_summary(ctx.scores, ctx.year, lv, ctx.lang)))}</p>')
+    return "".join(out)
+
+
+def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[str]]:
+    """The ranked table of one level as text, and the band colour of each row."""
+    lang, year = ctx.lang, ctx.year
+    meth = ctx.ds.methodology_for(year, level)
+    cur = ctx.scores.level_units(year, level).sort_values(["rank", "unit_id"], na_position="last")
+    prev_year = ctx.prev_year
+    prev = ctx.scores.level_units(prev_year, level) if prev_year is not None else None
+    yoy = year_on_year(cur, prev, ctx.ds).set_index("unit_id") if prev is not None and len(prev) else None
+    colours = charts.band_colours(meth_band_ids := [b.id for b in meth.bands])
+    rows, cols = [], []
+    for r in cur.itertuples(index=False):
+        change, rchange = "—", "—"
+        if yoy is not None and r.unit_id in yoy.index:
+            y = yoy.loc[r.unit_id]
+            if not is_missing(y["change"]):
+                change = fmt_number(y["change"], lang, meth.decimals, sign=True)
+            else:
+                change = t({"new": "status_new", "unpublished": "status_unpublished"}.get(y["status"], "status_new"), lang)
+            if not is_missing(y["rank_change"]):
+                rchange = fmt_number(int(y["rank_change"]), lang, 0, sign=True)
+        rows.append({
+            t("col_rank", lang): "—" if is_missing(r.rank) else str(int(r.rank)),
+            t("col_unit", lang): ctx.unit_name(r.unit_id),
+            t("col_total", lang): fmt_number(r.total, lang, meth.decimals),
+            t("col_pct", lang): fmt_number(r.pct, lang, 1),
+            t("col_band", lang): ctx.band_name(level, r.band),
+            t("col_change", lang): change,
+            t("col_rank_change", lang): rchange,
+        })
+        cols.append(_tint(colours.get(r.band, "")) if not is_missing(r.band) else "")
+    del meth_band_ids
+    return pd.DataFrame(rows), cols
+
+
+def _tint(hex_colour: str, alpha: float = 0.35) -> str:
+    """A light tint of a colour (for table cells behind dark text)."""
+    if not hex_colour:
+        return ""
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(255 - (255 - c) * alpha) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02x}" for c in mix)
+
+
+def html_ranking(ctx: ReportContext) -> str:
+    """Per level: the ranked table and the ranked bar chart coloured by band."""
+    lang, year = ctx.lang, ctx.year
+    out = [_h(2, t("h_ranking", lang), "ranking")]
+    for lv in ctx.levels:
+        meth = ctx.ds.methodology_for(year, lv)
+        frame, colours = ranking_frame(ctx, lv)
+        out.append(_h(3, ctx.level_name(lv)))
+        numeric = [t(k, lang) for k in ("col_rank", "col_total", "col_pct", "col_change", "col_rank_change")]
+        out.append(table_html(frame, _uuid("rank", lv), numeric=numeric, colours={t("col_band", lang): colours}))
+        cur = ctx.scores.level_units(year, lv).dropna(subset=["total"]).sort_values(["rank", "unit_id"])
+        if len(cur):
+            fig = charts.plot_ranked_bar([ctx.unit_name(u) for u in cur["unit_id"]], cur["total"].tolist(),
+                                         cur["band"].tolist(), {b.id: b.name[lang] for b in meth.bands}, lang=lang,
+                                         max_total=meth.max_total, decimals=meth.decimals,
+                                         title=t("chart_bar_title", lang, level=ctx.level_name(lv), year=year))
+            out.append(figure_html(fig, t("alt_bar", lang)))
+    return "".join(out)
+
+
+def html_strengths(ctx: ReportContext) -> str:
+    """Per level: heatmap of % of maximum, field summary, strongest and weakest fields, and each
+    unit's two strongest and two weakest fields against the level median; or why it is left out."""
+    lang, year = ctx.lang, ctx.year
+    out = [_h(2, t("h_strengths", lang), "strengths")]
+    for lv in ctx.levels:
+        out.append(_h(3, ctx.level_name(lv)))
+        f = ctx.scores.level_fields(year, lv)
+        if f.empty or f["pct"].isna().all():
+            gran = t(f"gran_{ctx.scores.granularity[(year, lv)]}", lang)
+            out.append(_p(t("missing_fields", lang, level=ctx.level_name(lv), year=year, granularity=gran), "omitted"))
+            continue
+        f = f.dropna(subset=["pct"])
+        order = ctx.scores.level_units(year, lv).sort_values(["rank", "unit_id"])["unit_id"].tolist()
+        field_order = [x.id for x in ctx.ds.methodology_for(year, lv).fields if x.id in set(f["field_id"])]
+        table = get_heatmap_table(f, [u for u in order if u in set(f["unit_id"])], field_order)
+        table.index = [ctx.unit_name(u) for u in table.index]
+        table.columns = [ctx.field_name(lv, c) for c in table.columns]
+        fig = charts.plot_heatmap(table, lang=lang, title=t("chart_heat_title", lang, level=ctx.level_name(lv), year=year))
+        out.append(figure_html(fig, t("alt_heat", lang)))
+        summ = get_field_summary(f)
+        strong, weak = summ.iloc[0], summ.iloc[-1]
+        out.append(_p(t("sw_level", lang, level=ctx.level_name(lv).lower() if lang == "vi" else ctx.level_name(lv).lower(),
+                        strong=ctx.field_name(lv, strong["field_id"]), spct=fmt_number(strong["median_pct"], lang, 1),
+                        weak=ctx.field_name(lv, weak["field_id"]), wpct=fmt_number(weak["median_pct"], lang, 1))))
+        frame = pd.DataFrame({
+            t("col_field", lang): [ctx.field_name(lv, x) for x in summ["field_id"]],
+            t("col_max", lang): [fmt_number(x, lang, 0) for x in summ["max"]],
+            t("col_median_pct", lang): [fmt_number(x, lang, 1) for x in summ["median_pct"]],
+            t("col_min_pct", lang): [fmt_number(x, lang, 1) for x in summ["min_pct"]],
+            t("col_max_pct", lang): [fmt_number(x, lang, 1) for x in summ["max_pct"]],
+        })
+        out.append(table_html(frame, _uuid("fields", lv), numeric=list(frame.columns[1:])))
+        sw = get_strengths_weaknesses(f)
+        items = []
+        for uid in order:
+            u = sw[sw["unit_id"] == uid]
+            if u.empty:
+                continue
+            s = u[u["kind"] == "strength"].sort_values("order")
+            w = u[u["kind"] == "weakness"].sort_values("order")
+            if len(s) < 2 or len(w) < 2:
+                continue
+            fmt = [t("sw_item", lang, field=ctx.field_name(lv, r.field_id), gap=fmt_number(r.gap, lang, 1, sign=True))
+                   for r in list(s.itertuples()) + list(w.itertuples())]
+            items.append(t("sw_unit", lang, unit=ctx.unit_name(uid), s1=fmt[0], s2=fmt[1], w1=fmt[2], w2=fmt[3]))
+        out.append(_h(4, t("h_unit_sw", lang)))
+        out.append(_p(t("sw_note", lang), "note"))
+        out.append(f'<ul class="sw">{"".join(f"<li>{esc(i)}</li>" for i in items)}</ul>')
+    return "".join(out)
+
+
+def html_year_on_year(ctx: ReportContext) -> str:
+    """Per level: dumbbell chart, counts, biggest movers, band transitions, new and missing units."""
+    lang, year, prev_year = ctx.lang, ctx.year, ctx.prev_year
+    if prev_year is None:
+        return _h(2, t("h_yoy_none", lang), "yoy") + _p(t("missing_prev", lang, year=year), "omitted")
+    out = [_h(2, t("h_yoy", lang, prev=prev_year), "yoy")]
+    for lv in ctx.levels:
+        out.append(_h(3, ctx.level_name(lv)))
+        prev = ctx.scores.level_units(prev_year, lv)
+        if prev.empty:
+            out.append(_p(t("missing_prev_level", lang, level=ctx.level_name(lv), prev=prev_year), "omitted"))
+            continue
+        cur = ctx.scores.level_units(year, lv)
+        m0, m1 = ctx.ds.methodology_for(prev_year, lv), ctx.ds.methodology_for(year, lv)
+        if m0.id != m1.id:
+            out.append(_p(t("yoy_method_changed", lang, prev=prev_year, year=year, m0=m0.title[lang], m1=m1.title[lang]), "note"))
+        yoy = year_on_year(cur, prev, ctx.ds)
+        noun = ctx.ds.level(lv).noun[lang]
+        both = yoy[yoy["change"].notna()].sort_values(["rank", "unit_id"])
+        if len(both):
+            fig = charts.plot_dumbbell([ctx.unit_name(u) for u in both["unit_id"]], both["total_prev"].tolist(),
+                                       both["total"].tolist(), lang=lang, prev_year=prev_year, year=year,
+                                       max_total=m1.max_total,
+                                       title=t("chart_dumbbell_title", lang, level=ctx.level_name(lv), prev=prev_year, year=year))
+            out.append(figure_html(fig, t("alt_dumbbell", lang)))
+        else:
+            out.append(_p(t("missing_dumbbell", lang), "omitted"))
+        c = get_change_counts(yoy)
+        texts = []
+        if len(both):
+            texts.append(t("yoy_counts", lang, n=fmt_count(len(both)), noun=noun, up=fmt_count(c["up"]),
+                           down=fmt_count(c["down"]), same=fmt_count(c["same"]), rup=fmt_count(c["rank_up"]),
+                           rdown=fmt_count(c["rank_down"])))
+        unpublished = int((yoy["status"] == "unpublished").sum())
+        if unpublished:
+            texts.append(t("yoy_partial", lang, prev=prev_year, n=fmt_count(unpublished), noun=noun))
+        movers = get_movers(yoy)
+        for kind, key, none_key in (("up", "yoy_up", "yoy_none_up"), ("down", "yoy_down", "yoy_none_down")):
+            m = movers[kind]
+            if len(both):
+                items = [t("yoy_item", lang, unit=ctx.unit_name(r.unit_id), change=fmt_number(r.change, lang, m1.decimals, sign=True),
+                           rank=fmt_rank_change(r.rank_change, lang)) for r in m.itertuples()]
+                texts.append(t(key, lang, items="; ".join(items)) if items else t(none_key, lang))
+        new = yoy.loc[yoy["status"] == "new", "unit_id"].tolist()
+        gone = yoy.loc[yoy["status"].isin(["missing", "merged"]), "unit_id"].tolist()
+        if new:
+            texts.append(t("yoy_new", lang, year=year, prev=prev_year, units=", ".join(ctx.unit_name(u) for u in new)))
+        if gone:
+            texts.append(t("yoy_missing", lang, year=year, prev=prev_year, units=", ".join(ctx.unit_name(u) for u in gone)))
+        out.append(_ul(texts))
+        out.append(_h(4, t("h_transitions", lang)))
+        moved = yoy[yoy["band_changed"]].sort_values(["rank", "unit_id"])
+        if moved.empty:
+            out.append(_p(t("yoy_transitions_none", lang)))
+        else:
+            items = [t("yoy_transition_item", lang, unit=ctx.unit_name(r.unit_id), frm=ctx.band_name(lv, r.band_prev, prev_year),
+                       to=ctx.band_name(lv, r.band)) for r in moved.itertuples()]
+            out.append(_p(t("yoy_transitions", lang, items="; ".join(items))))
+            bands = [b.id for b in m1.bands]
+            if [b.id for b in m0.bands] == bands:
+                tr = get_band_transitions(yoy, bands)
+                keep = [b for b in bands if tr.loc[b].sum() or tr[b].sum()]
+                tr = tr.loc[keep, keep]
+                frame = pd.DataFrame({t("col_from_to", lang): [ctx.band_name(lv, b) for b in keep]})
+                for b in keep:
+                    frame[ctx.band_name(lv, b)] = [fmt_count(v) if v else "·" for v in tr[b]]
+                out.append(table_html(frame, _uuid("transitions", lv), numeric=list(frame.columns[1:]), cls="narrow"))
+    return "".join(out)
+
+
+def html_appraisal(ctx: ReportContext) -> str:
+    """Per level: points cut by appraisal per unit (chart) and per unit and field (table), and
+    the units that claimed most beyond what was appraised; or why it is left out."""
+    lang, year = ctx.lang, ctx.year
+    out = [_h(2, t("h_appraisal", lang), "appraisal")]
+    for lv in ctx.levels:
+        out.append(_h(3, ctx.level_name(lv)))
+        f = ctx.scores.level_fields(year, lv)
+        if f.empty or not has_appraisal(f):
+            out.append(_p(t("missing_appraisal", lang, level=ctx.level_name(lv), year=year), "omitted"))
+            continue
+        meth = ctx.ds.methodology_for(year, lv)
+        cuts = get_appraisal_cuts(f)
+        by_unit = get_appraisal_by_unit(cuts)
+        noun = ctx.ds.level(lv).noun[lang]
+        total_cut = float(by_unit["cut"].sum())
+        out.append(_p(t("appraisal_total", lang, cut=fmt_number(total_cut, lang, meth.decimals, trim=True),
+                        n=fmt_count(len(by_unit)), noun=noun,
+                        avg=fmt_number(total_cut / len(by_unit), lang, meth.decimals, trim=True))))
+        top = by_unit.head(3)
+        out.append(_p(t("appraisal_top", lang, items="; ".join(
+            t("appraisal_item", lang, unit=ctx.unit_name(r.unit_id), cut=fmt_number(r.cut, lang, meth.decimals, trim=True),
+              pct=fmt_number(r.cut_pct, lang, 1)) for r in top.itertuples()))))
+        fig = charts.plot_cuts([ctx.unit_name(u) for u in by_unit["unit_id"]], by_unit["cut"].tolist(), lang=lang,
+                               title=t("chart_cut_title", lang, level=ctx.level_name(lv), year=year))
+        out.append(figure_html(fig, t("alt_cut", lang)))
+        wide = cuts.pivot(index="unit_id", columns="field_id", values="cut")
+        fields = [x.id for x in meth.fields if x.id in wide.columns]
+        wide = wide.reindex(index=by_unit["unit_id"], columns=fields)
+        frame = pd.DataFrame({t("col_unit", lang): [ctx.unit_name(u) for u in wide.index]})
+        for fid in fields:
+            frame[ctx.field_name(lv, fid)] = [fmt_number(v, lang, meth.decimals) for v in wide[fid]]
+        frame[t("col_self", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["self_assessed"]]
+        frame[t("col_appraised", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["appraised"]]
+        frame[t("col_cut", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["cut"]]
+        out.append(f'<p class="caption">{esc(t("appraisal_fields_caption", lang))}</p>')
+        out.append(table_html(frame, _uuid("cuts", lv), numeric=list(frame.columns[1:]), cls="small"))
+    return "".join(out)
+
+
+def html_methods(ctx: ReportContext) -> str:
+    """Methodology in force per level, band rule, rank rule, every source with its URL, every
+    file with its sha256, and the assumptions."""
+    lang, ds = ctx.lang, ctx.ds
+    out = [_h(2, t("h_methods", lang), "methods"), _h(3, t("h_methodology", lang))]
+    for lv in ctx.levels:
+        meth = ds.methodology_for(ctx.year, lv)
+        items = [t("m_methodology", lang, level=ctx.level_name(lv), year=ctx.year, title=meth.title[lang],
+                   max=fmt_number(meth.max_total, lang, 0), dec=meth.decimals)]
+        items += [n[lang] for n in meth.notes]
+        bands = []
+        for b in meth.bands:
+            if b.min_total is not None:
+                s = t("m_band_item_total", lang, band=b.name[lang], min=fmt_number(b.min_total, lang, 2, trim=True))
+            else:
+                s = t("m_band_item_pct", lang, band=b.name[lang], min=fmt_number(b.min_pct or 0, lang, 2, trim=True))
+            if b.min_field_pct is not None:
+                s += t("m_band_field", lang, min=fmt_number(b.min_field_pct, lang, 1, trim=True))
+            if b.min_survey is not None:
+                s += t("m_band_survey", lang, min=fmt_number(b.min_survey, lang, 2, trim=True))
+            bands.append(s)
+        items.append(t("m_bands", lang, items="; ".join(bands)))
+        items.append(f'{t("col_year", lang)} {ctx.year}: {t("gran_" + ctx.scores.granularity[(ctx.year, lv)], lang)}.')
+        out.append(_ul(items))
+    out.append(_p(t("m_rank", lang)))
+    out.append(_h(3, t("h_sources", lang)))
+    used = {tb.source for tb in ds.tables} | set(ds.sources)
+    src_items = []
+    for sid in sorted(used):
+        s = ds.sources[sid]
+        prov = t(f"prov_{s.provenance}", lang)
+        link = f'<a href="{esc(s.url)}">{esc(s.url)}</a>' if s.url.startswith(("http://", "https://")) else f"<code>{esc(s.url)}</code>"
+        src_items.append(f"<li>{esc(t('m_source_item', lang, title=s.title, publisher=s.publisher, published=s.date_published, accessed=s.date_accessed, provenance=prov))}<br/>{link}</li>")
+    out.append(f'<ul class="sources">{"".join(src_items)}</ul>')
+    out.append(_h(3, t("h_files", lang)))
+    frame = pd.DataFrame([{t("col_year", lang): str(tb.year), t("col_level", lang): ctx.level_name(tb.level),
+                           t("col_file", lang): tb.rel, t("col_provenance", lang): t(f"prov_{tb.provenance}", lang),
+                           "sha256": tb.sha256} for tb in ds.tables])
+    out.append(table_html(frame, "files", cls="small files"))
+    if ds.assumptions:
+        out.append(_h(3, t("h_assumptions", lang)))
+        out.append(_ul([a[lang] for a in ds.assumptions]))
+    dataset_ref = ds.id if ds.id in embedded_datasets() else ds.root.name
+    out.append(_p(t("m_reproduce", lang, dataset=dataset_ref, year=ctx.year, language=lang), "note"))
+    return "".join(out)
+
+
+def html_published(ctx: ReportContext) -> str:
+    """Each printed figure, the computed value and whether they match."""
+    lang = ctx.lang
+    out = [_h(2, t("h_published", lang), "published")]
+    figs = get_figures(ctx.scores, ctx.year)["published_figures"]
+    if not figs:
+        return "".join(out) + _p(t("missing_published", lang, year=ctx.year), "omitted")
+    ok = sum(bool(f["match"]) for f in figs)
+    out.append(_p(t("pub_summary", lang, ok=fmt_count(ok), n=fmt_count(len(figs)))))
+    frame = pd.DataFrame([{t("col_figure", lang): f["id"], t("col_sentence", lang): f["sentence"],
+                           t("col_printed", lang): f["printed"], t("col_computed", lang): f["computed"] or "—",
+                           t("col_match", lang): t("yes" if f["match"] else "no", lang)} for f in figs])
+    colours = ["#d9f0d3" if f["match"] else "#f4a582" for f in figs]
+    out.append(table_html(frame, "published", numeric=[t("col_printed", lang), t("col_computed", lang)],
+                          colours={t("col_match", lang): colours}, cls="small"))
+    out.append(_p(t("pub_note", lang), "note"))
+    return "".join(out)
+
+
+def show_title(ctx: ReportContext) -> None:
+    """Display :func:`html_title`."""
+    show(html_title(ctx))
+
+
+def show_summary(ctx: ReportContext) -> None:
+    """Display :func:`html_summary`."""
+    show(html_summary(ctx))
+
+
+def show_ranking(ctx: ReportContext) -> None:
+    """Display :func:`html_ranking`."""
+    show(html_ranking(ctx))
+
+
+def show_strengths(ctx: ReportContext) -> None:
+    """Display :func:`html_strengths`."""
+    show(html_strengths(ctx))
+
+
+def show_year_on_year(ctx: ReportContext) -> None:
+    """Display :func:`html_year_on_year`."""
+    show(html_year_on_year(ctx))
+
+
+def show_appraisal(ctx: ReportContext) -> None:
+    """Display :func:`html_appraisal`."""
+    show(html_appraisal(ctx))
+
+
+def show_methods(ctx: ReportContext) -> None:
+    """Display :func:`html_methods`."""
+    show(html_methods(ctx))
+
+
+def show_published(ctx: ReportContext) -> None:
+    """Display :func:`html_published`."""
+    show(html_published(ctx))
