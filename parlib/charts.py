@@ -101,7 +101,7 @@ def plot_heatmap(table: pd.DataFrame, *, lang: str, title: str) -> Figure:
         sns.heatmap(table.astype(float), ax=ax, cmap="RdYlGn", vmin=max(0.0, float(np.nanmin(table.values)) - 5),
                     vmax=100, annot=annot.values, fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.4,
                     linecolor="white", cbar_kws={"label": t("ax_pct", lang), "shrink": 0.8})
-        ax.set_xticks(np.arange(cols) + 0.5, [_wrap(c, 16) for c in table.columns], rotation=0, fontsize=6.2)
+        ax.set_xticks(np.arange(cols) + 0.5, [_wrap(c, 16) for c in table.columns], rotation=0, fontsize=8)
         ax.set_yticks(np.arange(rows) + 0.5, [_wrap(str(i), 40) for i in table.index], rotation=0)
         ax.xaxis.tick_top()
         ax.set_xlabel("")

@@ -164,6 +164,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sw_unit": {"vi": "{unit}: mạnh nhất ở {s1} và {s2}; yếu nhất ở {w1} và {w2} (so với trung vị của cấp).",
                 "en": "{unit}: strongest in {s1} and {s2}; weakest in {w1} and {w2} (against the level median)."},
     "sw_item": {"vi": "{field} ({gap} điểm %)", "en": "{field} ({gap} points of %)"},
+    "field_key": {"vi": "Lĩnh vực: {items}.", "en": "Fields: {items}."},
     "sw_note": {"vi": "Mức chênh tính bằng điểm phần trăm so với trung vị của cấp trong từng lĩnh vực.",
                 "en": "Gaps are in percentage points against the level's median in each field."},
     "missing_fields": {

@@ -45,9 +45,14 @@ def execute_notebook(ds: Dataset, year: int, lang: str, out_dir: Path, target: P
                                    cwd=str(out_dir), progress_bar=False, log_output=False,
                                    execution_timeout=CELL_TIMEOUT)
     except PapermillExecutionError as exc:
-        first = (exc.source or "").strip().splitlines()[0] if (exc.source or "").strip() else ""
-        raise ReportError(f"report {ds.id} {year} {lang}: notebook cell {exc.exec_count} "
-                          f"(cell {exc.cell_index} of {NOTEBOOK.name}, `{first[:80]}`) failed: "
+        lines = [ln for ln in (exc.source or "").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        try:
+            cell_id = next((c.get("id", "?") for c in nbformat.read(NOTEBOOK, as_version=4).cells
+                            if c.source == exc.source), "injected-parameters")
+        except Exception:  # the saved notebook is only for the message
+            cell_id = "?"
+        raise ReportError(f"report {ds.id} {year} {lang}: notebook cell {cell_id!r} of {NOTEBOOK.name} "
+                          f"(execution {exc.exec_count}, `{(lines[-1] if lines else '').strip()[:80]}`) failed: "
                           f"{exc.ename}: {exc.evalue}") from None
     except Exception as exc:  # dead kernel, timeout, missing kernel: not PapermillExecutionError
         raise ReportError(f"report {ds.id} {year} {lang}: the notebook could not run: "

@@ -236,6 +236,18 @@ def html_ranking(ctx: ReportContext) -> str:
     return "".join(out)
 
 
+def field_number(ctx: ReportContext, level: str, field_id: str) -> str:
+    """A field's number in its methodology (1-based), used as a short label in charts and tables."""
+    ids = ctx.ds.methodology_for(ctx.year, level).field_ids()
+    return str(ids.index(field_id) + 1) if field_id in ids else field_id
+
+
+def field_key(ctx: ReportContext, level: str, field_ids: list[str]) -> str:
+    """The key of numbered field labels: "Lĩnh vực: 1: Công tác chỉ đạo…; 2: …"."""
+    items = "; ".join(f"{field_number(ctx, level, f)}: {ctx.field_name(level, f)}" for f in field_ids)
+    return t("field_key", ctx.lang, items=items)
+
+
 def html_strengths(ctx: ReportContext) -> str:
     """Per level: heatmap of % of maximum, field summary, strongest and weakest fields, and each
     unit's two strongest and two weakest fields against the level median; or why it is left out."""
@@ -253,16 +265,17 @@ def html_strengths(ctx: ReportContext) -> str:
         field_order = [x.id for x in ctx.ds.methodology_for(year, lv).fields if x.id in set(f["field_id"])]
         table = get_heatmap_table(f, [u for u in order if u in set(f["unit_id"])], field_order)
         table.index = [ctx.unit_name(u) for u in table.index]
-        table.columns = [ctx.field_name(lv, c) for c in table.columns]
+        table.columns = [field_number(ctx, lv, c) for c in table.columns]
         fig = charts.plot_heatmap(table, lang=lang, title=t("chart_heat_title", lang, level=ctx.level_name(lv), year=year))
         out.append(figure_html(fig, t("alt_heat", lang)))
+        out.append(_p(field_key(ctx, lv, field_order), "caption"))
         summ = get_field_summary(f)
         strong, weak = summ.iloc[0], summ.iloc[-1]
         out.append(_p(t("sw_level", lang, level=ctx.level_name(lv).lower() if lang == "vi" else ctx.level_name(lv).lower(),
                         strong=ctx.field_name(lv, strong["field_id"]), spct=fmt_number(strong["median_pct"], lang, 1),
                         weak=ctx.field_name(lv, weak["field_id"]), wpct=fmt_number(weak["median_pct"], lang, 1))))
         frame = pd.DataFrame({
-            t("col_field", lang): [ctx.field_name(lv, x) for x in summ["field_id"]],
+            t("col_field", lang): [f"{field_number(ctx, lv, x)}. {ctx.field_name(lv, x)}" for x in summ["field_id"]],
             t("col_max", lang): [fmt_number(x, lang, 0) for x in summ["max"]],
             t("col_median_pct", lang): [fmt_number(x, lang, 1) for x in summ["median_pct"]],
             t("col_min_pct", lang): [fmt_number(x, lang, 1) for x in summ["min_pct"]],
@@ -389,12 +402,13 @@ def html_appraisal(ctx: ReportContext) -> str:
         wide = wide.reindex(index=by_unit["unit_id"], columns=fields)
         frame = pd.DataFrame({t("col_unit", lang): [ctx.unit_name(u) for u in wide.index]})
         for fid in fields:
-            frame[ctx.field_name(lv, fid)] = [fmt_number(v, lang, meth.decimals) for v in wide[fid]]
+            frame[field_number(ctx, lv, fid)] = [fmt_number(v, lang, meth.decimals) for v in wide[fid]]
         frame[t("col_self", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["self_assessed"]]
         frame[t("col_appraised", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["appraised"]]
         frame[t("col_cut", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["cut"]]
         out.append(f'<p class="caption">{esc(t("appraisal_fields_caption", lang))}</p>')
         out.append(table_html(frame, _uuid("cuts", lv), numeric=list(frame.columns[1:]), cls="small"))
+        out.append(_p(field_key(ctx, lv, fields), "caption"))
     return "".join(out)
 
 
