@@ -124,8 +124,11 @@ def test_corpus_is_reproducible(tmp_path):
         assert _tree_digest(tmp_path / c.name) == _tree_digest(CORPUS / c.name), c.name
 
 
-def pytest_bad_input_counts() -> tuple[int, int]:
-    """(cases tried, cases that gave one clear line with exit code 2) — for the session summary."""
+def bad_input_counts() -> tuple[int, int]:
+    """(cases tried, cases that gave one clear line with exit code 2) — for the session summary;
+    (0, 0) when the corpus has not been run in this session."""
+    if _results.cache_info().currsize == 0:
+        return 0, 0
     res = _results()
     clear = sum(1 for name, r in res.items()
                 if r["plain"].returncode == 2 and len(r["plain"].stderr.splitlines()) == 1
