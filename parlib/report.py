@@ -190,7 +190,8 @@ def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[st
             if not is_missing(y["change"]):
                 change = fmt_number(y["change"], lang, meth.decimals, sign=True)
             else:
-                change = t({"new": "status_new", "unpublished": "status_unpublished"}.get(y["status"], "status_new"), lang)
+                key = {"new": "status_new", "unpublished": "status_unpublished"}.get(y["status"])
+                change = t(key, lang) if key else "—"
             if not is_missing(y["rank_change"]):
                 rchange = fmt_number(int(y["rank_change"]), lang, 0, sign=True)
         rows.append({
