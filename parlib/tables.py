@@ -103,14 +103,17 @@ def read_raw_table(path, rows: dict | None = None) -> tuple[pd.DataFrame, int]:
     except csv.Error:
         sep = ","
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True)
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except pd.errors.ParserError as exc:
         m = re.search(r"\bline (\d+)", str(exc))
         raise DataError(f"not a well-formed CSV table: {str(exc).strip().splitlines()[-1]}",
                         "check quoting and that every row has the header's number of columns", path,
                         int(m.group(1)) if m else None) from None
     frame.columns = [clean_name(c) for c in frame.columns]
-    return frame, 2
+    # Drop empty lines (and the ",,,," lines Excel exports) but keep every row's place: the index
+    # stays the row's offset from the first data row, so errors name the right file row.
+    blank = frame.fillna("").astype(str).apply(lambda col: col.str.strip().eq("")).all(axis=1)
+    return frame[~blank], 2
 
 
 def _read_xlsx(path) -> tuple[pd.DataFrame, list]:
@@ -249,7 +252,8 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
     meth = dataset.methodologies[spec.methodology]
     path = spec.path
     frame, first_row = read_raw_table(path)
-    rows = pd.Series(np.arange(len(frame)) + first_row, index=frame.index)
+    # the frame's index is each row's offset from the first data row (gaps where empty rows were dropped)
+    rows = pd.Series(frame.index.to_numpy() + first_row, index=frame.index)
     for col, value in spec.filter.items():
         if col not in frame.columns:
             raise DataError(f"dataset.yml filters on column {col!r}, which the table does not have",

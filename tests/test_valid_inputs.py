@@ -223,3 +223,14 @@ def test_hostile_names_reach_figures_json_as_plain_strings(tmp_path):
         assert got[uid]["name_vi"] == name and got[uid]["name_en"] == name
     # no escaping at this stage: the raw characters are in the file
     assert "<script>alert(1)</script>" in path.read_text(encoding="utf-8")
+
+
+def test_empty_and_separator_only_lines_are_skipped_rows_keep_file_numbers(tmp_path):
+    c = corpus.Case("blank-lines", "empty lines and ',,,,,,' lines between and after the rows")
+    lines = corpus.csv_text(corpus.HEADER, corpus.ROWS).splitlines()
+    text = "\n".join([lines[0], lines[1], "", ",,,,,,", lines[2], lines[3], " , ,", lines[4], ",,,,,,", ""])
+    c.files[corpus.TABLE] = text.encode("utf-8")
+    ds, s = scored(write_case(c, tmp_path / "blank-lines"))
+    u = s.level_units(2023, "departments").set_index("unit_id")
+    assert u["row"].to_dict() == {"noi-vu": 2, "tu-phap": 5, "tai-chinh": 6, "gtvt": 8}
+    assert list(u["rank"]) == [1, 2, 3, 4]

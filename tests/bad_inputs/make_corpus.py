@@ -349,6 +349,12 @@ def cases() -> list[Case]:
     c.set_rows(rows_with(2, 1, "Sở Y tế"))
     c.expected = ["ket-qua-2023.csv", "row 4", "column 'Tên đơn vị'", "unknown unit 'Sở Y tế'", "alias"]
 
+    c = case("unknown-unit-after-blank-lines", "An unknown unit below an empty line and a line of separators "
+             "only (as Excel exports): the error names the row as it is in the file.")
+    text = csv_text(HEADER, ROWS[:1]) + "\n" + ",,,,,,\n" + csv_text(HEADER, [ROWS[1], rows_with(2, 1, "Sở Y tế")[2]]).split("\n", 1)[1] + ",,,,,,\n"
+    c.files[TABLE] = text.encode("utf-8")
+    c.expected = ["ket-qua-2023.csv", "row 6", "column 'Tên đơn vị'", "unknown unit 'Sở Y tế'"]
+
     c = case("empty-unit-name", "A row without a unit name.")
     c.set_rows(rows_with(1, 1, ""))
     c.expected = ["ket-qua-2023.csv", "row 3", "column 'Tên đơn vị'", "the unit name is empty"]
