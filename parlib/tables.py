@@ -76,6 +76,7 @@ def read_raw_table(path, rows: dict | None = None) -> tuple[pd.DataFrame, int]:
         frame.columns = header
         frame = frame.loc[:, [h != "" for h in header]]
         frame = frame.dropna(how="all").astype(object)
+        frame = frame.map(_xlsx_cell_text)
         frame = frame.where(frame.notna(), "").astype(str)
         return frame, header_end + 2
     if suffix not in (".csv", ".txt"):
@@ -153,6 +154,16 @@ def _header_block(grid: pd.DataFrame, merged: list, header_at: int) -> tuple[int
             above = [grid.iat[r, c] for r in range(header_at, end) if grid.iat[r, c] is not None]
             grid.iat[end, c] = above[-1] if above else None
     return header_at, end
+
+
+def _xlsx_cell_text(value):
+    """A numeric XLSX cell as text that cannot be misread: 19.125 → "19,125" (with a decimal point,
+    three decimals would read as a thousands point), 2022.0 → "2022". Other cells unchanged."""
+    if isinstance(value, (float, np.floating)) and np.isfinite(value):
+        if float(value).is_integer():
+            return str(int(value))
+        return np.format_float_positional(float(value), trim="-").replace(".", ",")
+    return value
 
 
 def _find_header_row(grid: pd.DataFrame) -> int | None:

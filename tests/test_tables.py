@@ -164,6 +164,25 @@ def test_xlsx_criteria_long(tmp_path):
     assert u["self_assessed"].to_dict() == {"so-tp": 67.5, "so-yt": 70.0, "so-nv": 50.0}
 
 
+def test_xlsx_numeric_cells_with_three_decimals(tmp_path):
+    # A numeric cell 19,125 is a number, not the text "19.125" that could be 19125: an XLSX
+    # export with three-decimal sub-criterion points must read. Hand computation: Sở Tư pháp f1
+    # self-assessed 19,125 + 19,5 = 38,625; appraised 18,125 + 19,5 = 37,625;
+    # total 37,625 + 25,25 + 26,5 = 89,375, which the methodology prints at 2 decimals: 89,38.
+    header = ["Tên đơn vị", "Lĩnh vực", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định", "Điểm điều tra XHH"]
+    rows = [header]
+    for name, f1, f2, xhh in (("Sở Tư pháp", [(19.125, 18.125), (19.5, 19.5)], (28, 25.25), 26.5),
+                              ("Sở Y tế", [(20, 20), (20, 20)], (30, 29), 28),
+                              ("Sở Nội vụ", [(15, 10), (15, 12)], (20, 20), 18)):
+        rows += [[name, "f1", "1.1", 20, *f1[0], None], [name, "f1", "1.2", 20, *f1[1], None],
+                 [name, "f2", "2.1", 30, *f2, None], [name, "xhh", "3.1", 30, None, None, xhh]]
+    ts, u = _units(_xlsx_variant(tmp_path, "criteria-long", rows))
+    f = ts.fields.set_index(["unit_id", "field_id"])
+    assert f.loc[("so-tp", "f1"), "self_assessed"] == pytest.approx(38.625)
+    assert f.loc[("so-tp", "f1"), "appraised"] == pytest.approx(37.625)
+    assert u.loc["so-tp", "total"] == 89.38
+
+
 def test_ministries_2023_as_published():
     ds = load_dataset("vn-ministries")
     ts, u = _units(ds, 2023)
