@@ -1,0 +1,178 @@
+"""parlib.scoring: totals, printed-total tolerance, % of maximum, ranks, bands, summaries.
+
+Expected values: the ministries' table as published (61,86 + 28,10 printed 89,95; mean index
+84,38; 14 of 17 at ≥ 80 %; printed ranks 1..17) and the hand computations in tests/data/.
+"""
+import pandas as pd
+import pytest
+
+from handmade import load, load_unverified, variant
+from parlib.dataset import Band, Methodology, load_dataset
+from parlib.errors import DataError
+from parlib.numbers import round_half_up
+from parlib.scoring import (band_of, check_printed_totals, get_level_summary, pct_of_max, printed_total_tolerance,
+                            rank_units, score_dataset, total_from_parts)
+
+
+def _meth(bands, decimals=3, max_total=100.0):
+    return Methodology("m", {"vi": "m", "en": "m"}, max_total, decimals, (), tuple(bands))
+
+
+PLAIN = [Band("xs", {"vi": "Xuất sắc", "en": "Excellent"}, min_total=90), Band("tot", {"vi": "Tốt", "en": "Good"}, min_total=80),
+         Band("kha", {"vi": "Khá", "en": "Fair"}, min_total=70), Band("yeu", {"vi": "Yếu", "en": "Weak"}, min_total=0)]
+
+
+def test_tied_ranks_share_the_best_rank():
+    assert rank_units(pd.Series([90.0, 85.0, 85.0, 80.0])).tolist() == [1, 2, 2, 4]
+    assert rank_units(pd.Series([70.0, 90.0, 90.0, 90.0])).tolist() == [4, 1, 1, 1]
+
+
+def test_ranks_within_groups_and_missing_totals():
+    r = rank_units(pd.Series([90.0, 80.0, 70.0, float("nan"), 75.0]), pd.Series(["d", "d", "h", "h", "h"]))
+    assert r.iloc[[0, 1, 2, 4]].tolist() == [1, 2, 2, 1]
+    assert pd.isna(r.iloc[3])
+
+
+def test_band_edges():
+    m = _meth(PLAIN, decimals=3)
+    t = pd.Series([90.0, 89.999, 80.0, 79.999, 70.0, 69.999, 0.0, float("nan")])
+    assert band_of(t, m).tolist()[:7] == ["xs", "tot", "tot", "kha", "kha", "yeu", "yeu"]
+    assert pd.isna(band_of(t, m).iloc[7])
+
+
+def test_band_of_total_printed_at_the_methodology_precision():
+    # 79,9996 printed at 3 decimals is 80,000: in the ≥ 80 band
+    assert band_of(pd.Series([79.9996]), _meth(PLAIN, decimals=3)).tolist() == ["tot"]
+
+
+def test_band_by_pct_of_maximum():
+    bands = [Band("a", {"vi": "Nhóm A", "en": "A"}, min_pct=90), Band("b", {"vi": "Nhóm B", "en": "B"}, min_pct=80),
+             Band("c", {"vi": "Dưới", "en": "Below"}, min_pct=0)]
+    m = _meth(bands, decimals=2, max_total=50.0)
+    # 45 of 50 = 90 %, 40 of 50 = 80 %, 39,99 of 50 = 79,98 %
+    assert band_of(pd.Series([45.0, 40.0, 39.99]), m).tolist() == ["a", "b", "c"]
+
+
+def test_band_conditions_min_field_pct_and_min_survey():
+    bands = [Band("xs", {"vi": "Xuất sắc", "en": "Excellent"}, min_total=90, min_field_pct=80, min_survey=25),
+             *PLAIN[1:]]
+    m = _meth(bands, decimals=2)
+    total = pd.Series([95.0, 95.0, 95.0, 95.0, 95.0])
+    fmin = pd.Series([80.0, 79.99, 85.0, float("nan"), 90.0])
+    survey = pd.Series([25.0, 28.0, 24.99, 28.0, float("nan")])
+    # all met; a field below 80 %; survey below 25; no field data; no survey data → Tốt
+    assert band_of(total, m, min_field_pct=fmin, survey=survey).tolist() == ["xs", "tot", "tot", "tot", "tot"]
+
+
+def test_printed_total_tolerance():
+    assert printed_total_tolerance(2, 2) == pytest.approx(0.015)     # 3 × 0,005
+    assert printed_total_tolerance(3, 2) == pytest.approx(0.02)
+    assert printed_total_tolerance(2, 3) == pytest.approx(0.0015)
+
+
+def test_check_printed_totals_accepts_rounding_and_flags_beyond():
+    u = pd.DataFrame({"year": 2023, "level": "x", "unit_id": list("abcde"), "row": [2, 3, 4, 5, 6],
+                      "printed_total": [89.95, 90.00, 90.015, 90.016, 90.02],
+                      "parts_total": [89.96, 90.00, 90.00, 90.00, 90.00], "n_parts": 2})
+    chk = check_printed_totals(u, 2).set_index("unit_id")
+    assert chk["gap"].tolist() == pytest.approx([-0.01, 0.0, 0.015, 0.016, 0.02])
+    assert chk["ok"].tolist() == [True, True, True, False, False]
+
+
+def test_total_from_parts_removes_float_noise():
+    s = pd.Series([61.86 + 28.10, 0.1 + 0.2])
+    assert total_from_parts(s, 2).tolist() == [89.96, 0.3]
+
+
+def test_pct_of_max():
+    assert pct_of_max(pd.Series([27.0, 5.0]), pd.Series([30.0, 0.0])).iloc[0] == pytest.approx(90.0)
+    assert pd.isna(pct_of_max(pd.Series([27.0, 5.0]), pd.Series([30.0, 0.0])).iloc[1])
+    assert pct_of_max(pd.Series([89.95]), 100.0).iloc[0] == pytest.approx(89.95)
+
+
+def test_ministries_2023_scores_match_the_published_statements():
+    s = score_dataset(load_dataset("vn-ministries"))
+    u = s.level_units(2023, "ministries").set_index("unit_id")
+    chk = s.total_checks[s.total_checks["year"] == 2023].set_index("unit_id")
+    assert chk.loc["tu-phap", "gap"] == pytest.approx(-0.01) and chk.loc["tu-phap", "ok"]   # 89,95 vs 89,96
+    assert chk["ok"].all()
+    assert round_half_up(u["pct"].mean(), 2) == 84.38                    # average index 84,38 %
+    assert int((u["pct"] >= 80).sum()) == 14                             # 14 of 17 at ≥ 80 %
+    assert (u["rank"] == u["printed_rank"]).all()                         # printed ranks 1..17
+    assert sorted(u["rank"].tolist()) == list(range(1, 18))
+    summary = get_level_summary(s.level_units(2023, "ministries"), s.dataset.methodology_for(2023, "ministries"))
+    assert summary["n_units"] == 17 and summary["at_least"]["80"] == 14
+    assert not summary["partial"]
+
+
+def test_ministries_2022_partial_keeps_printed_ranks():
+    s = score_dataset(load_dataset("vn-ministries"))
+    u = s.level_units(2022, "ministries").set_index("unit_id")
+    assert u.loc["nhnn", "rank"] == 1 and u.loc["ngoai-giao", "rank"] == 17   # as printed, not 1..7
+    assert u.loc["noi-vu", "rank"] == 4 and pd.isna(u.loc["noi-vu", "total"])
+    assert pd.isna(u.loc["kh-dt", "rank"])
+    assert get_level_summary(s.level_units(2022, "ministries"), s.dataset.methodology_for(2022, "ministries"))["partial"]
+
+
+def test_totals_vi_ranks_bands_and_summary():
+    s = score_dataset(load("totals-vi"))
+    u = s.units.set_index("unit_id")
+    assert u["rank"].to_dict() == {"so-gtvt": 1, "so-tc": 2, "so-yt": 2, "so-nv": 4}
+    assert u["band"].to_dict() == {"so-gtvt": "xuat-sac", "so-tc": "tot", "so-yt": "tot", "so-nv": "kha"}
+    summ = get_level_summary(s.units, s.dataset.methodologies["m3"])
+    assert summ["mean"] == pytest.approx(82.69125)
+    assert summ["median"] == 80.0
+    assert summ["min"] == 79.999 and summ["max"] == 90.766
+    assert summ["band_counts"] == {"xuat-sac": 1, "tot": 2, "kha": 1, "trung-binh": 0, "yeu": 0}
+    assert summ["at_least"] == {"80": 3}
+
+
+def test_components_band_with_survey_condition():
+    s = score_dataset(load("components"))
+    u = s.units.set_index("unit_id")
+    assert u["band"].to_dict() == {"so-tp": "xuat-sac", "so-ct": "tot", "so-xd": "tot", "so-nv": "kha"}
+    assert u["rank"].to_dict() == {"so-ct": 1, "so-tp": 2, "so-xd": 3, "so-nv": 4}
+
+
+def test_fields_band_with_field_condition():
+    s = score_dataset(load("fields-wide"))
+    u = s.units.set_index("unit_id")
+    assert u["min_field_pct"].to_dict() == pytest.approx({"so-a": 90.0, "so-b": 230 / 3, "so-c": 75.0, "so-d": 60.0})
+    assert u["band"].to_dict() == {"so-a": "xuat-sac", "so-b": "tot", "so-c": "tot", "so-d": "kha"}
+
+
+def test_criteria_ranks_and_bands():
+    s = score_dataset(load("criteria-long"))
+    u = s.units.set_index("unit_id")
+    assert u["rank"].to_dict() == {"so-yt": 1, "so-tp": 2, "so-nv": 3}
+    assert u["band"].to_dict() == {"so-yt": "xuat-sac", "so-tp": "tot", "so-nv": "trung-binh"}
+    assert s.has_fields(2023, "departments")
+
+
+def test_printed_total_beyond_rounding_is_flagged(tmp_path):
+    # 61,86 + 28,10 = 89,96 printed 89,94: a gap of 0,02 > 0,015
+    p = variant(tmp_path, "components", edits={"2023/diem-thanh-phan.csv": [('"89,95"', '"89,94"')]})
+    ds = load_unverified(p)
+    with pytest.raises(DataError, match="more than rounding allows") as e:
+        score_dataset(ds)
+    assert e.value.row == 4
+    chk = score_dataset(ds, strict=False).total_checks.set_index("unit_id")
+    assert not chk.loc["so-xd", "ok"] and chk.loc["so-xd", "gap"] == pytest.approx(-0.02)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;3;Khá", "printed rank 3 but the totals give rank 4"),
+    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;4;Tốt", "printed band 'Tốt' but the band rule gives 'kha'"),
+    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;4;Loại B", "not a band"),
+])
+def test_printed_rank_or_band_contradicted(tmp_path, old, new, message):
+    p = variant(tmp_path, "totals-vi", edits={"2023/bang-diem-2023.csv": [(old, new)]})
+    ds = load_unverified(p)
+    with pytest.raises(DataError, match=message):
+        score_dataset(ds)
+    score_dataset(ds, strict=False)  # the check command still scores it, and reports the mismatch
+
+
+def test_unknown_year():
+    with pytest.raises(DataError, match="no table for year"):
+        score_dataset(load("totals-vi"), years=[2019])
