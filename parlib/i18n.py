@@ -51,6 +51,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "h_transitions": {"vi": "Chuyển xếp loại", "en": "Band transitions"},
     "h_unit_sw": {"vi": "Từng đơn vị", "en": "Unit by unit"},
     # summary sentences
+    "s_partial": {"vi": "Số liệu năm {year} chỉ được công bố một phần: {count} {noun}; điểm trung bình và số lượng theo xếp loại không tính được.",
+                  "en": "The {year} figures were published only in part: {count} {noun}; the mean and the counts per band cannot be computed."},
     "s_mean": {"vi": "{level}: tổng điểm trung bình đạt {mean}/{max} điểm{cmp}.",
                "en": "{level}: the mean total was {mean} of {max} points{cmp}."},
     "s_mean_up": {"vi": ", cao hơn so với năm {prev} (năm {prev} đạt {pmean} điểm)",
@@ -163,10 +165,10 @@ STRINGS: dict[str, dict[str, str]] = {
                  "en": "The strongest field of {level} is {strong} (median {spct}% of maximum); the weakest is {weak} (median {wpct}%)."},
     "sw_unit": {"vi": "{unit}: mạnh nhất ở {s1} và {s2}; yếu nhất ở {w1} và {w2} (so với trung vị của cấp).",
                 "en": "{unit}: strongest in {s1} and {s2}; weakest in {w1} and {w2} (against the level median)."},
-    "sw_item": {"vi": "{field} ({gap} điểm %)", "en": "{field} ({gap} points of %)"},
+    "sw_item": {"vi": "{field} ({gap} điểm %)", "en": "{field} ({gap} pp)"},
     "field_key": {"vi": "Lĩnh vực: {items}.", "en": "Fields: {items}."},
     "sw_note": {"vi": "Mức chênh tính bằng điểm phần trăm so với trung vị của cấp trong từng lĩnh vực.",
-                "en": "Gaps are in percentage points against the level's median in each field."},
+                "en": "Gaps (pp) are in percentage points against the level's median in each field."},
     "missing_fields": {
         "vi": "{level}: phần này được lược bỏ vì bảng số liệu năm {year} chỉ có {granularity}, không có điểm theo lĩnh vực.",
         "en": "{level}: this section is left out because the {year} table has {granularity} only, no points per field."},

@@ -141,7 +141,7 @@ def sentence_top_unit(scores: Scores, year: int, level: str, lang: str) -> str |
                     s="" if abs(int(rc)) == 1 else "s")
             change = t("s_top_change", lang, dir=t("up" if ch >= 0 else "down", lang),
                        points=_num(scores, year, level, ch, lang, sign=True), rank=rank, prev=prev_year)
-    n = len(cur)
+    n = len(ds.level(level).units) if _partial(cur) else len(cur)
     return t("s_top", lang, unit=_units_name(scores, top["unit_id"].tolist(), lang), n=fmt_count(n),
              noun=ds.level(level).noun[lang], total=_num(scores, year, level, total, lang), change=change)
 
@@ -167,7 +167,16 @@ def sentence_bottom(scores: Scores, year: int, level: str, lang: str) -> str | N
     return t("s_bottom", lang, unit=_units_name(scores, ids, lang), total=_num(scores, year, level, low, lang))
 
 
-SENTENCES = (sentence_mean, sentence_at_least, sentence_bands, sentence_best_band, sentence_top_unit,
+def sentence_partial(scores: Scores, year: int, level: str, lang: str) -> str | None:
+    """For a table the publisher printed in part: how many units it holds of the level's."""
+    cur = scores.level_units(year, level)
+    if not _partial(cur):
+        return None
+    return t("s_partial", lang, year=year, count=fmt_count(len(cur), len(scores.dataset.level(level).units)),
+             noun=scores.dataset.level(level).noun[lang])
+
+
+SENTENCES = (sentence_partial, sentence_mean, sentence_at_least, sentence_bands, sentence_best_band, sentence_top_unit,
              sentence_top_survey, sentence_bottom)
 
 

@@ -225,7 +225,7 @@ def html_ranking(ctx: ReportContext) -> str:
         meth = ctx.ds.methodology_for(year, lv)
         frame, colours = ranking_frame(ctx, lv)
         out.append(_h(3, ctx.level_name(lv)))
-        numeric = [t(k, lang) for k in ("col_rank", "col_total", "col_pct", "col_change", "col_rank_change")]
+        numeric = [t(k, lang) for k in ("col_rank", "col_total", "col_pct", "col_change", "col_rank_change", "col_band")]
         out.append(table_html(frame, _uuid("rank", lv), numeric=numeric, colours={t("col_band", lang): colours}))
         cur = ctx.scores.level_units(year, lv).dropna(subset=["total"]).sort_values(["rank", "unit_id"])
         if len(cur):
