@@ -168,6 +168,14 @@ def load_published(dataset: Dataset) -> list[Figure]:
         if "year" in args and args["year"] not in dataset.years:
             raise DataError(f"figure {fid!r}: the dataset has no year {args['year']!r}",
                             f"use one of {', '.join(map(str, dataset.years))}", path, column=f"{where}.year")
+        for k in ("threshold", "min", "below"):
+            if k in args and (isinstance(args[k], bool) or not isinstance(args[k], (int, float))):
+                raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a number",
+                                "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
+        if "band" in args and not any(name_key(args["band"]) in {name_key(n) for n in (b.id, *b.name.values())}
+                                      for m in dataset.methodologies.values() for b in m.bands):
+            raise DataError(f"figure {fid!r}: unknown band {args['band']!r}",
+                            "use a band id or name from the methodology in dataset.yml", path, column=f"{where}.band")
         if "printed" not in item:
             raise DataError(f"figure {fid!r}: no 'printed' value", "copy the value exactly as printed",
                             path, column=f"{where}.printed")

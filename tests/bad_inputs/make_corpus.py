@@ -450,6 +450,18 @@ def cases() -> list[Case]:
                                    "year": 2023, "printed": "khoảng 77"})
     c.expected = ["published.yml", "column 'figures[1].printed'", "'khoảng 77' is not a number"]
 
+    c = case("published-threshold-not-number", "A published count figure whose threshold is text ('80'), not a number.")
+    c.published = base_published()
+    c.published["figures"].append({"id": "at-least-80", "measure": "count_at_least", "level": "departments",
+                                   "year": 2023, "threshold": "80", "printed": "02"})
+    c.expected = ["published.yml", "column 'figures[1].threshold'", "threshold '80' is not a number"]
+
+    c = case("published-unknown-band", "A published count figure names a band no methodology has.")
+    c.published = base_published()
+    c.published["figures"].append({"id": "loai-a", "measure": "count_band", "level": "departments",
+                                   "year": 2023, "band": "Loại A", "printed": "01"})
+    c.expected = ["published.yml", "column 'figures[1].band'", "unknown band 'Loại A'"]
+
     names = [c.name for c in out]
     assert len(names) == len(set(names)), "case names must be unique"
     return out
