@@ -1,0 +1,126 @@
+"""parlib.published: each printed figure recomputed and matched at the printed precision.
+
+Expected values: the ministries' published statements (vn-ministries/published.yml) and the hand
+computations of tests/data/two-years/ (its published.yml has one figure per measure).
+"""
+import pytest
+
+from handmade import DATA, load, variant
+from parlib.dataset import load_dataset
+from parlib.errors import DataError
+from parlib.published import MEASURES, Figure, check_figure, check_printed_columns, check_published, load_published
+from parlib.scoring import score_dataset
+from parlib.numbers import parse_number
+
+import yaml
+
+
+@pytest.fixture(scope="module")
+def two():
+    ds = load("two-years")
+    return score_dataset(ds), load_published(ds)
+
+
+@pytest.fixture(scope="module")
+def ministries():
+    ds = load_dataset("vn-ministries")
+    return score_dataset(ds, strict=False), load_published(ds)
+
+
+def test_every_measure_is_exercised_by_the_handmade_figures(two):
+    _, figs = two
+    assert {f.measure for f in figs} == set(MEASURES)
+
+
+def test_handmade_figures_all_match(two):
+    s, figs = two
+    t = check_published(s, figs)
+    assert t["match"].all(), t[~t["match"]].to_string()
+    c = t.set_index("id")["computed"]
+    assert c["mean-total"] == "79,625" and c["vh-change"] == "+9,50" and c["at-least-80"] == "02/04"
+
+
+@pytest.mark.parametrize("fid, wrong", [
+    ("mean-total", "79,624"), ("mean-pct", "79,62%"), ("n-units", "05"), ("count-good", "03"),
+    ("at-least-80", "02/05"), ("at-least-80", "03/04"), ("pct-at-least-70", "04"), ("fair", "02"),
+    ("vh-total", "89,51"), ("vh-pct", "89,4"), ("vh-survey", "27,49"), ("vh-rank", "2"), ("gtvt-band", "Xuất sắc"),
+    ("vh-change", "+9,49"), ("khcn-change", "+66,00"), ("vh-rank-change", "0"), ("gtvt-rank-change", "+1"),
+    ("top", "Sở Giao thông vận tải"), ("top-survey", "Sở Văn hóa, Thể thao và Du lịch"), ("bottom", "Ban Dân tộc"),
+    ("rise", "Sở Khoa học và Công nghệ"), ("fall", "Sở Văn hóa, Thể thao và Du lịch"), ("top-2022", "Sở Ngoại vụ"),
+])
+def test_a_wrong_printed_value_does_not_match(two, fid, wrong):
+    s, figs = two
+    f = next(x for x in figs if x.id == fid)
+    assert check_figure(s, f)["match"]
+    bad = Figure(f.id, f.measure, wrong, f.args, f.sentence, f.source)
+    assert not check_figure(s, bad)["match"]
+
+
+def test_ministries_published_statements(ministries):
+    s, figs = ministries
+    t = check_published(s, figs).set_index("id")
+    assert t["match"].all()
+    assert t.loc["mean-index-2023", "printed"] == "84,38" and t.loc["mean-index-2023", "computed"] == "84,38"
+    assert t.loc["at-least-80-2023", "computed"] == "14/17"
+    assert t.loc["largest-rise-value-2023", "computed"] == "+5,83"
+    assert parse_number(t.loc["largest-fall-value-2023", "computed"]) == pytest.approx(-5.31)
+    assert t.loc["top-value-2023", "computed"] == "89,95"
+
+
+def test_ministries_printed_ranks_checked(ministries):
+    s, _ = ministries
+    cols = check_printed_columns(s).set_index("id")
+    assert cols.loc["ranks-ministries-2023", "match"] and cols.loc["ranks-ministries-2023", "printed"] == "17"
+    assert "ranks-ministries-2022" not in cols.index       # a partial year's ranks are the printed ones
+
+
+def test_printed_bands_checked():
+    s = score_dataset(load("totals-vi"))
+    cols = check_printed_columns(s).set_index("id")
+    assert cols.loc["bands-departments-2023", "match"] and cols.loc["bands-departments-2023", "computed"] == "4"
+
+
+def test_no_count_is_zero(two):
+    s, figs = two
+    f = Figure("x", "count_band", "không có", {"level": "departments", "year": 2023, "band": "Xuất sắc"}, "", "hand")
+    assert check_figure(s, f)["match"]          # no unit rated Xuất sắc in 2023 (GTVT fell to Tốt)
+    f2 = Figure("y", "count_band", "không có", {"level": "departments", "year": 2022, "band": "Xuất sắc"}, "", "hand")
+    assert not check_figure(s, f2)["match"]     # GTVT was Xuất sắc in 2022
+
+
+def test_no_published_file_gives_no_figure():
+    assert load_published(load("totals-vi")) == []
+
+
+def _pub_variant(tmp_path, figure: dict):
+    doc = {"source": "hand", "figures": [figure]}
+    return variant(tmp_path, "two-years", files={"published.yml": yaml.safe_dump(doc, allow_unicode=True)})
+
+
+@pytest.mark.parametrize("figure, message", [
+    ({"id": "a", "measure": "average", "level": "departments", "year": 2023, "printed": "1"}, "unknown measure"),
+    ({"id": "a", "measure": "mean_total", "year": 2023, "printed": "79,625"}, "needs 'level'"),
+    ({"id": "a", "measure": "unit_total", "unit": "so-xx", "year": 2023, "printed": "1"}, "unknown unit"),
+    ({"id": "a", "measure": "mean_total", "level": "districts", "year": 2023, "printed": "1"}, "unknown level"),
+    ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2019, "printed": "1"}, "no year 2019"),
+    ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2023}, "no 'printed'"),
+    ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2023, "printed": "1", "source": "x"},
+     "unknown source"),
+])
+def test_published_yml_mistakes(tmp_path, figure, message):
+    p = _pub_variant(tmp_path, figure)
+    with pytest.raises(DataError, match=message) as e:
+        load_published(load_dataset(p))       # found when the dataset is loaded or its figures read
+    assert "published.yml" in str(e.value)
+
+
+def test_duplicate_figure_id(tmp_path):
+    f = {"id": "a", "measure": "n_units", "level": "departments", "year": 2023, "printed": "04"}
+    doc = {"source": "hand", "figures": [f, f]}
+    p = variant(tmp_path, "two-years", files={"published.yml": yaml.safe_dump(doc, allow_unicode=True)})
+    with pytest.raises(DataError, match="appears twice"):
+        load_published(load_dataset(p))
+
+
+def test_handmade_published_yml_is_where_the_tests_say():
+    assert (DATA / "two-years" / "published.yml").is_file()
