@@ -71,3 +71,12 @@ def test_build_no_report(tmp_path, monkeypatch):
     assert all(f["match"] for f in doc["published_figures"])
     assert (tmp_path / "processed/two-years/2023/year_on_year.csv").is_file()
     assert (tmp_path / "processed/two-years/2022/units.csv").is_file()
+
+
+def test_docs_example_dataset_validates_and_checks(capsys):
+    example = EMBEDDED_ROOT.parents[1] / "docs" / "example-dataset"
+    assert main(["validate", str(example)]) == 0
+    assert "example-province: valid" in capsys.readouterr().out
+    assert main(["check", str(example)]) == 0
+    out = capsys.readouterr().out
+    assert "5 of 5 figures match" in out and "illustrative" in out
