@@ -80,9 +80,15 @@ def run_build(args) -> int:
 
 def build_year(ds: Dataset, scores: Scores, year: int, langs: list[str], out_root: Path, processed_root: Path, *,
                report: bool, force: bool) -> Path:
-    """Write <processed_root>/<ds>/<year>/ and <out_root>/<ds>/<year>/ for one year; returns the report folder."""
+    """Write <processed_root>/<ds>/<year>/ and <out_root>/<ds>/<year>/ for one year; returns the report folder.
+
+    A notebook that fails is kept in <out_root>/<ds>/<year>/failed/ for debugging; everything else
+    of the failed build is discarded and the previous outputs stay in place.
+    """
     processed = processed_root / ds.id / str(year)
     target = out_root / ds.id / str(year)
+    # Computed before any folder is made, so that an error in the data writes nothing.
+    tables, figures = get_processed_tables(scores, year), get_figures(scores, year)
     with report_lock(target.parent, str(year)):
         if not force and is_up_to_date(target / MANIFEST, ds, year, langs, report, target, processed):
             log(f"{ds.id} {year}: up to date ({_rel(target)}); use --force to rebuild")
@@ -94,8 +100,8 @@ def build_year(ds: Dataset, scores: Scores, year: int, langs: list[str], out_roo
             stage.chmod(0o755)
         try:
             log(f"{ds.id} {year}: tables")
-            save_processed(get_processed_tables(scores, year), stage_p)
-            write_json(stage_o / "figures.json", get_figures(scores, year))
+            save_processed(tables, stage_p)
+            write_json(stage_o / "figures.json", figures)
             if report:
                 from .render import render_report
                 os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(ds))
@@ -106,12 +112,27 @@ def build_year(ds: Dataset, scores: Scores, year: int, langs: list[str], out_roo
             write_manifest(stage_o / MANIFEST, manifest)
             replace_dir(stage_p, processed)
             replace_dir(stage_o, target)
-        except BaseException:
+        except BaseException as exc:
+            kept = _keep_failed_notebooks(stage_o, target / "failed")
             shutil.rmtree(stage_p, ignore_errors=True)
             shutil.rmtree(stage_o, ignore_errors=True)
+            if kept and type(exc).__name__ == "ReportError":
+                raise type(exc)(f"{exc} — the failed notebook is kept in {_rel(kept)}; previous outputs "
+                                "were left in place") from None
             raise
     log(f"{ds.id} {year}: written to {_rel(target)}")
     return target
+
+
+def _keep_failed_notebooks(stage: Path, failed: Path) -> Path | None:
+    """Move the executed notebooks of a failed build into ``failed/`` (replacing older ones)."""
+    notebooks = sorted(stage.glob("report.*.ipynb")) if stage.is_dir() else []
+    if not notebooks:
+        return None
+    failed.mkdir(parents=True, exist_ok=True)
+    for nb in notebooks:
+        os.replace(nb, failed / nb.name)
+    return failed
 
 
 def verify(manifest_path: Path) -> int:

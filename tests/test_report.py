@@ -29,7 +29,8 @@ ARTICLE = ["90,766", "87,45", "82,609", "83,77", "95,476", "15,356", "87,46", "5
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("reports")
     for args in (["backan", "--lang", "vi", "--lang", "en"], ["vn-ministries", "--lang", "vi"]):
-        proc = subprocess.run(PARLIB + ["build", *args, "--year", "2023", "--out", str(out)], cwd=ROOT,
+        proc = subprocess.run(PARLIB + ["build", *args, "--year", "2023", "--out", str(out),
+                               "--processed", str(out / "_processed")], cwd=ROOT,
                               capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr
     return out

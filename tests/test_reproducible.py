@@ -152,3 +152,31 @@ def test_failed_build_keeps_previous_outputs(tmp_path, backan_copy):
     r = build(backan_copy, tmp_path, "--force")
     assert r.returncode == 2
     assert {p.name: p.read_bytes() for p in report.iterdir()} == before
+
+
+def test_failed_report_keeps_previous_outputs_and_the_failed_notebook(tmp_path, monkeypatch, capsys):
+    """A notebook that fails: the previous report stays whole, the failed notebook is kept in failed/,
+    and the message says where."""
+    from parlib import render, runner
+    from parlib.dataset import load_dataset
+    from parlib.scoring import score_dataset
+    ds = load_dataset("vn-ministries")
+    scores = score_dataset(ds)
+    out, proc = tmp_path / "out", tmp_path / "processed"
+    runner.build_year(ds, scores, 2023, ["vi"], out, proc, report=False, force=True)
+    report = out / "vn-ministries" / "2023"
+    before = {p.name: p.read_bytes() for p in report.iterdir()}
+
+    def failing_render(ds, year, lang, out_dir):
+        (out_dir / f"report.{lang}.ipynb").write_text('{"cells": []}', encoding="utf-8")
+        raise render.ReportError("report vn-ministries 2023 vi: notebook cell 'setup' failed: ValueError: boom")
+
+    monkeypatch.setattr(render, "render_report", failing_render)
+    with pytest.raises(render.ReportError, match=r"cell 'setup' failed: ValueError: boom — the failed notebook is kept in .*failed"):
+        runner.build_year(ds, scores, 2023, ["vi"], out, proc, report=True, force=True)
+    after = {p.name: p.read_bytes() for p in report.iterdir() if p.is_file()}
+    assert after == before
+    assert (report / "failed" / "report.vi.ipynb").read_text(encoding="utf-8") == '{"cells": []}'
+    assert [p.name for p in report.parent.iterdir() if p.name.startswith(".staging")] == []
+    # the kept notebook is not an output: the untouched report still verifies against its manifest
+    assert parlib("verify", str(report / "manifest.json")).returncode == 0
