@@ -26,3 +26,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         counts = props.EXAMPLES
         detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         terminalreporter.write_line(f"property examples: {sum(counts.values())} run ({detail})")
+
+
+import subprocess  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def built_reports(tmp_path_factory) -> Path:
+    """backan 2023 (vi, en) and vn-ministries 2023 (vi) built once for the whole session with
+    `parlib build` into a temporary folder (reports, figures.json, manifest; tables beside them)."""
+    out = tmp_path_factory.mktemp("reports")
+    for args in (["backan", "--lang", "vi", "--lang", "en"], ["vn-ministries", "--lang", "vi"]):
+        proc = subprocess.run([sys.executable, "-m", "parlib", "build", *args, "--year", "2023", "--out", str(out),
+                               "--processed", str(out / "_processed")], cwd=ROOT, capture_output=True, text=True,
+                              timeout=900)
+        assert proc.returncode == 0, proc.stderr
+    return out

@@ -25,15 +25,9 @@ ARTICLE = ["90,766", "87,45", "82,609", "83,77", "95,476", "15,356", "87,46", "5
            "19/19 sở, ngành", "05/08 địa phương"]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    for args in (["backan", "--lang", "vi", "--lang", "en"], ["vn-ministries", "--lang", "vi"]):
-        proc = subprocess.run(PARLIB + ["build", *args, "--year", "2023", "--out", str(out),
-                               "--processed", str(out / "_processed")], cwd=ROOT,
-                              capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stderr
-    return out
+@pytest.fixture
+def built(built_reports) -> Path:
+    return built_reports
 
 
 def _report(built: Path, ds: str, lang: str, ext: str) -> Path:
