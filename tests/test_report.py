@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,7 +16,6 @@ from parlib.i18n import fmt_count, fmt_number
 from parlib.render import ReportError, execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-PARLIB = [sys.executable, "-m", "parlib"]
 
 # The Báo Bắc Kạn article's figures, as printed (see /work/shared/reference/published-figures.md).
 ARTICLE = ["90,766", "87,45", "82,609", "83,77", "95,476", "15,356", "87,46", "5,651", "tăng 6 bậc", "12,071",
