@@ -188,7 +188,11 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
     units = pd.concat(unit_frames, ignore_index=True)
     fields = pd.concat([f for f in field_frames if not f.empty], ignore_index=True) if any(
         not f.empty for f in field_frames) else field_frames[0]
-    units = units.set_index(["year", "level", "unit_id"], verify_integrity=True).reset_index()
+    # The key must be unique (pandas 3.1 deprecates set_index(verify_integrity=True): checked directly).
+    if units.duplicated(["year", "level", "unit_id"]).any():
+        dup = units[units.duplicated(["year", "level", "unit_id"])].iloc[0]
+        raise DataError(f"unit {dup['unit_id']!r} appears twice in {dup['year']} {dup['level']}",
+                        "give each unit one row per year and level", dataset.root / "dataset.yml")
     return Scores(dataset, units, fields, gran, pd.concat(checks, ignore_index=True))
 
 

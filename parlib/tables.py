@@ -98,11 +98,18 @@ def read_raw_table(path, rows: dict | None = None) -> tuple[pd.DataFrame, int]:
                         "save it as 'CSV UTF-8' or re-encode it, e.g. iconv -f CP1258 -t UTF-8", path, line) from None
     if not text.strip():
         raise DataError("the file is empty", "export the table again with its header and rows", path)
+    # The separator is the one that splits the header into the most headers parlib knows: a
+    # header such as "Đơn vị, địa phương" holds a comma even in a semicolon-separated file.
+    # Headers parlib does not know (mapped under 'columns:') fall back to sniffing the first rows.
     first = text.splitlines()[0] if text.splitlines() else ""
-    try:
-        sep = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
-    except csv.Error:
-        sep = ","
+    known = {d: sum(name_key(c) in _ALIAS_TO_CANON for c in next(csv.reader([first], delimiter=d), []))
+             for d in (",", ";", "\t")}
+    sep = max(known, key=known.get)
+    if known[sep] == 0:
+        try:
+            sep = csv.Sniffer().sniff("\n".join(text.splitlines()[:10]), delimiters=",;\t").delimiter
+        except csv.Error:
+            sep = ","
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except pd.errors.ParserError as exc:
@@ -110,6 +117,9 @@ def read_raw_table(path, rows: dict | None = None) -> tuple[pd.DataFrame, int]:
         raise DataError(f"not a well-formed CSV table: {str(exc).strip().splitlines()[-1]}",
                         "check quoting and that every row has the header's number of columns", path,
                         int(m.group(1)) if m else None) from None
+    if not isinstance(frame.index, pd.RangeIndex):
+        raise DataError(f"rows have more columns than the header (read with separator {sep!r})",
+                        "give every row the header's number of columns; quote values holding the separator", path)
     frame.columns = [clean_name(c) for c in frame.columns]
     # Drop empty lines (and the ",,,," lines Excel exports) but keep every row's place: the index
     # stays the row's offset from the first data row, so errors name the right file row.
@@ -338,7 +348,8 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
         fields = pd.concat(parts, ignore_index=True)
         _check_field_maxima(fields, meth, path, field_cols)
         by_unit = fields.groupby("unit_id", sort=False)
-        units = units.set_index("unit_id", verify_integrity=True)
+        # unit_id is unique here: duplicates were refused above, with their row
+        units = units.set_index("unit_id")
         if "appraised" not in num:
             units["appraised"] = by_unit["appraised"].sum(min_count=1)
         if "survey" not in num:
