@@ -260,6 +260,8 @@ def check_figure(scores: Scores, fig: Figure) -> dict[str, Any]:
         width = len(re.sub(r"\D", "", fig.printed.split("/")[0])) if fig.printed[:1].isdigit() else 2
         shown = "—" if missing else (f"{int(value):0{width}d}/{n:0{width}d}" if denom is not None
                                       else f"{int(value):0{width}d}")
+        if not missing and int(value) == 0 and not fig.printed[:1].isdigit():
+            shown = fig.printed  # "không có" computed as zero is shown in the publisher's words
     elif kind == "unit":
         uid = _unit_id_for(ds, fig.printed)
         if uid is None:
