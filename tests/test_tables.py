@@ -296,3 +296,20 @@ def test_encodings_and_empty_files(tmp_path):
     (tmp_path / "t.ods").write_text("x")
     with pytest.raises(DataError, match="unsupported file type"):
         read_raw_table(tmp_path / "t.ods")
+
+
+def test_semicolon_csv_whose_header_holds_a_comma(tmp_path):
+    # "Đơn vị, địa phương" is a unit header; in a semicolon-separated file its comma must not be
+    # taken for the separator (it was: the rows were then read as an index and parlib crashed).
+    text = ("STT;Đơn vị, địa phương;Tổng điểm\n1;Sở GTVT;90,766\n2;Sở Tài chính;80,000\n"
+            "3;Sở Y tế;80,000\n4;Sở Nội vụ;79,999\n")
+    p = variant(tmp_path, "totals-vi", files={"2023/bang-diem-2023.csv": text})
+    _, u = _units(load_unverified(p))
+    assert u["total"].to_dict() == pytest.approx({"so-gtvt": 90.766, "so-tc": 80.0, "so-yt": 80.0, "so-nv": 79.999})
+
+
+def test_rows_longer_than_the_header_are_a_data_error(tmp_path):
+    text = "unit,total\nSở GTVT,90,766\nSở Tài chính,80\nSở Y tế,80\nSở Nội vụ,79,999\n"   # unquoted decimal commas
+    p = variant(tmp_path, "totals-vi", files={"2023/bang-diem-2023.csv": text})
+    with pytest.raises(DataError, match="more columns than the header"):
+        _units(load_unverified(p))
