@@ -33,7 +33,9 @@ UP, DOWN, PREV = "#1a9850", "#d73027", "#9e9e9e"
 
 _RC = {"font.family": FONT, "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8,
        "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7.5, "axes.spines.top": False,
-       "axes.spines.right": False, "svg.hashsalt": "parlib", "figure.dpi": DPI}
+       "axes.spines.right": False, "svg.hashsalt": "parlib", "figure.dpi": DPI,
+       # Names are data, not markup: "$x^2$" in a unit or field name is shown as typed, not as math.
+       "text.parse_math": False}
 
 
 def band_colours(band_ids: Sequence[str]) -> dict[str, str]:
@@ -55,8 +57,10 @@ def _new_figure(height: float) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)) or text
+def _wrap(text: str, width: int, max_lines: int = 2) -> str:
+    """A label wrapped to ``width`` characters on at most ``max_lines`` lines (then shortened with
+    "…"), so that a very long name cannot overlap its neighbours; tables show names in full."""
+    return "\n".join(textwrap.wrap(text, width, max_lines=max_lines, placeholder=" …")) or text
 
 
 def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequence[str],
