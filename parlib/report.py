@@ -115,14 +115,16 @@ def _uuid(*parts: object) -> str:
 
 
 def table_html(frame: pd.DataFrame, uuid: str, *, numeric: list[str] = (), colours: dict[str, list[str]] | None = None,
-               cls: str = "") -> str:
+               cls: str = "", nowrap: list[str] = ()) -> str:
     """A table of already formatted text as HTML from a pandas Styler with a fixed uuid; every
-    cell and header escaped; ``numeric`` columns right-aligned; ``colours`` gives a background
-    colour per row for some columns."""
+    cell and header escaped; ``numeric`` columns right-aligned; ``nowrap`` columns kept on one
+    line; ``colours`` gives a background colour per row for some columns."""
     st = frame.style.set_uuid(uuid).hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
     st = st.set_table_attributes(f'class="parlib-table {cls}"'.strip())
     if numeric:
         st = st.set_properties(subset=list(numeric), **{"text-align": "right", "white-space": "nowrap"})
+    if nowrap:
+        st = st.set_properties(subset=list(nowrap), **{"white-space": "nowrap"})
     for col, cs in (colours or {}).items():
         st = st.apply(lambda s, cs=cs: [f"background-color: {c}" if c else "" for c in cs], subset=[col])
     return st.to_html()
@@ -225,8 +227,9 @@ def html_ranking(ctx: ReportContext) -> str:
         meth = ctx.ds.methodology_for(year, lv)
         frame, colours = ranking_frame(ctx, lv)
         out.append(_h(3, ctx.level_name(lv)))
-        numeric = [t(k, lang) for k in ("col_rank", "col_total", "col_pct", "col_change", "col_rank_change", "col_band")]
-        out.append(table_html(frame, _uuid("rank", lv), numeric=numeric, colours={t("col_band", lang): colours}))
+        numeric = [t(k, lang) for k in ("col_rank", "col_total", "col_pct", "col_change", "col_rank_change")]
+        out.append(table_html(frame, _uuid("rank", lv), numeric=numeric, colours={t("col_band", lang): colours},
+                              nowrap=[t("col_band", lang)]))
         cur = ctx.scores.level_units(year, lv).dropna(subset=["total"]).sort_values(["rank", "unit_id"])
         if len(cur):
             fig = charts.plot_ranked_bar([ctx.unit_name(u) for u in cur["unit_id"]], cur["total"].tolist(),
