@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 a published figure does not match (check) or a build st
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -62,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"parlib: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `parlib check x | head`: the reader left before the end; no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as exc:
         from .render import ReportError
         if not isinstance(exc, ReportError) or args.debug:

@@ -38,7 +38,10 @@ class Figure:
 
 
 def _levels(ds: Dataset, f: Figure) -> list[str]:
+    """The level(s) a figure speaks of: its ``level``, or the level of its ``unit``."""
     lv = f.args.get("level")
+    if lv is None and "unit" in f.args:
+        lv = ds.units()[f.args["unit"]].level
     return lv if isinstance(lv, list) else [lv]
 
 

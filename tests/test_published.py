@@ -124,3 +124,16 @@ def test_duplicate_figure_id(tmp_path):
 
 def test_handmade_published_yml_is_where_the_tests_say():
     assert (DATA / "two-years" / "published.yml").is_file()
+
+
+def test_unit_rank_printed_out_of_the_level_count():
+    """'01/17' (rank of 17 ministries, from the published table) matches; '01/16' does not (bug: a
+    unit measure had no level to count the 17 from, so such a figure could never match)."""
+    from parlib.dataset import load_dataset
+    from parlib.published import Figure, check_figure
+    from parlib.scoring import score_dataset
+    s = score_dataset(load_dataset("vn-ministries"))
+    fig = Figure("r", "unit_rank", "01/17", {"unit": "tu-phap", "year": 2023}, "", "xdcs-2024")
+    assert check_figure(s, fig)["match"] is True
+    bad = Figure("r", "unit_rank", "01/16", {"unit": "tu-phap", "year": 2023}, "", "xdcs-2024")
+    assert check_figure(s, bad)["match"] is False
