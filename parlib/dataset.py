@@ -74,6 +74,15 @@ class Methodology:
     def field_ids(self) -> list[str]:
         return [f.id for f in self.fields]
 
+    def band_names(self) -> dict[str, str]:
+        """Band id for every name a band may be printed under (its id, Vietnamese and English
+        names), keyed by :func:`~parlib.text.name_key`."""
+        return {name_key(n): b.id for b in self.bands for n in (b.id, b.name["vi"], b.name["en"])}
+
+    def band_id_for(self, name: str) -> str | None:
+        """The id of the band printed as ``name`` ("Tốt", "Good", "tot"), or None."""
+        return self.band_names().get(name_key(name))
+
     def band(self, band_id: str) -> Band:
         for b in self.bands:
             if b.id == band_id:

@@ -72,11 +72,10 @@ def _yoy_row(s: Scores, f: Figure) -> pd.Series:
 
 def _band_id(s: Scores, f: Figure, name: str) -> str | None:
     year = f.args["year"]
-    for lv in _levels(s.dataset, f) if f.args.get("level") else s.dataset.levels_in(year):
-        meth = s.dataset.methodology_for(year, lv)
-        for b in meth.bands:
-            if name_key(name) in {name_key(b.id), name_key(b.name["vi"]), name_key(b.name["en"])}:
-                return b.id
+    for lv in _levels(s.dataset, f) if (f.args.get("level") or f.args.get("unit")) else s.dataset.levels_in(year):
+        bid = s.dataset.methodology_for(year, lv).band_id_for(name)
+        if bid is not None:
+            return bid
     return None
 
 
@@ -274,7 +273,7 @@ def check_figure(scores: Scores, fig: Figure) -> dict[str, Any]:
         units = ds.units()
         shown = "—" if missing else " | ".join(units[v].name["vi"] for v in str(value).split("|"))
     else:  # band
-        bid = _band_id(scores, fig, fig.printed) if "level" in fig.args else _band_for_unit(scores, fig)
+        bid = _band_id(scores, fig, fig.printed)
         if bid is None:
             raise DataError(f"figure {fig.id!r}: {fig.printed!r} is not a band of the methodology",
                             "use a band name from dataset.yml", ds.published_path)
@@ -282,15 +281,6 @@ def check_figure(scores: Scores, fig: Figure) -> dict[str, Any]:
         shown = "—" if missing else _band_name(scores, fig, str(value))
     return {"id": fig.id, "measure": fig.measure, "sentence": fig.sentence, "printed": fig.printed,
             "computed": shown, "match": bool(ok), "source": fig.source}
-
-
-def _band_for_unit(scores: Scores, fig: Figure) -> str | None:
-    level = scores.dataset.units()[fig.args["unit"]].level
-    meth = scores.dataset.methodology_for(fig.args["year"], level)
-    for b in meth.bands:
-        if name_key(fig.printed) in {name_key(b.id), name_key(b.name["vi"]), name_key(b.name["en"])}:
-            return b.id
-    return None
 
 
 def _band_name(scores: Scores, fig: Figure, band_id: str) -> str:
@@ -325,8 +315,7 @@ def check_printed_columns(scores: Scores) -> pd.DataFrame:
         pb = u[u["printed_band"].fillna("") != ""]
         if len(pb):
             meth = scores.dataset.methodology_for(year, level)
-            names = {n.casefold(): b.id for b in meth.bands for n in (b.id, b.name["vi"], b.name["en"])}
-            n_ok = int((pb["printed_band"].str.casefold().map(names) == pb["band"]).sum())
+            n_ok = int((pb["printed_band"].map(meth.band_id_for) == pb["band"]).sum())
             rows.append({"id": f"bands-{level}-{year}", "measure": "printed_bands",
                          "sentence": f"printed bands, {level} {year}", "printed": f"{len(pb)}",
                          "computed": f"{n_ok}", "match": n_ok == len(pb), "source": ""})

@@ -205,13 +205,9 @@ def _check_printed_rank_band(u: pd.DataFrame, meth: Methodology, spec, computed_
             raise DataError(f"printed rank {int(u['printed_rank'].iloc[i])} but the totals give rank "
                             f"{int(computed_rank.iloc[i])}", "check the rank and the totals against the source",
                             spec.path, int(u["row"].iloc[i]))
-    names = {}
-    for b in meth.bands:
-        for n in (b.id, b.name["vi"], b.name["en"]):
-            names[n.casefold()] = b.id
     printed = u["printed_band"].fillna("").astype(str)
     has = printed != ""
-    ids = printed.str.casefold().map(names)
+    ids = printed.map(meth.band_id_for)
     unknown = has & ids.isna()
     if unknown.any():
         i = int(np.flatnonzero(unknown.to_numpy())[0])
