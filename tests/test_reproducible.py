@@ -180,3 +180,27 @@ def test_failed_report_keeps_previous_outputs_and_the_failed_notebook(tmp_path, 
     assert [p.name for p in report.parent.iterdir() if p.name.startswith(".staging")] == []
     # the kept notebook is not an output: the untouched report still verifies against its manifest
     assert parlib("verify", str(report / "manifest.json")).returncode == 0
+
+
+def test_interrupted_build_keeps_previous_outputs(tmp_path):
+    """Ctrl-C while the notebook runs: exit 130, the previous report untouched, no staging left."""
+    import signal
+    import time
+    out = ["--out", str(tmp_path / "out"), "--processed", str(tmp_path / "processed")]
+    r = parlib("build", "vn-ministries", "--year", "2023", *out)
+    assert r.returncode == 0, r.stderr
+    report = tmp_path / "out" / "vn-ministries" / "2023"
+    before = {p.name: p.read_bytes() for p in report.iterdir()}
+    proc = subprocess.Popen([sys.executable, "-m", "parlib", "build", "vn-ministries", "--year", "2023", "--force",
+                             *out], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(p.name.startswith("report.vi.ipynb") for p in
+                                                  report.parent.glob(".staging-*/*")):
+        time.sleep(0.05)  # wait until the notebook is being executed into the staging folder
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    # the partly executed notebook may be kept in failed/ for debugging; the report itself is untouched
+    assert {p.name: p.read_bytes() for p in report.iterdir() if p.is_file()} == before
+    assert [p.name for p in report.parent.iterdir() if p.name.startswith((".staging", ".old"))] == []
