@@ -13,22 +13,38 @@ from .dataset import Dataset
 STATUSES = ("both", "new", "missing", "merged", "unpublished")
 
 
+def series_id(unit_id: str, renames: dict[str, str]) -> str:
+    """The id a unit ends up with after following ``renamed_to`` links (a chain of renames too)."""
+    seen = {unit_id}
+    while unit_id in renames and renames[unit_id] not in seen:
+        unit_id = renames[unit_id]
+        seen.add(unit_id)
+    return unit_id
+
+
 def year_on_year(current: pd.DataFrame, previous: pd.DataFrame, dataset: Dataset | None = None) -> pd.DataFrame:
     """One row per unit of either year of one level: totals, ranks and bands of both years, the
-    change of total (points), the change of rank (positive = up that many places), and ``status``: both, new, missing, merged, or unpublished (absent from a partial year's table).
+    change of total (points), the change of rank (positive = up that many places), and ``status``:
+    both, new, missing, merged, or unpublished (absent from a partial year's table). A renamed unit
+    is matched with itself across the rename; ``unit_id`` is its id in the current year.
 
     ``current`` and ``previous`` are scored unit frames (``unit_id``, ``total``, ``rank``, ``band``)
     of the same level. Changes are NaN/NA unless the unit has a total (or rank) in both years.
     """
-    prev = previous[["unit_id", "total", "rank", "band"]].copy()
     merged_into: dict[str, str] = {}
+    renames: dict[str, str] = {}
     if dataset is not None:
         units = dataset.units()
         renames = {u.id: u.renamed_to for u in units.values() if u.renamed_to}
         merged_into = {u.id: u.merged_into for u in units.values() if u.merged_into}
-        prev["unit_id"] = prev["unit_id"].replace(renames)
-    cur = current[["unit_id", "total", "rank", "band"]]
-    out = cur.merge(prev, on="unit_id", how="outer", suffixes=("", "_prev"), indicator=True)
+    cols = ["unit_id", "total", "rank", "band"]
+    # Both years are keyed by the unit's last id after every rename, so that a unit renamed later
+    # than either year is still matched with itself.
+    cur = current[cols].assign(series=current["unit_id"].map(lambda u: series_id(u, renames)))
+    prev = previous[cols].assign(series=previous["unit_id"].map(lambda u: series_id(u, renames)))
+    out = cur.merge(prev, on="series", how="outer", suffixes=("", "_prev"), indicator=True)
+    out["unit_id"] = out["unit_id"].fillna(out["unit_id_prev"])
+    out = out.drop(columns=["series", "unit_id_prev"])
     out["status"] = out["_merge"].map({"both": "both", "left_only": "new", "right_only": "missing"}).astype(object)
     out.loc[(out["status"] == "missing") & out["unit_id"].isin(list(merged_into)), "status"] = "merged"
     # In a partial year the publisher printed some units only: a unit absent there is unpublished,

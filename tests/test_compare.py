@@ -88,3 +88,13 @@ def test_partial_current_year_missing_is_unpublished(two):
     y = year_on_year(cur.assign(partial=True), prev, s.dataset).set_index("unit_id")
     assert y.loc["so-ngv", "status"] == "unpublished"
     assert y.loc["so-dl", "status"] == "merged"         # dataset.yml says so: it is not merely unprinted
+
+
+def test_a_unit_renamed_later_is_matched_with_itself(two):
+    """Bug: the rename was applied to last year's frame only, so comparing two years before the
+    rename showed the unit as both new and missing. 2022 against itself: Sở Khoa học (renamed only
+    later) is 'both' with change 0."""
+    s, _, prev, _ = two
+    y = year_on_year(prev, prev, s.dataset).set_index("unit_id")
+    assert y.loc["so-kh", "status"] == "both" and y.loc["so-kh", "change"] == 0
+    assert (y["status"] == "both").all() and len(y) == 5
