@@ -11,6 +11,7 @@ import pandas as pd
 
 from .compare import year_on_year
 from .i18n import fmt_count, fmt_number, is_missing, t
+from .numbers import round_half_up_series
 from .scoring import Scores
 
 
@@ -67,8 +68,8 @@ def sentence_at_least(scores: Scores, year: int, level: str, lang: str, threshol
     if cur.empty or _partial(cur):
         return None
     dec = scores.dataset.methodology_for(year, level).decimals
-    n = int((cur["total"].round(dec) >= threshold - 1e-9).sum())
-    return t("s_at_least", lang, count=fmt_count(n, len(cur)), noun=scores.dataset.level(level).noun[lang],
+    n = int((round_half_up_series(cur["total"], dec) >= threshold - 1e-9).sum())
+    return t("s_at_least", lang, count=fmt_count(n, len(cur), lang=lang), noun=scores.dataset.level(level).noun[lang],
              threshold=fmt_number(threshold, lang, 0))
 
 
@@ -87,7 +88,7 @@ def sentence_bands(scores: Scores, year: int, level: str, lang: str) -> str | No
             continue
         lo, hi = _num(scores, year, level, sel.min(), lang), _num(scores, year, level, sel.max(), lang)
         rng = t("s_range_one", lang, lo=lo) if lo == hi else t("s_range", lang, lo=lo, hi=hi)
-        items.append(t("s_band_item", lang, count=fmt_count(len(sel), len(cur)), noun=ds.level(level).noun[lang],
+        items.append(t("s_band_item", lang, count=fmt_count(len(sel), len(cur), lang=lang), noun=ds.level(level).noun[lang],
                        band=b.name[lang], range=rng))
     return t("s_bands", lang, items="; ".join(items)) if items else None
 
@@ -103,7 +104,7 @@ def sentence_best_band(scores: Scores, year: int, level: str, lang: str) -> str 
     noun = ds.level(level).noun[lang]
     n = int((cur["band"] == best.id).sum())
     key = "s_best_band_none" if n == 0 else "s_best_band_some"
-    text = t(key, lang, year=year, count=fmt_count(n), noun=noun, band=best.name[lang])
+    text = t(key, lang, year=year, count=fmt_count(n, lang=lang), noun=noun, band=best.name[lang])
     prev_year, prev = _prev(scores, year, level)
     if prev_year is not None and len(prev):
         if _partial(prev):
@@ -112,7 +113,7 @@ def sentence_best_band(scores: Scores, year: int, level: str, lang: str) -> str 
             pb = ds.methodology_for(prev_year, level).bands[0]
             pn = int((prev["band"] == pb.id).sum())
             text += t("s_best_band_prev" if pn else "s_best_band_prev_none", lang, prev=prev_year,
-                      count=fmt_count(pn), noun=noun, band=pb.name[lang])
+                      count=fmt_count(pn, lang=lang), noun=noun, band=pb.name[lang])
     return text + "."
 
 
@@ -142,7 +143,7 @@ def sentence_top_unit(scores: Scores, year: int, level: str, lang: str) -> str |
             change = t("s_top_change", lang, dir=t("up" if ch >= 0 else "down", lang),
                        points=_num(scores, year, level, ch, lang, sign=True), rank=rank, prev=prev_year)
     n = len(ds.level(level).units) if _partial(cur) else len(cur)
-    return t("s_top", lang, unit=_units_name(scores, top["unit_id"].tolist(), lang), n=fmt_count(n),
+    return t("s_top", lang, unit=_units_name(scores, top["unit_id"].tolist(), lang), n=fmt_count(n, lang=lang),
              noun=ds.level(level).noun[lang], total=_num(scores, year, level, total, lang), change=change)
 
 
@@ -172,7 +173,7 @@ def sentence_partial(scores: Scores, year: int, level: str, lang: str) -> str | 
     cur = scores.level_units(year, level)
     if not _partial(cur):
         return None
-    return t("s_partial", lang, year=year, count=fmt_count(len(cur), len(scores.dataset.level(level).units)),
+    return t("s_partial", lang, year=year, count=fmt_count(len(cur), len(scores.dataset.level(level).units), lang=lang),
              noun=scores.dataset.level(level).noun[lang])
 
 

@@ -84,6 +84,19 @@ def round_half_up(value: float, decimals: int) -> float:
     return float(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
 
 
+def round_half_up_series(values: pd.Series, decimals: int) -> pd.Series:
+    """:func:`round_half_up` over a column, vectorised: 88,185 → 88,19 and 39,995 → 40,00 at two
+    decimals, where binary rounding (pandas ``round``) gives 88,18 and 39,99. NaN stays NaN.
+
+    The scaled value is first rounded to 6 places to remove binary noise (88.185 × 100 is
+    8818.499999999999 in floating point), then halves are rounded away from zero.
+    """
+    x = values.astype(float).to_numpy()
+    scale = 10.0 ** decimals
+    scaled = np.round(np.abs(x) * scale, 6)
+    return pd.Series(np.sign(x) * np.floor(scaled + 0.5) / scale, index=values.index)
+
+
 def matches_printed(computed: float, printed: float, decimals: int) -> bool:
     """True when ``computed`` rounded half up to ``decimals`` places equals ``printed``."""
     if computed is None or (isinstance(computed, float) and math.isnan(computed)):

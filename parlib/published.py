@@ -50,6 +50,11 @@ def _level_units(s: Scores, f: Figure) -> pd.DataFrame:
     return pd.concat([s.level_units(year, lv) for lv in _levels(s.dataset, f)], ignore_index=True)
 
 
+def _printed_pct(s: Scores, f: Figure) -> pd.Series:
+    u = _level_units(s, f)
+    return u["total_printed"] / u["max_total"] * 100.0
+
+
 def _unit_row(s: Scores, f: Figure, year: int | None = None) -> pd.Series:
     u = s.units
     year = f.args["year"] if year is None else year
@@ -111,13 +116,14 @@ MEASURES: dict[str, tuple[str, tuple[str, ...], Callable[[Scores, Figure], Any]]
     "n_units": ("count", ("level", "year"), lambda s, f: len(_level_units(s, f))),
     "count_band": ("count", ("level", "year", "band"),
                    lambda s, f: int((_level_units(s, f)["band"] == _band_id(s, f, f.args["band"])).sum())),
+    # Counts compare totals as printed (rounded half up to the method's decimals), as bands do.
     "count_at_least": ("count", ("level", "year", "threshold"),
-                       lambda s, f: int((_level_units(s, f)["total"] >= f.args["threshold"] - _EPS).sum())),
+                       lambda s, f: int((_level_units(s, f)["total_printed"] >= f.args["threshold"] - _EPS).sum())),
     "count_pct_at_least": ("count", ("level", "year", "threshold"),
-                           lambda s, f: int((_level_units(s, f)["pct"] >= f.args["threshold"] - _EPS).sum())),
+                           lambda s, f: int((_printed_pct(s, f) >= f.args["threshold"] - _EPS).sum())),
     "count_between": ("count", ("level", "year", "min", "below"),
-                      lambda s, f: int(((_level_units(s, f)["total"] >= f.args["min"] - _EPS)
-                                        & (_level_units(s, f)["total"] < f.args["below"] - _EPS)).sum())),
+                      lambda s, f: int(((_level_units(s, f)["total_printed"] >= f.args["min"] - _EPS)
+                                        & (_level_units(s, f)["total_printed"] < f.args["below"] - _EPS)).sum())),
     "unit_total": ("number", ("unit", "year"), lambda s, f: _unit_row(s, f)["total"]),
     "unit_pct": ("number", ("unit", "year"), lambda s, f: _unit_row(s, f)["pct"]),
     "unit_survey": ("number", ("unit", "year"), lambda s, f: _unit_row(s, f)["survey"]),

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .dataset import Dataset, Methodology
 from .errors import DataError
+from .numbers import round_half_up_series
 
 _EPS = 1e-9
 
@@ -22,7 +23,7 @@ def total_from_parts(parts_sum: pd.Series, decimals: int) -> pd.Series:
     rounding only removes binary floating-point noise (95.47599999… → 95.476), which would
     otherwise break ties between equal totals.
     """
-    return parts_sum.astype(float).round(decimals)
+    return round_half_up_series(parts_sum, decimals)
 
 
 def printed_total_tolerance(n_parts: pd.Series | int, decimals: int) -> pd.Series | float:
@@ -79,7 +80,7 @@ def band_of(total: pd.Series, meth: Methodology, *, min_field_pct: pd.Series | N
     total get NA. A total is compared after rounding to the printed decimals, so 79,9996 printed
     as 80,000 counts as 80.
     """
-    t = total.astype(float).round(meth.decimals)
+    t = round_half_up_series(total, meth.decimals)
     pct = t / meth.max_total * 100.0
     fmin = min_field_pct if min_field_pct is not None else pd.Series(np.nan, index=t.index)
     sv = survey if survey is not None else pd.Series(np.nan, index=t.index)
@@ -116,7 +117,7 @@ def get_level_summary(units: pd.DataFrame, meth: Methodology, *, thresholds: tup
         "max": float(t.max()) if len(t) else None,
         "mean_pct": float((t / meth.max_total * 100).mean()) if len(t) else None,
         "band_counts": {b.id: int(bands.get(b.id, 0)) for b in meth.bands},
-        "at_least": {f"{x:g}": int((t.round(meth.decimals) >= x - _EPS).sum()) for x in thresholds},
+        "at_least": {f"{x:g}": int((round_half_up_series(t, meth.decimals) >= x - _EPS).sum()) for x in thresholds},
     }
 
 
@@ -166,6 +167,8 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
                             spec.path, int(bad["row"]))
         checks.append(chk)
         u["max_total"] = meth.max_total
+        # The total as the method prints it (half up): what ranks, bands and counts compare.
+        u["total_printed"] = round_half_up_series(u["total"], meth.decimals)
         u["pct"] = pct_of_max(u["total"], meth.max_total)
         if not f.empty:
             f["pct"] = pct_of_max(f["points"], f["max"])
@@ -173,7 +176,7 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
             u["min_field_pct"] = u["unit_id"].map(fmin)
         else:
             u["min_field_pct"] = np.nan
-        computed_rank = rank_units(u["total"].round(meth.decimals))
+        computed_rank = rank_units(u["total_printed"])
         # A partial table (the publisher printed some units only) cannot be ranked from its
         # scores: the printed ranks are the ranks.
         u["rank"] = u["printed_rank"].astype("Int64") if spec.partial else computed_rank

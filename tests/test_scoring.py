@@ -176,3 +176,17 @@ def test_printed_rank_or_band_contradicted(tmp_path, old, new, message):
 def test_unknown_year():
     with pytest.raises(DataError, match="no table for year"):
         score_dataset(load("totals-vi"), years=[2019])
+
+
+def test_ranks_bands_and_counts_round_half_up_like_the_printed_figures():
+    """Bug: pandas' binary round turned 88,185 into 88,18 (rank 2 behind 88,19) and 39,995 into
+    39,99 (below a threshold of 40). Printed at 2 decimals both are 88,19 and 40,00: by hand, the
+    two share rank 1 and 39,995 reaches the 40 band."""
+    from parlib.numbers import round_half_up_series
+    t = pd.Series([88.185, 88.19, 39.995, 39.994])
+    assert round_half_up_series(t, 2).tolist() == [88.19, 88.19, 40.0, 39.99]
+    assert round_half_up_series(pd.Series([-5.305, float("nan")]), 2).iloc[0] == -5.31
+    assert rank_units(round_half_up_series(t, 2)).tolist() == [1, 1, 3, 4]
+    m = Methodology("m", {"vi": "m", "en": "m"}, 100, 2, (), (
+        Band("a", {"vi": "A", "en": "A"}, min_total=40), Band("b", {"vi": "B", "en": "B"}, min_total=0)))
+    assert band_of(t, m).tolist() == ["a", "a", "a", "b"]
