@@ -27,15 +27,19 @@ def get_field_gaps(fields: pd.DataFrame) -> pd.DataFrame:
 
 
 def get_strengths_weaknesses(fields: pd.DataFrame, *, n: int = 2) -> pd.DataFrame:
-    """For each unit, its ``n`` strongest and ``n`` weakest fields against the level median.
+    """For each unit, up to ``n`` strengths and ``n`` weaknesses against the level median.
 
-    Returns rows (unit_id, kind 'strength'|'weakness', order 1..n, field_id, pct, median_pct, gap).
-    Ties are broken by field order in the data, so the result is stable.
+    A strength is a field where the unit's % of maximum is above the level median in that field,
+    the largest gaps first; a weakness one below it, the largest shortfalls first. A field at the
+    median is neither, so a unit above the median everywhere has no weakness (and the reverse).
+    Returns rows (unit_id, kind 'strength'|'weakness', order 1..n, field_id, pct, median_pct, gap);
+    ties are broken by field order in the data, so the result is stable.
     """
     gaps = get_field_gaps(fields)
     gaps["_order"] = gaps.groupby("unit_id").cumcount()
-    strong = gaps.sort_values(["unit_id", "gap", "_order"], ascending=[True, False, True]).groupby("unit_id").head(n)
-    weak = gaps.sort_values(["unit_id", "gap", "_order"], ascending=[True, True, True]).groupby("unit_id").head(n)
+    above, below = gaps[gaps["gap"] > 1e-9], gaps[gaps["gap"] < -1e-9]
+    strong = above.sort_values(["unit_id", "gap", "_order"], ascending=[True, False, True]).groupby("unit_id").head(n)
+    weak = below.sort_values(["unit_id", "gap", "_order"], ascending=[True, True, True]).groupby("unit_id").head(n)
     strong = strong.assign(kind="strength", order=strong.groupby("unit_id").cumcount() + 1)
     weak = weak.assign(kind="weakness", order=weak.groupby("unit_id").cumcount() + 1)
     cols = ["unit_id", "kind", "order", "field_id", "pct", "median_pct", "gap"]

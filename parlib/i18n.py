@@ -163,9 +163,16 @@ STRINGS: dict[str, dict[str, str]] = {
     # strengths and weaknesses
     "sw_level": {"vi": "Lĩnh vực mạnh nhất của {level} là {strong} (trung vị {spct}% điểm tối đa); yếu nhất là {weak} (trung vị {wpct}%).",
                  "en": "The strongest field of {level} is {strong} (median {spct}% of maximum); the weakest is {weak} (median {wpct}%)."},
-    "sw_unit": {"vi": "{unit}: mạnh nhất ở {s1} và {s2}; yếu nhất ở {w1} và {w2} (so với trung vị của cấp).",
-                "en": "{unit}: strongest in {s1} and {s2}; weakest in {w1} and {w2} (against the level median)."},
-    "sw_item": {"vi": "{field} ({gap} điểm %)", "en": "{field} ({gap} pp)"},
+    "sw_unit": {"vi": "{unit}: {strong}; {weak}.", "en": "{unit}: {strong}; {weak}."},
+    "sw_strong": {"vi": "mạnh nhất ở {items}", "en": "strongest in {items}"},
+    "sw_weak": {"vi": "yếu nhất ở {items}", "en": "weakest in {items}"},
+    "sw_strong_none": {"vi": "không có lĩnh vực nào trên trung vị của cấp",
+                       "en": "no field above the level median"},
+    "sw_weak_none": {"vi": "không có lĩnh vực nào dưới trung vị của cấp",
+                     "en": "no field below the level median"},
+    "sw_and": {"vi": " và ", "en": " and "},
+    "sw_item": {"vi": "{field} ({pct}% điểm tối đa, {gap} điểm % so với trung vị)",
+                "en": "{field} ({pct}% of maximum, {gap} pp against the median)"},
     "field_key": {"vi": "Lĩnh vực: {items}.", "en": "Fields: {items}."},
     "sw_note": {"vi": "Mức chênh tính bằng điểm phần trăm so với trung vị của cấp trong từng lĩnh vực.",
                 "en": "Gaps (pp) are in percentage points against the level's median in each field."},
@@ -262,9 +269,11 @@ def fmt_number(value: float, lang: str, decimals: int = 2, *, sign: bool = False
     return nfc(format_decimal(rounded, format=pattern, locale=lang, decimal_quantization=True))
 
 
-def fmt_count(count: int, total: int | None = None) -> str:
-    """A count in administrative style, zero-padded to two digits: "05", "05/08", "19/19"."""
-    return f"{int(count):02d}" + (f"/{int(total):02d}" if total is not None else "")
+def fmt_count(count: int, total: int | None = None, lang: str = "vi") -> str:
+    """A count as each language writes it: in Vietnamese administrative style, zero-padded to two
+    digits ("05", "05/08", "19/19"); in English unpadded ("5", "5/8", "19/19")."""
+    spec = "02d" if lang == "vi" else "d"
+    return f"{int(count):{spec}}" + (f"/{int(total):{spec}}" if total is not None else "")
 
 
 def fmt_int(value: int, lang: str) -> str:

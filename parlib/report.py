@@ -288,17 +288,15 @@ def html_strengths(ctx: ReportContext) -> str:
         out.append(table_html(frame, _uuid("fields", lv), numeric=list(frame.columns[1:])))
         sw = get_strengths_weaknesses(f)
         items = []
-        for uid in order:
+        for uid in order:  # every unit gets its sentence, even one with no field off the median
             u = sw[sw["unit_id"] == uid]
-            if u.empty:
-                continue
-            s = u[u["kind"] == "strength"].sort_values("order")
-            w = u[u["kind"] == "weakness"].sort_values("order")
-            if len(s) < 2 or len(w) < 2:
-                continue
-            fmt = [t("sw_item", lang, field=ctx.field_name(lv, r.field_id), gap=fmt_number(r.gap, lang, 1, sign=True))
-                   for r in list(s.itertuples()) + list(w.itertuples())]
-            items.append(t("sw_unit", lang, unit=ctx.unit_name(uid), s1=fmt[0], s2=fmt[1], w1=fmt[2], w2=fmt[3]))
+            parts = []
+            for kind, key in (("strength", "sw_strong"), ("weakness", "sw_weak")):
+                rows = u[u["kind"] == kind].sort_values("order")
+                listed = [t("sw_item", lang, field=ctx.field_name(lv, r.field_id), pct=fmt_number(r.pct, lang, 1),
+                            gap=fmt_number(r.gap, lang, 1, sign=True)) for r in rows.itertuples()]
+                parts.append(t(key, lang, items=t("sw_and", lang).join(listed)) if listed else t(key + "_none", lang))
+            items.append(t("sw_unit", lang, unit=ctx.unit_name(uid), strong=parts[0], weak=parts[1]))
         out.append(_h(4, t("h_unit_sw", lang)))
         out.append(_p(t("sw_note", lang), "note"))
         out.append(f'<ul class="sw">{"".join(f"<li>{esc(i)}</li>" for i in items)}</ul>')
@@ -335,12 +333,12 @@ def html_year_on_year(ctx: ReportContext) -> str:
         c = get_change_counts(yoy)
         texts = []
         if len(both):
-            texts.append(t("yoy_counts", lang, n=fmt_count(len(both)), noun=noun, up=fmt_count(c["up"]),
-                           down=fmt_count(c["down"]), same=fmt_count(c["same"]), rup=fmt_count(c["rank_up"]),
-                           rdown=fmt_count(c["rank_down"])))
+            n = {k: fmt_count(c[k], lang=lang) for k in ("up", "down", "same", "rank_up", "rank_down")}
+            texts.append(t("yoy_counts", lang, n=fmt_count(len(both), lang=lang), noun=noun, up=n["up"],
+                           down=n["down"], same=n["same"], rup=n["rank_up"], rdown=n["rank_down"]))
         unpublished = int((yoy["status"] == "unpublished").sum())
         if unpublished:
-            texts.append(t("yoy_partial", lang, prev=prev_year, n=fmt_count(unpublished), noun=noun))
+            texts.append(t("yoy_partial", lang, prev=prev_year, n=fmt_count(unpublished, lang=lang), noun=noun))
         movers = get_movers(yoy)
         for kind, key, none_key in (("up", "yoy_up", "yoy_none_up"), ("down", "yoy_down", "yoy_none_down")):
             m = movers[kind]
@@ -370,7 +368,7 @@ def html_year_on_year(ctx: ReportContext) -> str:
                 tr = tr.loc[keep, keep]
                 frame = pd.DataFrame({t("col_from_to", lang): [ctx.band_name(lv, b) for b in keep]})
                 for b in keep:
-                    frame[ctx.band_name(lv, b)] = [fmt_count(v) if v else "·" for v in tr[b]]
+                    frame[ctx.band_name(lv, b)] = [fmt_count(v, lang=lang) if v else "·" for v in tr[b]]
                 out.append(table_html(frame, _uuid("transitions", lv), numeric=list(frame.columns[1:]), cls="narrow"))
     return "".join(out)
 
@@ -392,7 +390,7 @@ def html_appraisal(ctx: ReportContext) -> str:
         noun = ctx.ds.level(lv).noun[lang]
         total_cut = float(by_unit["cut"].sum())
         out.append(_p(t("appraisal_total", lang, cut=fmt_number(total_cut, lang, meth.decimals, trim=True),
-                        n=fmt_count(len(by_unit)), noun=noun,
+                        n=fmt_count(len(by_unit), lang=lang), noun=noun,
                         avg=fmt_number(total_cut / len(by_unit), lang, meth.decimals, trim=True))))
         top = by_unit.head(3)
         out.append(_p(t("appraisal_top", lang, items="; ".join(
@@ -471,7 +469,7 @@ def html_published(ctx: ReportContext) -> str:
     if not figs:
         return "".join(out) + _p(t("missing_published", lang, year=ctx.year), "omitted")
     ok = sum(bool(f["match"]) for f in figs)
-    out.append(_p(t("pub_summary", lang, ok=fmt_count(ok), n=fmt_count(len(figs)))))
+    out.append(_p(t("pub_summary", lang, ok=fmt_count(ok, lang=lang), n=fmt_count(len(figs), lang=lang))))
     frame = pd.DataFrame([{t("col_figure", lang): f["id"], t("col_sentence", lang): f["sentence"],
                            t("col_printed", lang): f["printed"], t("col_computed", lang): f["computed"] or "—",
                            t("col_match", lang): t("yes" if f["match"] else "no", lang)} for f in figs])

@@ -40,12 +40,16 @@ def test_strengths_and_weaknesses(wide):
     got = {(r.unit_id, r.kind): [] for r in sw.itertuples()}
     for r in sw.sort_values("order").itertuples():
         got[(r.unit_id, r.kind)].append(r.field_id)
+    # Only fields above the median are strengths and only those below are weaknesses (a field was
+    # once listed as both, and a field above the median as a weakness).
     assert got == {
-        ("so-a", "strength"): ["f2", "f1"], ("so-a", "weakness"): ["xhh", "f1"],
-        ("so-b", "strength"): ["f1", "xhh"], ("so-b", "weakness"): ["f2", "xhh"],
-        ("so-c", "strength"): ["f2", "xhh"], ("so-c", "weakness"): ["f1", "xhh"],
-        ("so-d", "strength"): ["f1", "f2"], ("so-d", "weakness"): ["xhh", "f2"],
+        ("so-a", "strength"): ["f2", "f1"],
+        ("so-b", "strength"): ["f1", "xhh"], ("so-b", "weakness"): ["f2"],
+        ("so-c", "strength"): ["f2"], ("so-c", "weakness"): ["f1", "xhh"],
+        ("so-d", "weakness"): ["xhh", "f2"],
     }
+    pct = sw.set_index(["unit_id", "field_id"])["pct"]
+    assert pct[("so-b", "f2")] == pytest.approx(230 / 3) and pct[("so-a", "f2")] == pytest.approx(280 / 3)
 
 
 def test_heatmap_table(wide):

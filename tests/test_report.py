@@ -76,6 +76,8 @@ def test_numbers_are_formatted_by_language():
     assert fmt_number(15.356, "vi", 3, sign=True) == "+15,356"
     assert fmt_number(0.0005, "vi", 3) == "0,001"  # half up, as publishers round
     assert fmt_count(5, 8) == "05/08" and fmt_count(19, 19) == "19/19" and fmt_count(3) == "03"
+    # English does not zero-pad ("first of 8 districts", not "first of 08 districts")
+    assert fmt_count(5, 8, lang="en") == "5/8" and fmt_count(3, lang="en") == "3"
 
 
 def test_notebooks_are_committed_without_outputs():
@@ -196,3 +198,13 @@ def test_a_failing_cell_names_the_cell_and_the_error(tmp_path):
     ds = load_dataset("vn-ministries")
     with pytest.raises(ReportError, match=r"cell 'setup' .*report\.prepare.*ValueError: parameter year"):
         execute_notebook(ds, 1999, "vi", tmp_path, tmp_path / "report.vi.ipynb")
+
+
+def test_every_unit_has_its_strengths_and_weaknesses_sentence(built):
+    """One sentence per unit (19 departments + 8 districts), each field with its % of maximum."""
+    html = _html(built, "backan", "en")
+    items = re.findall(r'<ul class="sw">(.*?)</ul>', html, flags=re.S)
+    sentences = [s for block in items for s in re.findall(r"<li>(.*?)</li>", block, flags=re.S)]
+    assert len(sentences) == 27
+    assert all("% of maximum" in s or "no field above" in s for s in sentences)
+    assert any("Department of Transport:" in s for s in sentences)
