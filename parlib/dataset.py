@@ -224,7 +224,7 @@ def read_yaml(path: Path) -> Any:
     """Read a YAML file, turning syntax errors into one located line."""
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C parser when built
     except FileNotFoundError:
         raise DataError("file not found", "create it as docs/data-format.md describes", path) from None
     except UnicodeDecodeError:

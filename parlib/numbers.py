@@ -118,6 +118,15 @@ def parse_number_series(values: pd.Series, *, decimals: int | None = None,
     # Fast path, vectorised: plain integers, decimal commas, and decimal points with other than
     # three decimals parse without ambiguity; only the rest is looked at cell by cell.
     simple = texts.str.fullmatch(r"[+-]?\d+(,\d+)?") | texts.str.fullmatch(r"[+-]?\d+\.(\d{1,2}|\d{4,})")
+    # "95.476" (a point and three decimals) is a decimal point when the method prints three
+    # decimals or when 95476 would exceed the column's maximum, as in parse_number; decided here
+    # for the whole column at once, the unresolved rest goes cell by cell (and is refused there).
+    three = texts.str.fullmatch(r"[+-]?\d+\.\d{3}")
+    if three.any():
+        as_decimal = pd.to_numeric(texts.where(three), errors="coerce")
+        resolved = three & ((decimals is not None and decimals >= 3)
+                            | ((as_decimal * 1000).abs() > maximum if maximum is not None else False))
+        simple = simple | resolved
     parsed = pd.to_numeric(texts.where(simple).str.replace(",", ".", regex=False), errors="coerce")
     errors = pd.Series("", index=values.index, dtype=object)
     for idx in texts.index[~simple & (texts != "")]:

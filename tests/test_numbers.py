@@ -123,3 +123,17 @@ def test_parse_number_series_numeric_column_passes_through():
     values, errors = parse_number_series(pd.Series([61.86, 28.1]))
     assert values.tolist() == [61.86, 28.1]
     assert (errors == "").all()
+
+
+def test_series_resolves_three_decimal_points_like_parse_number():
+    """The column path decides "95.476" as the cell path does: a decimal point when the method
+    prints 3 decimals or when 95476 would exceed the maximum; otherwise refused."""
+    import pandas as pd
+    from parlib.numbers import parse_number_series
+    cells = pd.Series(["95.476", "1.000", "12,5"], dtype=object)
+    values, errors = parse_number_series(cells, maximum=100)
+    assert values.tolist() == [95.476, 1.0, 12.5] and (errors == "").all()
+    values, errors = parse_number_series(pd.Series(["1.000"], dtype=object), maximum=1000)
+    assert pd.isna(values.iloc[0]) and "could be" in errors.iloc[0]
+    values, _ = parse_number_series(pd.Series(["1.000"], dtype=object), decimals=3, maximum=1000)
+    assert values.tolist() == [1.0]
