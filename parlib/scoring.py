@@ -166,6 +166,8 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
                             f"({bad['tolerance']:.4g})", "check the total and its parts against the source",
                             spec.path, int(bad["row"]))
         checks.append(chk)
+        if strict:
+            _check_printed_index(u, meth, spec)
         u["max_total"] = meth.max_total
         # The total as the method prints it (half up): what ranks, bands and counts compare.
         u["total_printed"] = round_half_up_series(u["total"], meth.decimals)
@@ -197,6 +199,19 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
         raise DataError(f"unit {dup['unit_id']!r} appears twice in {dup['year']} {dup['level']}",
                         "give each unit one row per year and level", dataset.root / "dataset.yml")
     return Scores(dataset, units, fields, gran, pd.concat(checks, ignore_index=True))
+
+
+def _check_printed_index(u: pd.DataFrame, meth: Methodology, spec) -> None:
+    """A printed index (Chỉ số, % of maximum) must be the total as % of the maximum, within the
+    rounding of the printed digits (one unit of the last printed place, on either side)."""
+    both = u["printed_index"].notna() & u["total"].notna()
+    gap = (u["printed_index"] - u["total"] / meth.max_total * 100.0).abs()
+    bad = both & (gap > 10.0 ** (-meth.decimals) + _EPS)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(f"printed index {u['printed_index'].iloc[i]:g} is not the total {u['total'].iloc[i]:g} as % of "
+                        f"the maximum {meth.max_total:g}", "check the index and the total against the source",
+                        spec.path, int(u["row"].iloc[i]))
 
 
 def _check_printed_rank_band(u: pd.DataFrame, meth: Methodology, spec, computed_rank: pd.Series) -> None:

@@ -120,11 +120,35 @@ def read_raw_table(path, rows: dict | None = None) -> tuple[pd.DataFrame, int]:
     if not isinstance(frame.index, pd.RangeIndex):
         raise DataError(f"rows have more columns than the header (read with separator {sep!r})",
                         "give every row the header's number of columns; quote values holding the separator", path)
-    frame.columns = [clean_name(c) for c in frame.columns]
+    frame = _check_csv_header(frame, first, sep, path)
     # Drop empty lines (and the ",,,," lines Excel exports) but keep every row's place: the index
     # stays the row's offset from the first data row, so errors name the right file row.
     blank = frame.fillna("").astype(str).apply(lambda col: col.str.strip().eq("")).all(axis=1)
     return frame[~blank], 2
+
+
+def _check_csv_header(frame: pd.DataFrame, first_line: str, sep: str, path) -> pd.DataFrame:
+    """Headers as the file has them (pandas renames a repeated "Tổng điểm" to "Tổng điểm.1" and an
+    empty header to "Unnamed: 6"): a repeated header is refused; a column without a header is
+    dropped when empty (Excel's trailing separator) and refused when it holds values."""
+    header = [clean_name(h) for h in next(csv.reader([first_line], delimiter=sep), [])]
+    if len(header) != len(frame.columns):  # a header spanning lines: keep pandas' names
+        frame.columns = [clean_name(c) for c in frame.columns]
+        return frame
+    keys = [name_key(h) for h in header]
+    for h, k in zip(header, keys):
+        if h and keys.count(k) > 1:
+            raise DataError(f"column {h!r} appears twice in the header", "keep one column of that name, or rename one",
+                            path, 1, h)
+    unnamed = [c for c, h in zip(frame.columns, header) if not h]
+    for c in unnamed:
+        filled = frame[c].fillna("").astype(str).str.strip().ne("")
+        if filled.any():
+            raise DataError(f"column {list(frame.columns).index(c) + 1} has no header but holds values",
+                            "give the column a header, or delete it", path, int(np.flatnonzero(filled.to_numpy())[0]) + 2)
+    frame = frame.drop(columns=unnamed)
+    frame.columns = [h for h in header if h]
+    return frame
 
 
 def _read_xlsx(path) -> tuple[pd.DataFrame, list]:
@@ -192,6 +216,10 @@ def map_columns(headers: list[str], spec: TableSpec, meth: Methodology, path,
     field_cols: dict[str, str] = {}
     by_key = {name_key(h): h for h in headers}
     for c, h in spec.columns.items():
+        if c not in HEADER_ALIASES:
+            raise DataError(f"dataset.yml maps {c!r}, which is not a column parlib knows, to {h!r}",
+                            f"use one of: {', '.join(HEADER_ALIASES)} (or list the column under ignore_columns)",
+                            spec_file(spec))
         if name_key(h) not in by_key:
             raise DataError(f"dataset.yml maps {c!r} to column {h!r}, which the table does not have",
                             f"the table's columns are: {', '.join(headers)}", path)
@@ -218,6 +246,11 @@ def map_columns(headers: list[str], spec: TableSpec, meth: Methodology, path,
     if "unit" not in canon:
         raise DataError("no unit column", "name the column of unit names 'Tên đơn vị' or 'unit'", path, header_row)
     return canon, field_cols
+
+
+def spec_file(spec: TableSpec):
+    """The dataset.yml a table is declared in (for errors about its declaration)."""
+    return next((p / "dataset.yml" for p in spec.path.parents if (p / "dataset.yml").is_file()), spec.path)
 
 
 def detect_granularity(canon: dict[str, str], field_cols: dict[str, str]) -> str:
@@ -303,6 +336,13 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
                        "survey": meth.survey_max or meth.max_total, "rank": None}.get(c)
             num[c] = _numbers(frame, c, canon[c], path, rows, decimals=dec, maximum=maximum,
                               required=(c not in ("rank", "max") and not spec.partial and gran != "criteria"))
+    if "rank" in num:
+        r = num["rank"]
+        bad = r.notna() & ((r % 1 != 0) | (r < 1))
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"rank {r.iloc[i]:g} is not a whole number of 1 or more", "write the rank as printed, e.g. 3",
+                            path, int(rows.iloc[i]), canon["rank"])
     prov = pd.Series(spec.provenance, index=frame.index, dtype=object)
     if "provenance" in canon:
         given = clean_names(frame[canon["provenance"]]).str.lower()

@@ -234,3 +234,24 @@ def test_empty_and_separator_only_lines_are_skipped_rows_keep_file_numbers(tmp_p
     u = s.level_units(2023, "departments").set_index("unit_id")
     assert u["row"].to_dict() == {"noi-vu": 2, "tu-phap": 5, "tai-chinh": 6, "gtvt": 8}
     assert list(u["rank"]) == [1, 2, 3, 4]
+
+
+def test_trailing_empty_column_from_excel_is_dropped(tmp_path):
+    """Excel writes a separator after the last column: an empty column without a header is dropped
+    (it used to be reported as an unknown column 'Unnamed: 7', a name not in the file)."""
+    import shutil
+    src = Path(__file__).resolve().parent / "bad_inputs" / "header-missing-over-values"
+    dst = tmp_path / "case"
+    shutil.copytree(src, dst)
+    table = dst / "2023" / "ket-qua-2023.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace(",x\n", ",\n"), encoding="utf-8")
+    yml = dst / "dataset.yml"
+    import hashlib
+    import re
+    text = re.sub(r"sha256: [0-9a-f]{64}", "sha256: " + hashlib.sha256(table.read_bytes()).hexdigest(),
+                  yml.read_text(encoding="utf-8"))
+    yml.write_text(text, encoding="utf-8")
+    from parlib.dataset import load_dataset
+    from parlib.scoring import score_dataset
+    s = score_dataset(load_dataset(dst))
+    assert s.units["total"].tolist() == [91.75, 85.5, 75.3, 58.0]

@@ -374,6 +374,29 @@ def cases() -> list[Case]:
     c.set_rows(rows_with(0, 6, "Loại A"))
     c.expected = ["ket-qua-2023.csv", "row 2", "band 'Loại A' is not a band of methodology 'test-2023'"]
 
+    c = case("printed-rank-fraction", "A rank printed as '1,5'.")
+    c.set_rows(rows_with(0, 5, '"1,5"'))
+    c.expected = ["ket-qua-2023.csv", "row 2", "column 'Xếp hạng'", "rank 1.5 is not a whole number"]
+
+    c = case("printed-index-inconsistent", "A printed index (Chỉ số) of 95,00 beside a total of 85,50 (maximum 100).")
+    rows = [r + [r[4]] for r in ROWS]
+    rows[1][7] = '"95,00"'
+    c.set_rows(rows, header=HEADER + ",Chỉ số")
+    c.expected = ["ket-qua-2023.csv", "row 3", "printed index 95 is not the total 85.5"]
+
+    # --- headers ---------------------------------------------------------------------------
+    c = case("header-repeated", "The header has 'Tổng điểm' twice.")
+    c.set_rows([r + [r[4]] for r in ROWS], header=HEADER + ",Tổng điểm")
+    c.expected = ["ket-qua-2023.csv", "row 1", "column 'Tổng điểm' appears twice"]
+
+    c = case("header-missing-over-values", "A column without a header that holds values.")
+    c.set_rows([r + ["x"] for r in ROWS], header=HEADER + ",")
+    c.expected = ["ket-qua-2023.csv", "row 2", "column 8 has no header but holds values"]
+
+    c = case("columns-unknown-key", "dataset.yml maps a misspelt column name ('totl') under 'columns:'.")
+    c.table["columns"] = {"totl": "Tổng điểm"}
+    c.expected = ["dataset.yml", "'totl'", "not a column parlib knows"]
+
     # --- methodology -----------------------------------------------------------------------
     c = case("bands-out-of-order", "Bands listed with 'Khá' (70) before 'Tốt' (80).")
     b = c.meth["bands"]
