@@ -66,7 +66,7 @@ def _wrap(text: str, width: int, max_lines: int = 2) -> str:
 def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequence[str],
                     band_labels: dict[str, str], *, lang: str, max_total: float, decimals: int,
                     title: str) -> Figure:
-    """Horizontal bars of each unit's total, best at the top, coloured by band, value at the end.
+    """Horizontal bars of each unit's total from zero, best at the top, coloured by band, value at the end.
 
     ``names``, ``totals`` and ``bands`` are in rank order; ``band_labels`` maps every band id of
     the rule (best first) to its name in the report's language; only bands present are in the legend.
@@ -79,8 +79,10 @@ def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequen
         ax.barh(y, totals, color=[colours.get(b, PREV) for b in bands], height=0.72)
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
-        lo = max(0.0, np.floor((min(totals) - 8) / 10) * 10) if n else 0.0
-        ax.set_xlim(lo, max_total * 1.06)
+        # Bars start at zero: a cut axis would make a 5-point gap look like a doubling. The
+        # differences are read from the printed values and the tables.
+        ax.set_xlim(0, max_total * 1.08)
+        ax.set_xticks(np.linspace(0, max_total, 6))
         for yi, v in zip(y, totals):
             ax.text(v + max_total * 0.005, yi, fmt_number(v, lang, decimals), va="center", fontsize=7)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
@@ -88,7 +90,8 @@ def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequen
         ax.set_title(title, loc="left")
         present = [b for b in band_labels if b in set(bands)]
         ax.legend(handles=[Patch(color=colours[b], label=band_labels[b]) for b in present],
-                  title=t("legend_band", lang), loc="lower right", frameon=True, framealpha=0.9)
+                  title=t("legend_band", lang), loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(present),
+                  frameon=False, title_fontsize=7.5)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         fig.tight_layout()

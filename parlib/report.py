@@ -172,6 +172,8 @@ def html_summary(ctx: ReportContext) -> str:
     out = [_h(2, t("h_summary", ctx.lang), "summary")]
     for lv in ctx.levels:
         out.append(f'<p class="summary">{esc(" ".join(level_summary(ctx.scores, ctx.year, lv, ctx.lang)))}</p>')
+    if ctx.ds.is_illustrative(ctx.year):
+        out.append(_p(t("summary_illustrative", ctx.lang), "note"))
     return "".join(out)
 
 
@@ -198,7 +200,7 @@ def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[st
                 rchange = fmt_number(int(y["rank_change"]), lang, 0, sign=True)
         rows.append({
             t("col_rank", lang): "—" if is_missing(r.rank) else str(int(r.rank)),
-            t("col_unit", lang): ctx.unit_name(r.unit_id),
+            t("col_unit", lang): ctx.unit_name(r.unit_id) + (t("inferred_mark", lang) if r.provenance == "inferred" else ""),
             t("col_total", lang): fmt_number(r.total, lang, meth.decimals),
             t("col_pct", lang): fmt_number(r.pct, lang, 1),
             t("col_band", lang): ctx.band_name(level, r.band),
@@ -230,6 +232,8 @@ def html_ranking(ctx: ReportContext) -> str:
         numeric = [t(k, lang) for k in ("col_rank", "col_total", "col_pct", "col_change", "col_rank_change")]
         out.append(table_html(frame, _uuid("rank", lv), numeric=numeric, colours={t("col_band", lang): colours},
                               nowrap=[t("col_band", lang)]))
+        if (ctx.scores.level_units(year, lv)["provenance"] == "inferred").any():
+            out.append(_p(t("inferred_note", lang), "note"))
         cur = ctx.scores.level_units(year, lv).dropna(subset=["total"]).sort_values(["rank", "unit_id"])
         if len(cur):
             fig = charts.plot_ranked_bar([ctx.unit_name(u) for u in cur["unit_id"]], cur["total"].tolist(),
@@ -343,7 +347,8 @@ def html_year_on_year(ctx: ReportContext) -> str:
         for kind, key, none_key in (("up", "yoy_up", "yoy_none_up"), ("down", "yoy_down", "yoy_none_down")):
             m = movers[kind]
             if len(both):
-                items = [t("yoy_item", lang, unit=ctx.unit_name(r.unit_id), change=fmt_number(r.change, lang, m1.decimals, sign=True),
+                items = [t("yoy_item_no_rank" if is_missing(r.rank_change) else "yoy_item", lang,
+                           unit=ctx.unit_name(r.unit_id), change=fmt_number(r.change, lang, m1.decimals, sign=True),
                            rank=fmt_rank_change(r.rank_change, lang)) for r in m.itertuples()]
                 texts.append(t(key, lang, items="; ".join(items)) if items else t(none_key, lang))
         new = yoy.loc[yoy["status"] == "new", "unit_id"].tolist()

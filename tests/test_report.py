@@ -208,3 +208,24 @@ def test_every_unit_has_its_strengths_and_weaknesses_sentence(built):
     assert len(sentences) == 27
     assert all("% of maximum" in s or "no field above" in s for s in sentences)
     assert any("Department of Transport:" in s for s in sentences)
+
+
+def test_illustrative_summary_says_what_may_not_be_quoted(built):
+    """The backan summary mixes the article's real figures with values of illustrative rows: it says
+    so right under the summary; vn-ministries (all published) does not."""
+    assert "must not be quoted as real" in _text(_html(built, "backan", "en"))
+    assert "không được trích dẫn như số liệu thật" in _text(_html(built, "backan", "vi"))
+    assert "không được trích dẫn như số liệu thật" not in _text(_html(built, "vn-ministries", "vi"))
+
+
+def test_inferred_value_is_marked_in_the_ranking(tmp_path):
+    """vn-ministries 2022: the Ministry of Planning and Investment's 85,38 is inferred, not printed."""
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, "-m", "parlib", "build", "vn-ministries", "--year", "2022", "--lang", "en",
+                        "--out", str(tmp_path), "--processed", str(tmp_path / "p")], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    text = _text((tmp_path / "vn-ministries" / "2022" / "report.en.html").read_text(encoding="utf-8"))
+    assert "Ministry of Planning and Investment (inferred)" in text
+    assert "a value the source does not print" in text
