@@ -180,8 +180,7 @@ def load_published(dataset: Dataset) -> list[Figure]:
             if k in args and (isinstance(args[k], bool) or not isinstance(args[k], (int, float))):
                 raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a number",
                                 "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
-        if "band" in args and not any(name_key(args["band"]) in {name_key(n) for n in (b.id, *b.name.values())}
-                                      for m in dataset.methodologies.values() for b in m.bands):
+        if "band" in args and all(m.band_id_for(args["band"]) is None for m in dataset.methodologies.values()):
             raise DataError(f"figure {fid!r}: unknown band {args['band']!r}",
                             "use a band id or name from the methodology in dataset.yml", path, column=f"{where}.band")
         if "printed" not in item:
@@ -219,6 +218,9 @@ def _check_printed(dataset: Dataset, fid: str, kind: str, printed: Any, path, co
     elif kind == "unit" and _unit_id_for(dataset, text) is None:
         raise DataError(f"figure {fid!r}: {text!r} is not a unit of the dataset",
                         "use the unit's name or an alias listed in dataset.yml", path, column=column)
+    elif kind == "band" and all(m.band_id_for(text) is None for m in dataset.methodologies.values()):
+        raise DataError(f"figure {fid!r}: printed value {text!r} is not a band of any methodology",
+                        "copy the band as printed, e.g. 'Tốt'", path, column=column)
 
 
 def _unit_id_for(dataset: Dataset, name: str) -> str | None:

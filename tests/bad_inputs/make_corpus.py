@@ -485,6 +485,12 @@ def cases() -> list[Case]:
                                    "year": 2023, "band": "Loại A", "printed": "01"})
     c.expected = ["published.yml", "column 'figures[1].band'", "unknown band 'Loại A'"]
 
+    c = case("published-unit-band-not-a-band", "A published unit_band figure whose printed value is not a band.")
+    c.published = base_published()
+    c.published["figures"].append({"id": "band-noi-vu", "measure": "unit_band", "unit": "noi-vu",
+                                   "year": 2023, "printed": "Hạng A"})
+    c.expected = ["published.yml", "column 'figures[1].printed'", "'Hạng A' is not a band"]
+
     names = [c.name for c in out]
     assert len(names) == len(set(names)), "case names must be unique"
     return out
