@@ -129,28 +129,39 @@ def test_builds_never_write_raw_data(tmp_path):
 
 
 def test_concurrent_builds_leave_one_whole_output(tmp_path):
-    """Two builds of the same report started at once: the lock serialises them; the result is whole."""
-    cmd = [sys.executable, "-m", "parlib", "build", "backan", "--no-report", "--force", "--out", str(tmp_path / "out"),
+    """Two builds of the same reports (notebook, HTML, PDF) started at once: the lock serialises
+    them; the result is whole and verifies against its manifest."""
+    cmd = [sys.executable, "-m", "parlib", "build", "vn-ministries", "--force", "--out", str(tmp_path / "out"),
            "--processed", str(tmp_path / "processed")]
     procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     for p in procs:
         p.communicate(timeout=600)
         assert p.returncode == 0
     for year in ("2022", "2023"):
-        r = parlib("verify", str(tmp_path / "out" / "backan" / year / "manifest.json"))
+        assert (tmp_path / "out" / "vn-ministries" / year / "report.vi.pdf").is_file()
+        r = parlib("verify", str(tmp_path / "out" / "vn-ministries" / year / "manifest.json"))
         assert r.returncode == 0, r.stdout
-    leftovers = [p.name for p in (tmp_path / "out" / "backan").iterdir() if p.name.startswith((".staging", ".old"))]
+    leftovers = [p.name for p in (tmp_path / "out" / "vn-ministries").iterdir()
+                 if p.name.startswith((".staging", ".old"))]
     assert leftovers == []
 
 
 def test_failed_build_keeps_previous_outputs(tmp_path, backan_copy):
+    """A data error past the checksum (the edit is recorded in dataset.yml, as a deliberate change
+    would be): the build stops on the bad cell and the previous report stays as it was."""
+    import hashlib
     assert build(backan_copy, tmp_path).returncode == 0
     report = tmp_path / "out" / "backan" / "2023"
     before = {p.name: p.read_bytes() for p in report.iterdir()}
     raw = backan_copy / "2023" / "districts.csv"
+    old_sha = hashlib.sha256(raw.read_bytes()).hexdigest()
     raw.write_text(raw.read_text(encoding="utf-8").replace("12,071", "x"), encoding="utf-8")
+    yml = backan_copy / "dataset.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace(old_sha, hashlib.sha256(raw.read_bytes()).hexdigest()),
+                   encoding="utf-8")
     r = build(backan_copy, tmp_path, "--force")
     assert r.returncode == 2
+    assert "districts.csv" in r.stderr and "'x' is missing or not a number" in r.stderr
     assert {p.name: p.read_bytes() for p in report.iterdir()} == before
 
 
