@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from .compare import get_change_counts, get_movers, mean_change, year_on_year
-from .dataset import PROJECT_ROOT, Dataset
+from .dataset import PROJECT_ROOT
 from .fields import get_appraisal_cuts, get_strengths_weaknesses, has_appraisal
 from .published import check_printed_columns, check_published, load_published
 from .scoring import Scores, get_level_summary
@@ -135,8 +135,3 @@ def save_processed(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
         frame.to_csv(path, index=False, lineterminator="\n")
         written.append(path)
     return written
-
-
-def dataset_key(ds: Dataset) -> str:
-    """The folder name outputs of a dataset go under."""
-    return ds.id

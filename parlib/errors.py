@@ -34,10 +34,3 @@ class DataError(Exception):
         if self.todo:
             text += f" — {self.todo}"
         return text.replace("\n", " ")
-
-    def located(self, file: str | Path | None = None, row: int | None = None,
-                column: str | None = None) -> "DataError":
-        """The same error with missing location parts filled in."""
-        return DataError(self.what, self.todo, self.file or file,
-                         self.row if self.row is not None else row,
-                         self.column or column)

@@ -284,11 +284,6 @@ def fmt_count(count: int, total: int | None = None, lang: str = "vi") -> str:
     return f"{int(count):{spec}}" + (f"/{int(total):{spec}}" if total is not None else "")
 
 
-def fmt_int(value: int, lang: str) -> str:
-    """A whole number for ``lang`` (grouping by Babel)."""
-    return nfc(format_decimal(int(value), format="#,##0", locale=lang))
-
-
 def fmt_rank_change(n: object, lang: str) -> str:
     """A change of rank in words: "tăng 6 bậc" / "up 6 places"."""
     if is_missing(n):

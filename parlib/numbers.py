@@ -48,7 +48,7 @@ def parse_number(text: object, *, decimals: int | None = None, maximum: float | 
     if _COMMA_DEC.match(s):
         return float(s.replace(",", "."))
     if _POINT_DEC.match(s):
-        int_part, frac = s.lstrip("+-").split(".")
+        frac = s.split(".")[1]
         if len(frac) != 3:
             return float(s)
         # "95.476": a decimal point or a Vietnamese thousands point?

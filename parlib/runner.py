@@ -19,8 +19,8 @@ from typing import Iterator
 from .build import OUTPUTS_ROOT, PROCESSED_ROOT, get_figures, get_processed_tables, save_processed, write_json
 from .dataset import Dataset, embedded_datasets, load_dataset
 from .errors import DataError
-from .manifest import (MANIFEST, diff_hashes, get_input_hashes, get_output_hashes, is_up_to_date, make_manifest,
-                       read_manifest, resolve_display_path, source_date_epoch, write_manifest)
+from .manifest import (MANIFEST, diff_hashes, display_path, get_input_hashes, get_output_hashes, is_up_to_date,
+                       make_manifest, read_manifest, resolve_display_path, source_date_epoch, write_manifest)
 from .scoring import Scores, score_dataset
 
 
@@ -108,7 +108,7 @@ def build_year(ds: Dataset, scores: Scores, year: int, langs: list[str], out_roo
                 for lang in langs:
                     render_report(ds, year, lang, stage_o)
             manifest = make_manifest(ds, year, langs, report, stage_o, stage_p)
-            manifest["processed_dir"] = _display(processed)
+            manifest["processed_dir"] = display_path(processed)
             write_manifest(stage_o / MANIFEST, manifest)
             replace_dir(stage_p, processed)
             replace_dir(stage_o, target)
@@ -169,11 +169,6 @@ def verify(manifest_path: Path) -> int:
         return 1
     print(f"OK: {ds.id} {year}: inputs unchanged, {len(rebuilt)} outputs on disk and rebuilt match the manifest")
     return 0
-
-
-def _display(p: Path) -> str:
-    from .manifest import display_path
-    return display_path(p)
 
 
 def _rel(p: Path) -> str:
