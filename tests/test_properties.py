@@ -252,3 +252,26 @@ def test_table_round_trip(names, form_yml, form_csv, sep, decimal, data):
     pd.testing.assert_frame_equal(loaded.reset_index(drop=True), written, check_dtype=False)
     assert ts.units["row"].tolist() == list(range(2, len(names) + 2))
     assert np.allclose(ts.units["total"], written["printed_total"])
+
+
+@SLOW
+@given(vn_names(max_size=8), field_maxima, st.sampled_from(["comma", "point"]), st.data())
+def test_three_decimal_field_totals(names, maxima, decimal, data):
+    """Scores printed with 3 decimals, as Bắc Kạn prints them, with a decimal comma or a decimal point
+    ("95.476": resolved as a decimal point by the methodology's 3 printed decimals): totals equal the
+    exact sum of the printed parts, and ranks follow the totals."""
+    EXAMPLES["three_decimal_field_totals"] += 1
+    fields = [(f"f{i}", m) for i, m in enumerate(maxima)]
+    points = [[data.draw(st.integers(0, m * 1000)) for _, m in fields] for _ in names]
+    sep = "," if decimal == "comma" else "."
+    rows = [[n] + [f"{p // 1000}{sep}{p % 1000:03d}" for p in pts] for n, pts in zip(names, points)]
+    text = _csv(["Tên đơn vị"] + [fid for fid, _ in fields], rows, ";")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = _dataset_folder(Path(tmp), names, fields, text, decimals=3)
+        s = score_dataset(load_dataset(folder))
+    units = s.units.set_index("unit_id")
+    expected = {f"u{i}": float(sum(Decimal(p) / 1000 for p in pts)) for i, pts in enumerate(points)}
+    for uid, total in expected.items():
+        assert units.loc[uid, "total"] == total
+    by_hand = pd.Series(expected).rank(method="min", ascending=False).astype(int)
+    assert units["rank"].astype(int).sort_index().tolist() == by_hand.sort_index().tolist()
