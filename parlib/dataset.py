@@ -112,6 +112,11 @@ class Level:
     noun: dict[str, str]
     units: tuple[Unit, ...]
 
+    def unit_names(self) -> dict[str, str]:
+        """Unit id for every name a unit of this level may be printed under (its names and
+        aliases), keyed by :func:`~parlib.text.name_key`."""
+        return {name_key(n): u.id for u in self.units for n in (*u.name.values(), *u.aliases)}
+
 
 @dataclass(frozen=True)
 class Source:

@@ -224,9 +224,12 @@ def _check_printed(dataset: Dataset, fid: str, kind: str, printed: Any, path, co
 
 
 def _unit_id_for(dataset: Dataset, name: str) -> str | None:
-    for u in dataset.units().values():
-        if name_key(name) in {name_key(n) for n in (*u.name.values(), *u.aliases, u.id)}:
-            return u.id
+    """The unit a printed name (or a unit id) stands for, in any level."""
+    key = name_key(name)
+    for lv in dataset.levels:
+        names = {**{name_key(u.id): u.id for u in lv.units}, **lv.unit_names()}
+        if key in names:
+            return names[key]
     return None
 
 

@@ -287,10 +287,7 @@ def _numbers(frame: pd.DataFrame, col: str, header: str, path, rows: pd.Series, 
 
 def match_units(names: pd.Series, dataset: Dataset, level: str, path, rows: pd.Series, header: str) -> pd.Series:
     """Unit ids for printed names, through names and aliases (NFC, case-folded)."""
-    lookup = {}
-    for u in dataset.level(level).units:
-        for n in (*u.name.values(), *u.aliases):
-            lookup[name_key(n)] = u.id
+    lookup = dataset.level(level).unit_names()
     ids = names.map(lambda n: lookup.get(name_key(n)))
     missing = ids.isna()
     if missing.any():
