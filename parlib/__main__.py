@@ -1,3 +1,3 @@
-from .cli import main
+from parlib.cli import main
 
 raise SystemExit(main())

@@ -10,8 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import EXIT_BAD_INPUT, DataError
+from parlib import __version__
+from parlib.errors import EXIT_BAD_INPUT, DataError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,14 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
-            from .runner import run_build
+            from parlib.build.runner import run_build
             return run_build(args)
         if args.command == "check":
             return _check(args)
         if args.command == "validate":
             return _validate(args)
         if args.command == "verify":
-            from .runner import verify
+            from parlib.build.runner import verify
             return verify(args.manifest)
     except DataError as exc:
         if args.debug:
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as exc:
-        from .render import ReportError
+        from parlib.report.render import ReportError
         if not isinstance(exc, ReportError) or args.debug:
             raise
         print(f"parlib: error: {exc}", file=sys.stderr)
@@ -79,9 +79,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> int:
-    from .dataset import load_dataset
-    from .published import check_printed_columns, check_published, load_published
-    from .scoring import score_dataset
+    from parlib.data.load import load_dataset
+    from parlib.check.published import check_printed_columns, check_published
+    from parlib.data.published import load_published
+    from parlib.model.scoring import score_dataset
     ds = load_dataset(args.dataset)
     figures = load_published(ds)
     if args.year:
@@ -110,9 +111,9 @@ def _check(args) -> int:
 
 
 def _validate(args) -> int:
-    from .dataset import load_dataset
-    from .published import load_published
-    from .scoring import score_dataset
+    from parlib.data.load import load_dataset
+    from parlib.data.published import load_published
+    from parlib.model.scoring import score_dataset
     ds = load_dataset(args.path)
     scores = score_dataset(ds)
     figures = load_published(ds)

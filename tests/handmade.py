@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from parlib.dataset import load_dataset
+from parlib.data.load import load_dataset
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -5,10 +5,10 @@ import sys
 
 import pytest
 
-import parlib.runner
+import parlib.build.runner
 from handmade import DATA, variant
 from parlib.cli import main
-from parlib.dataset import EMBEDDED_ROOT
+from parlib.data.dataset import EMBEDDED_ROOT
 
 
 def test_check_ministries_exit_0(capsys):
@@ -59,7 +59,7 @@ def test_validate_unknown_dataset_exit_2(capsys):
 
 
 def test_build_no_report(tmp_path, monkeypatch):
-    monkeypatch.setattr(parlib.runner, "PROCESSED_ROOT", tmp_path / "processed")
+    monkeypatch.setattr(parlib.build.runner, "PROCESSED_ROOT", tmp_path / "processed")
     assert main(["build", str(DATA / "two-years"), "--no-report", "--out", str(tmp_path / "out")]) == 0
     doc = json.loads((tmp_path / "out/two-years/2023/figures.json").read_text(encoding="utf-8"))
     lv = doc["levels"]["departments"]

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from handmade import load
-from parlib.compare import get_band_transitions, get_change_counts, get_movers, mean_change, year_on_year
-from parlib.dataset import load_dataset
-from parlib.scoring import score_dataset
+from parlib.model.compare import get_band_transitions, get_change_counts, get_movers, mean_change, year_on_year
+from parlib.data.load import load_dataset
+from parlib.model.scoring import score_dataset
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ Expected values: hand computations in tests/data/fields-wide/ and tests/data/cri
 import pytest
 
 from handmade import load
-from parlib.fields import (get_appraisal_by_unit, get_appraisal_cuts, get_field_gaps, get_field_summary,
+from parlib.model.fields import (get_appraisal_by_unit, get_appraisal_cuts, get_field_gaps, get_field_summary,
                            get_heatmap_table, get_strengths_weaknesses, has_appraisal)
-from parlib.scoring import score_dataset
+from parlib.model.scoring import score_dataset
 
 
 @pytest.fixture(scope="module")

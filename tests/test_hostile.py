@@ -119,8 +119,8 @@ def test_no_code_through_a_parameter(tmp_path):
     assert r.returncode == 2 and "no dataset" in r.stderr
     assert not marker.exists() and not (tmp_path / "out").exists()
     # Straight into the notebook, past the CLI: papermill writes values as literals, prepare() refuses it.
-    from parlib.dataset import load_dataset
-    from parlib.render import ReportError, execute_notebook
+    from parlib.data.load import load_dataset
+    from parlib.report.render import ReportError, execute_notebook
     import papermill
     with pytest.raises(papermill.PapermillExecutionError, match="parameter dataset"):
         papermill.execute_notebook(str(ROOT / "notebooks" / "annual_report.ipynb"), str(tmp_path / "nb.ipynb"),
@@ -145,7 +145,7 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(tmp_path):
 
 def test_chart_labels_are_literal_and_bounded():
     """Matplotlib would read "$...$" in a name as math; a very long name would overlap its neighbours."""
-    from parlib.charts import _RC, _wrap
+    from parlib.report.charts import _RC, _wrap
     assert _RC["text.parse_math"] is False
     lines = _wrap(LONG, 42).split("\n")
     assert len(lines) == 2 and lines[-1].endswith("…") and all(len(x) <= 42 for x in lines)

@@ -6,11 +6,12 @@ computations of tests/data/two-years/ (its published.yml has one figure per meas
 import pytest
 
 from handmade import DATA, load, variant
-from parlib.dataset import load_dataset
+from parlib.data.load import load_dataset
 from parlib.errors import DataError
-from parlib.published import MEASURES, Figure, check_figure, check_printed_columns, check_published, load_published
-from parlib.scoring import score_dataset
-from parlib.numbers import parse_number
+from parlib.check.published import MEASURES, check_figure, check_printed_columns, check_published
+from parlib.data.published import MEASURE_KINDS, Figure, load_published
+from parlib.model.scoring import score_dataset
+from parlib.data.numbers import parse_number
 
 import yaml
 
@@ -129,9 +130,10 @@ def test_handmade_published_yml_is_where_the_tests_say():
 def test_unit_rank_printed_out_of_the_level_count():
     """'01/17' (rank of 17 ministries, from the published table) matches; '01/16' does not (bug: a
     unit measure had no level to count the 17 from, so such a figure could never match)."""
-    from parlib.dataset import load_dataset
-    from parlib.published import Figure, check_figure
-    from parlib.scoring import score_dataset
+    from parlib.data.load import load_dataset
+    from parlib.check.published import check_figure
+    from parlib.data.published import Figure
+    from parlib.model.scoring import score_dataset
     s = score_dataset(load_dataset("vn-ministries"))
     fig = Figure("r", "unit_rank", "01/17", {"unit": "tu-phap", "year": 2023}, "", "xdcs-2024")
     assert check_figure(s, fig)["match"] is True

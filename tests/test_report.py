@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from parlib.i18n import fmt_count, fmt_number
-from parlib.render import ReportError, execute_notebook
+from parlib.report.i18n import fmt_count, fmt_number
+from parlib.report.render import ReportError, execute_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -194,7 +194,7 @@ def test_executed_notebook_has_no_timestamps_or_random_ids(built):
 
 
 def test_a_failing_cell_names_the_cell_and_the_error(tmp_path):
-    from parlib.dataset import load_dataset
+    from parlib.data.load import load_dataset
     ds = load_dataset("vn-ministries")
     with pytest.raises(ReportError, match=r"cell 'setup' .*report\.prepare.*ValueError: parameter year"):
         execute_notebook(ds, 1999, "vi", tmp_path, tmp_path / "report.vi.ipynb")

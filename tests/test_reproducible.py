@@ -40,7 +40,7 @@ def test_manifest_records_inputs_outputs_environment_and_no_clock(tmp_path):
     m = json.loads((tmp_path / "out" / "vn-ministries" / "2023" / "manifest.json").read_text(encoding="utf-8"))
     assert "data/raw/vn-ministries/2023/par-index-2023-ministries.csv" in m["inputs"]
     assert "data/raw/vn-ministries/dataset.yml" in m["inputs"]
-    assert "parlib/scoring.py" in m["inputs"]
+    assert "parlib/model/scoring.py" in m["inputs"]
     # sha256 recorded in dataset.yml for the raw table, by hand, equals the manifest's
     assert m["inputs"]["data/raw/vn-ministries/2023/par-index-2023-ministries.csv"] == \
         "f532002cb703badc6f51f1fca1e16c2d9fe0e896f6681b055f71168713a75e45"
@@ -168,9 +168,10 @@ def test_failed_build_keeps_previous_outputs(tmp_path, backan_copy):
 def test_failed_report_keeps_previous_outputs_and_the_failed_notebook(tmp_path, monkeypatch, capsys):
     """A notebook that fails: the previous report stays whole, the failed notebook is kept in failed/,
     and the message says where."""
-    from parlib import render, runner
-    from parlib.dataset import load_dataset
-    from parlib.scoring import score_dataset
+    from parlib.build import runner
+    from parlib.report import render
+    from parlib.data.load import load_dataset
+    from parlib.model.scoring import score_dataset
     ds = load_dataset("vn-ministries")
     scores = score_dataset(ds)
     out, proc = tmp_path / "out", tmp_path / "processed"

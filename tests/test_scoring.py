@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 
 from handmade import load, load_unverified, variant
-from parlib.dataset import Band, Methodology, load_dataset
+from parlib.data.dataset import Band, Methodology
+from parlib.data.load import load_dataset
 from parlib.errors import DataError
-from parlib.numbers import round_half_up
-from parlib.scoring import (band_of, check_printed_totals, get_level_summary, pct_of_max, printed_total_tolerance,
-                            rank_units, score_dataset, total_from_parts)
+from parlib.data.numbers import round_half_up, total_from_parts
+from parlib.model.scoring import (band_of, check_printed_totals, get_level_summary, pct_of_max, printed_total_tolerance,
+                            rank_units, score_dataset)
 
 
 def _meth(bands, decimals=3, max_total=100.0):
@@ -182,7 +183,7 @@ def test_ranks_bands_and_counts_round_half_up_like_the_printed_figures():
     """Bug: pandas' binary round turned 88,185 into 88,18 (rank 2 behind 88,19) and 39,995 into
     39,99 (below a threshold of 40). Printed at 2 decimals both are 88,19 and 40,00: by hand, the
     two share rank 1 and 39,995 reaches the 40 band."""
-    from parlib.numbers import round_half_up_series
+    from parlib.data.numbers import round_half_up_series
     t = pd.Series([88.185, 88.19, 39.995, 39.994])
     assert round_half_up_series(t, 2).tolist() == [88.19, 88.19, 40.0, 39.99]
     assert round_half_up_series(pd.Series([-5.305, float("nan")]), 2).iloc[0] == -5.31

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from handmade import load, load_unverified, variant
-from parlib.dataset import load_dataset
+from parlib.data.load import load_dataset
 from parlib.errors import DataError
-from parlib.tables import detect_granularity, map_columns, read_raw_table, read_scores_table
+from parlib.data.tables import detect_granularity, map_columns, read_raw_table, read_scores_table
 
 
 def _units(ds, year=None):

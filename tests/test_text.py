@@ -3,7 +3,7 @@ import unicodedata
 
 import pandas as pd
 
-from parlib.text import clean_name, clean_names, name_key
+from parlib.data.text import clean_name, clean_names, name_key
 
 GTVT = "Sở Giao thông vận tải"
 

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from parlib.build import get_figures, write_json
-from parlib.dataset import load_dataset
+from parlib.build.outputs import get_figures, write_json
+from parlib.data.load import load_dataset
 from parlib.errors import DataError
-from parlib.numbers import NumberFormatError, parse_number
-from parlib.scoring import score_dataset
-from parlib.tables import read_scores_table
+from parlib.data.numbers import NumberFormatError, parse_number
+from parlib.model.scoring import score_dataset
+from parlib.data.tables import read_scores_table
 
 _spec = importlib.util.spec_from_file_location("make_corpus", Path(__file__).parent / "bad_inputs" / "make_corpus.py")
 corpus = importlib.util.module_from_spec(_spec)
@@ -251,7 +251,7 @@ def test_trailing_empty_column_from_excel_is_dropped(tmp_path):
     text = re.sub(r"sha256: [0-9a-f]{64}", "sha256: " + hashlib.sha256(table.read_bytes()).hexdigest(),
                   yml.read_text(encoding="utf-8"))
     yml.write_text(text, encoding="utf-8")
-    from parlib.dataset import load_dataset
-    from parlib.scoring import score_dataset
+    from parlib.data.load import load_dataset
+    from parlib.model.scoring import score_dataset
     s = score_dataset(load_dataset(dst))
     assert s.units["total"].tolist() == [91.75, 85.5, 75.3, 58.0]

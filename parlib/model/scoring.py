@@ -9,21 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset, Methodology
-from .errors import DataError
-from .numbers import round_half_up_series
+from parlib.data.dataset import Dataset, Methodology
+from parlib.errors import DataError
+from parlib.data.numbers import round_half_up_series
+from parlib.data.tables import read_scores_table
 
 _EPS = 1e-9
-
-
-def total_from_parts(parts_sum: pd.Series, decimals: int) -> pd.Series:
-    """A total from the sum of printed parts, rounded to the printed decimals.
-
-    Parts printed with ``decimals`` places sum exactly to a number with ``decimals`` places; the
-    rounding only removes binary floating-point noise (95.47599999… → 95.476), which would
-    otherwise break ties between equal totals.
-    """
-    return round_half_up_series(parts_sum, decimals)
 
 
 def printed_total_tolerance(n_parts: pd.Series | int, decimals: int) -> pd.Series | float:
@@ -149,7 +140,6 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
     With ``strict`` (the default), a printed total beyond rounding of its parts, or a printed rank
     or band that the scores contradict, raises a :class:`DataError` naming the row.
     """
-    from .tables import read_scores_table
     unit_frames, field_frames, gran, checks = [], [], {}, []
     for spec in dataset.tables:
         if years is not None and spec.year not in years:

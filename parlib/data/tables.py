@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset, Methodology, TableSpec
-from .errors import DataError
-from .numbers import parse_number_series
-from .text import clean_name, clean_names, name_key
+from parlib.data.dataset import Dataset, Methodology, TableSpec
+from parlib.errors import DataError
+from parlib.data.numbers import parse_number_series, total_from_parts
+from parlib.data.text import clean_name, clean_names, name_key
 
 # Canonical column → the headers (compared case-folded, NFC) publishers print for it.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -495,7 +495,6 @@ def _empty_fields() -> pd.DataFrame:
 
 def _finish_units(units: pd.DataFrame, meth: Methodology, spec: TableSpec) -> pd.DataFrame:
     """Totals from what the table gives: printed total, else sum of parts, else index × maximum."""
-    from .scoring import total_from_parts  # local import: scoring imports nothing from here
     units = units.copy()
     parts = total_from_parts(units["parts_total"], meth.decimals)
     from_index = units["printed_index"] * meth.max_total / 100.0

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .compare import year_on_year
-from .i18n import fmt_count, fmt_number, is_missing, t
-from .numbers import round_half_up_series
-from .scoring import Scores
+from parlib.model.compare import year_on_year
+from parlib.report.i18n import fmt_count, fmt_number, is_missing, t
+from parlib.data.numbers import round_half_up_series
+from parlib.model.scoring import Scores
 
 
 def _units_name(scores: Scores, unit_ids: list[str], lang: str) -> str:

@@ -16,12 +16,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .build import OUTPUTS_ROOT, PROCESSED_ROOT, get_figures, get_processed_tables, save_processed, write_json
-from .dataset import Dataset, embedded_datasets, load_dataset
-from .errors import DataError
-from .manifest import (MANIFEST, diff_hashes, display_path, get_input_hashes, get_output_hashes, is_up_to_date,
+from parlib.build.outputs import OUTPUTS_ROOT, PROCESSED_ROOT, get_figures, get_processed_tables, save_processed, write_json
+from parlib.data.dataset import Dataset, embedded_datasets
+from parlib.data.load import load_dataset
+from parlib.errors import DataError
+from parlib.build.manifest import (MANIFEST, diff_hashes, display_path, get_input_hashes, get_output_hashes, is_up_to_date,
                        make_manifest, read_manifest, resolve_display_path, source_date_epoch, write_manifest)
-from .scoring import Scores, score_dataset
+from parlib.model.scoring import Scores, score_dataset
 
 
 def log(message: str) -> None:
@@ -103,7 +104,7 @@ def build_year(ds: Dataset, scores: Scores, year: int, langs: list[str], out_roo
             save_processed(tables, stage_p)
             write_json(stage_o / "figures.json", figures)
             if report:
-                from .render import render_report
+                from parlib.report.render import render_report
                 os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(ds))
                 for lang in langs:
                     render_report(ds, year, lang, stage_o)

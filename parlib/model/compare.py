@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .dataset import Dataset
+from parlib.data.dataset import Dataset
 
 STATUSES = ("both", "new", "missing", "merged", "unpublished")
 

@@ -21,10 +21,10 @@ from typing import Any, Literal
 
 import yaml
 
-from .errors import DataError
-from .text import clean_name, name_key
+from parlib.errors import DataError
+from parlib.data.text import clean_name, name_key
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED_ROOT = PROJECT_ROOT / "data" / "raw"
 LANGS = ("vi", "en")
 PROVENANCES = ("published", "inferred", "illustrative")
@@ -370,8 +370,9 @@ def _extra(band: Band) -> int:
     return sum(x is not None for x in (band.min_field_pct, band.min_survey))
 
 
-def load_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Dataset:
-    """Load and validate a dataset's dataset.yml; check every table file exists and, unless told
+def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Dataset:
+    """Read and validate a dataset's dataset.yml (not its published.yml: see :func:`parlib.data.load.load_dataset`);
+    check every table file exists and, unless told
     not to, that its sha256 matches the one recorded."""
     root = resolve_dataset_path(dataset)
     path = root / "dataset.yml"
@@ -493,8 +494,4 @@ def load_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
     published = root / "published.yml"
     ds = Dataset(did, root, title, publisher, date_published, tuple(levels), methodologies, tuple(tables),
                  sources, assumptions, published if published.is_file() else None)
-    if ds.published_path is not None:
-        # A bad published.yml is bad input like any other: report it before anything is built or written.
-        from .published import load_published  # local import: parlib.published imports this module
-        load_published(ds)
     return ds

@@ -18,11 +18,12 @@ from typing import Any
 
 import pandas as pd
 
-from .compare import get_change_counts, get_movers, mean_change, year_on_year
-from .dataset import PROJECT_ROOT
-from .fields import get_appraisal_cuts, get_strengths_weaknesses, has_appraisal
-from .published import check_printed_columns, check_published, load_published
-from .scoring import Scores, get_level_summary
+from parlib.model.compare import get_change_counts, get_movers, mean_change, year_on_year
+from parlib.data.dataset import PROJECT_ROOT
+from parlib.model.fields import get_appraisal_cuts, get_strengths_weaknesses, has_appraisal
+from parlib.check.published import check_printed_columns, check_published
+from parlib.data.published import load_published
+from parlib.model.scoring import Scores, get_level_summary
 
 PROCESSED_ROOT = PROJECT_ROOT / "data" / "processed"
 OUTPUTS_ROOT = PROJECT_ROOT / "outputs"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import nbformat
 
-from .dataset import EMBEDDED_ROOT, PROJECT_ROOT, Dataset
-from .i18n import t
+from parlib.data.dataset import EMBEDDED_ROOT, PROJECT_ROOT, Dataset
+from parlib.report.i18n import t
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "annual_report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .dataset import PROJECT_ROOT, Dataset, sha256_of
+from parlib.data.dataset import PROJECT_ROOT, Dataset, sha256_of
 
 MANIFEST = "manifest.json"
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "annual_report.ipynb"

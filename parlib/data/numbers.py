@@ -135,3 +135,13 @@ def parse_number_series(values: pd.Series, *, decimals: int | None = None,
         except NumberFormatError as exc:
             errors[idx] = str(exc)
     return parsed.astype(float), errors
+
+
+def total_from_parts(parts_sum: pd.Series, decimals: int) -> pd.Series:
+    """A total from the sum of printed parts, rounded to the printed decimals.
+
+    Parts printed with ``decimals`` places sum exactly to a number with ``decimals`` places; the
+    rounding only removes binary floating-point noise (95.47599999… → 95.476), which would
+    otherwise break ties between equal totals.
+    """
+    return round_half_up_series(parts_sum, decimals)

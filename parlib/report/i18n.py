@@ -17,7 +17,7 @@ from decimal import Decimal
 import pandas as pd
 from babel.numbers import format_decimal
 
-from .numbers import round_half_up
+from parlib.data.numbers import round_half_up
 
 LANGS: tuple[str, ...] = ("vi", "en")
 

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from .i18n import fmt_number, t  # noqa: E402
+from parlib.report.i18n import fmt_number, t  # noqa: E402
 
 FONT = "DejaVu Sans"
 DPI = 150

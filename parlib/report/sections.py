@@ -17,16 +17,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts
-from .build import get_figures
-from .compare import get_band_transitions, get_change_counts, get_movers, year_on_year
-from .dataset import Dataset, embedded_datasets, load_dataset
-from .errors import DataError
-from .fields import (get_appraisal_by_unit, get_appraisal_cuts, get_field_summary, get_heatmap_table,
+from parlib.report import charts
+from parlib.build.outputs import get_figures
+from parlib.model.compare import get_band_transitions, get_change_counts, get_movers, year_on_year
+from parlib.data.dataset import Dataset, embedded_datasets
+from parlib.data.load import load_dataset
+from parlib.errors import DataError
+from parlib.model.fields import (get_appraisal_by_unit, get_appraisal_cuts, get_field_summary, get_heatmap_table,
                      get_strengths_weaknesses, has_appraisal)
-from .i18n import LANGS, fmt_count, fmt_number, fmt_rank_change, is_missing, nfc, t
-from .narrative import level_summary
-from .scoring import Scores, score_dataset
+from parlib.report.i18n import LANGS, fmt_count, fmt_number, fmt_rank_change, is_missing, nfc, t
+from parlib.report.narrative import level_summary
+from parlib.model.scoring import Scores, score_dataset
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,205 @@
+"""Published figures checked: each figure of published.yml recomputed from the scores and matched
+at the printed precision (a number rounded half up to the printed decimals, a count "a/b" on both
+parts, a name through the unit's aliases or the band's name).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+import pandas as pd
+
+from parlib.data.dataset import Dataset
+from parlib.data.numbers import NumberFormatError, matches_printed, parse_number, printed_decimals, round_half_up
+from parlib.data.published import MEASURE_KINDS, Figure, printed_count, unit_id_for
+from parlib.errors import DataError
+from parlib.model.compare import year_on_year
+from parlib.model.scoring import Scores
+
+_EPS = 1e-9
+
+def _levels(ds: Dataset, f: Figure) -> list[str]:
+    """The level(s) a figure speaks of: its ``level``, or the level of its ``unit``."""
+    lv = f.args.get("level")
+    if lv is None and "unit" in f.args:
+        lv = ds.units()[f.args["unit"]].level
+    return lv if isinstance(lv, list) else [lv]
+
+
+def _level_units(s: Scores, f: Figure) -> pd.DataFrame:
+    year = f.args["year"]
+    return pd.concat([s.level_units(year, lv) for lv in _levels(s.dataset, f)], ignore_index=True)
+
+
+def _printed_pct(s: Scores, f: Figure) -> pd.Series:
+    u = _level_units(s, f)
+    return u["total_printed"] / u["max_total"] * 100.0
+
+
+def _unit_row(s: Scores, f: Figure, year: int | None = None) -> pd.Series:
+    u = s.units
+    year = f.args["year"] if year is None else year
+    row = u[(u["year"] == year) & (u["unit_id"] == f.args["unit"])]
+    if row.empty:
+        return pd.Series({"total": float("nan"), "rank": pd.NA, "band": pd.NA, "survey": float("nan")})
+    return row.iloc[0]
+
+
+def _yoy_row(s: Scores, f: Figure) -> pd.Series:
+    year = f.args["year"]
+    prev = s.dataset.previous_year(year)
+    level = s.dataset.units()[f.args["unit"]].level
+    if prev is None:
+        return pd.Series({"change": float("nan"), "rank_change": pd.NA})
+    y = year_on_year(s.level_units(year, level), s.level_units(prev, level), s.dataset)
+    r = y[y["unit_id"] == f.args["unit"]]
+    return r.iloc[0] if len(r) else pd.Series({"change": float("nan"), "rank_change": pd.NA})
+
+
+def _band_id(s: Scores, f: Figure, name: str) -> str | None:
+    year = f.args["year"]
+    for lv in _levels(s.dataset, f) if (f.args.get("level") or f.args.get("unit")) else s.dataset.levels_in(year):
+        bid = s.dataset.methodology_for(year, lv).band_id_for(name)
+        if bid is not None:
+            return bid
+    return None
+
+
+def _top_by(s: Scores, f: Figure, column: str, largest: bool = True) -> str | None:
+    u = _level_units(s, f).dropna(subset=[column])
+    if u.empty:
+        return None
+    best = u[column].max() if largest else u[column].min()
+    winners = u[(u[column] - best).abs() <= _EPS]
+    return winners["unit_id"].iloc[0] if len(winners) == 1 else "|".join(sorted(winners["unit_id"]))
+
+
+def _mover(s: Scores, f: Figure, rise: bool) -> str | None:
+    year = f.args["year"]
+    prev = s.dataset.previous_year(year)
+    if prev is None:
+        return None
+    frames = [year_on_year(s.level_units(year, lv), s.level_units(prev, lv), s.dataset) for lv in _levels(s.dataset, f)]
+    y = pd.concat(frames).dropna(subset=["change"])
+    if y.empty:
+        return None
+    best = y["change"].max() if rise else y["change"].min()
+    if (rise and best <= 0) or (not rise and best >= 0):
+        return None
+    winners = y[(y["change"] - best).abs() <= _EPS]
+    return winners["unit_id"].iloc[0] if len(winners) == 1 else "|".join(sorted(winners["unit_id"]))
+
+
+# measure → function computing the value (its kind and arguments: parlib.data.published.MEASURE_KINDS)
+MEASURES: dict[str, Callable[[Scores, Figure], Any]] = {
+    "mean_total": lambda s, f: _level_units(s, f)["total"].mean(),
+    "mean_pct": lambda s, f: _level_units(s, f)["pct"].mean(),
+    "n_units": lambda s, f: len(_level_units(s, f)),
+    "count_band": lambda s, f: int((_level_units(s, f)["band"] == _band_id(s, f, f.args["band"])).sum()),
+    # Counts compare totals as printed (rounded half up to the method's decimals), as bands do.
+    "count_at_least": lambda s, f: int((_level_units(s, f)["total_printed"] >= f.args["threshold"] - _EPS).sum()),
+    "count_pct_at_least": lambda s, f: int((_printed_pct(s, f) >= f.args["threshold"] - _EPS).sum()),
+    "count_between": lambda s, f: int(((_level_units(s, f)["total_printed"] >= f.args["min"] - _EPS)
+                                       & (_level_units(s, f)["total_printed"] < f.args["below"] - _EPS)).sum()),
+    "unit_total": lambda s, f: _unit_row(s, f)["total"],
+    "unit_pct": lambda s, f: _unit_row(s, f)["pct"],
+    "unit_survey": lambda s, f: _unit_row(s, f)["survey"],
+    "unit_rank": lambda s, f: _unit_row(s, f)["rank"],
+    "unit_band": lambda s, f: _unit_row(s, f)["band"],
+    "unit_change": lambda s, f: _yoy_row(s, f)["change"],
+    "unit_rank_change": lambda s, f: _yoy_row(s, f)["rank_change"],
+    "top_unit": lambda s, f: _top_by(s, f, "total"),
+    "top_unit_by_survey": lambda s, f: _top_by(s, f, "survey"),
+    "bottom_unit": lambda s, f: _top_by(s, f, "total", largest=False),
+    "largest_rise": lambda s, f: _mover(s, f, True),
+    "largest_fall": lambda s, f: _mover(s, f, False),
+}
+
+
+def check_figure(scores: Scores, fig: Figure) -> dict[str, Any]:
+    """Recompute one figure: the printed value, the computed value (as text, in the printed style),
+    and whether they match at the printed precision."""
+    kind, fn = MEASURE_KINDS[fig.measure][0], MEASURES[fig.measure]
+    value = fn(scores, fig)
+    ds = scores.dataset
+    missing = value is None or (not isinstance(value, str) and pd.isna(value))
+    if kind == "number":
+        try:
+            printed = parse_number(fig.printed.rstrip("%").strip())
+        except NumberFormatError:
+            raise DataError(f"figure {fig.id!r}: printed value {fig.printed!r} is not a number",
+                            "copy the number as printed, e.g. '90,766'", ds.published_path) from None
+        dec = printed_decimals(fig.printed)
+        ok = (not missing) and matches_printed(float(value), printed, dec)
+        shown = "—" if missing else _vn(round_half_up(float(value), dec), dec,
+                                        sign=fig.printed.startswith("+"))
+    elif kind == "count":
+        try:
+            count, denom = printed_count(fig.printed)
+        except ValueError:
+            raise DataError(f"figure {fig.id!r}: printed value {fig.printed!r} is not a count",
+                            "write it as printed, e.g. '05' or '19/19'", ds.published_path) from None
+        n = len(_level_units(scores, fig)) if denom is not None else None
+        ok = (not missing) and int(value) == count and (denom is None or n == denom)
+        # Zero-pad as the publisher did ("05/08", "03"), not otherwise ("6", "19").
+        width = len(re.sub(r"\D", "", fig.printed.split("/")[0])) if fig.printed[:1].isdigit() else 2
+        shown = "—" if missing else (f"{int(value):0{width}d}/{n:0{width}d}" if denom is not None
+                                      else f"{int(value):0{width}d}")
+        if not missing and int(value) == 0 and not fig.printed[:1].isdigit():
+            shown = fig.printed  # "không có" computed as zero is shown in the publisher's words
+    elif kind == "unit":
+        uid = unit_id_for(ds, fig.printed)
+        if uid is None:
+            raise DataError(f"figure {fig.id!r}: {fig.printed!r} is not a unit of the dataset",
+                            "use the unit's name or an alias listed in dataset.yml", ds.published_path)
+        ok = (not missing) and value == uid
+        units = ds.units()
+        shown = "—" if missing else " | ".join(units[v].name["vi"] for v in str(value).split("|"))
+    else:  # band
+        bid = _band_id(scores, fig, fig.printed)
+        if bid is None:
+            raise DataError(f"figure {fig.id!r}: {fig.printed!r} is not a band of the methodology",
+                            "use a band name from dataset.yml", ds.published_path)
+        ok = (not missing) and value == bid
+        shown = "—" if missing else _band_name(scores, fig, str(value))
+    return {"id": fig.id, "measure": fig.measure, "sentence": fig.sentence, "printed": fig.printed,
+            "computed": shown, "match": bool(ok), "source": fig.source}
+
+
+def _band_name(scores: Scores, fig: Figure, band_id: str) -> str:
+    level = scores.dataset.units()[fig.args["unit"]].level
+    return scores.dataset.methodology_for(fig.args["year"], level).band(band_id).name["vi"]
+
+
+def _vn(value: float, decimals: int, sign: bool = False) -> str:
+    text = f"{value:+.{decimals}f}" if sign else f"{value:.{decimals}f}"
+    text = text.replace("-", "\u2212")
+    return text.replace(".", ",")
+
+
+def check_published(scores: Scores, figures: list[Figure]) -> pd.DataFrame:
+    """Every figure recomputed: id, measure, sentence, printed, computed, match, source."""
+    rows = [check_figure(scores, f) for f in figures]
+    return pd.DataFrame(rows, columns=["id", "measure", "sentence", "printed", "computed", "match", "source"])
+
+
+def check_printed_columns(scores: Scores) -> pd.DataFrame:
+    """The printed ranks and bands of each table compared with those computed (one row per table and column)."""
+    rows = []
+    for (year, level), _ in scores.granularity.items():
+        u = scores.level_units(year, level)
+        pr = u[u["printed_rank"].notna() & u["rank"].notna()]
+        if len(pr):
+            n_ok = int((pr["printed_rank"].astype(int) == pr["rank"].astype(int)).sum())
+            if not bool(u["partial"].any()):
+                rows.append({"id": f"ranks-{level}-{year}", "measure": "printed_ranks",
+                             "sentence": f"printed ranks, {level} {year}", "printed": f"{len(pr)}",
+                             "computed": f"{n_ok}", "match": n_ok == len(pr), "source": ""})
+        pb = u[u["printed_band"].fillna("") != ""]
+        if len(pb):
+            meth = scores.dataset.methodology_for(year, level)
+            n_ok = int((pb["printed_band"].map(meth.band_id_for) == pb["band"]).sum())
+            rows.append({"id": f"bands-{level}-{year}", "measure": "printed_bands",
+                         "sentence": f"printed bands, {level} {year}", "printed": f"{len(pb)}",
+                         "computed": f"{n_ok}", "match": n_ok == len(pb), "source": ""})
+    return pd.DataFrame(rows, columns=["id", "measure", "sentence", "printed", "computed", "match", "source"])

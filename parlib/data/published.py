@@ -1,0 +1,160 @@
+"""Published figures as the publisher printed them: published.yml read and validated.
+
+``published.yml`` lists figures; each names a *measure* parlib can compute (see ``MEASURE_KINDS``;
+:mod:`parlib.check.published` recomputes them),
+its arguments (level, year, unit, band, threshold), the value as printed ("90,766", "19/19",
+"05", "Sở Giao thông vận tải", "Tốt") and the sentence it came from. A number matches when the
+computed value, rounded half up to the printed decimals, equals the printed value; a count "a/b"
+matches when both the count and the number of units do; a name matches the unit (through its
+aliases) or band it names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from parlib.data.dataset import Dataset, read_yaml
+from parlib.data.numbers import NumberFormatError, parse_number
+from parlib.data.text import clean_name, name_key
+from parlib.errors import DataError
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One printed figure."""
+
+    id: str
+    measure: str
+    printed: str
+    args: dict[str, Any]
+    sentence: str
+    source: str
+
+
+# measure → (kind of printed value, arguments it needs); parlib.check.published computes each.
+MEASURE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "mean_total": ("number", ("level", "year")),
+    "mean_pct": ("number", ("level", "year")),
+    "n_units": ("count", ("level", "year")),
+    "count_band": ("count", ("level", "year", "band")),
+    "count_at_least": ("count", ("level", "year", "threshold")),
+    "count_pct_at_least": ("count", ("level", "year", "threshold")),
+    "count_between": ("count", ("level", "year", "min", "below")),
+    "unit_total": ("number", ("unit", "year")),
+    "unit_pct": ("number", ("unit", "year")),
+    "unit_survey": ("number", ("unit", "year")),
+    "unit_rank": ("count", ("unit", "year")),
+    "unit_band": ("band", ("unit", "year")),
+    "unit_change": ("number", ("unit", "year")),
+    "unit_rank_change": ("count", ("unit", "year")),
+    "top_unit": ("unit", ("level", "year")),
+    "top_unit_by_survey": ("unit", ("level", "year")),
+    "bottom_unit": ("unit", ("level", "year")),
+    "largest_rise": ("unit", ("level", "year")),
+    "largest_fall": ("unit", ("level", "year")),
+}
+
+def load_published(dataset: Dataset) -> list[Figure]:
+    """Read and validate a dataset's published.yml (an empty list when it has none)."""
+    if dataset.published_path is None:
+        return []
+    path = dataset.published_path
+    doc = read_yaml(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get("figures"), list):
+        raise DataError("published.yml needs a 'figures:' list", "see docs/data-format.md", path)
+    default_source = doc.get("source")
+    units = dataset.units()
+    levels = {lv.id for lv in dataset.levels}
+    figures, seen = [], set()
+    for i, item in enumerate(doc["figures"]):
+        where = f"figures[{i}]"
+        if not isinstance(item, dict):
+            raise DataError("each figure must be a mapping", "see docs/data-format.md", path, column=where)
+        fid = str(item.get("id", f"#{i + 1}"))
+        measure = item.get("measure")
+        if measure not in MEASURE_KINDS:
+            raise DataError(f"figure {fid!r}: unknown measure {measure!r}",
+                            f"use one of: {', '.join(MEASURE_KINDS)}", path, column=f"{where}.measure")
+        kind, needed = MEASURE_KINDS[measure]
+        args = {k: item[k] for k in ("level", "year", "unit", "band", "threshold", "min", "below") if k in item}
+        for k in needed:
+            if k not in args:
+                raise DataError(f"figure {fid!r}: measure {measure!r} needs '{k}'", f"add '{k}:' to the figure",
+                                path, column=f"{where}.{k}")
+        if "unit" in args and args["unit"] not in units:
+            raise DataError(f"figure {fid!r}: unknown unit {args['unit']!r}",
+                            "use a unit id from dataset.yml", path, column=f"{where}.unit")
+        for lv in (args.get("level") if isinstance(args.get("level"), list) else [args.get("level")]):
+            if lv is not None and lv not in levels:
+                raise DataError(f"figure {fid!r}: unknown level {lv!r}", f"use one of {', '.join(sorted(levels))}",
+                                path, column=f"{where}.level")
+        if "year" in args and args["year"] not in dataset.years:
+            raise DataError(f"figure {fid!r}: the dataset has no year {args['year']!r}",
+                            f"use one of {', '.join(map(str, dataset.years))}", path, column=f"{where}.year")
+        for k in ("threshold", "min", "below"):
+            if k in args and (isinstance(args[k], bool) or not isinstance(args[k], (int, float))):
+                raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a number",
+                                "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
+        if "band" in args and all(m.band_id_for(args["band"]) is None for m in dataset.methodologies.values()):
+            raise DataError(f"figure {fid!r}: unknown band {args['band']!r}",
+                            "use a band id or name from the methodology in dataset.yml", path, column=f"{where}.band")
+        if "printed" not in item:
+            raise DataError(f"figure {fid!r}: no 'printed' value", "copy the value exactly as printed",
+                            path, column=f"{where}.printed")
+        _check_printed(dataset, fid, kind, item["printed"], path, f"{where}.printed")
+        source = item.get("source", default_source)
+        if source not in dataset.sources:
+            raise DataError(f"figure {fid!r}: unknown source {source!r}", "name a source id from dataset.yml",
+                            path, column=f"{where}.source")
+        if fid in seen:
+            raise DataError(f"figure id {fid!r} appears twice", "give each figure its own id", path, column=where)
+        seen.add(fid)
+        figures.append(Figure(fid, measure, clean_name(item["printed"]), args, clean_name(item.get("sentence", "")),
+                              source))
+    return figures
+
+
+def _check_printed(dataset: Dataset, fid: str, kind: str, printed: Any, path, column: str) -> None:
+    """A printed value that cannot be read as its measure's kind is an input error, found when
+    published.yml is loaded rather than when the figure is checked."""
+    text = clean_name(printed)
+    if kind == "number":
+        try:
+            parse_number(text.rstrip("%").strip())
+        except NumberFormatError:
+            raise DataError(f"figure {fid!r}: printed value {text!r} is not a number",
+                            "copy the number as printed, e.g. '90,766'", path, column=column) from None
+    elif kind == "count":
+        try:
+            printed_count(text)
+        except ValueError:
+            raise DataError(f"figure {fid!r}: printed value {text!r} is not a count",
+                            "write it as printed, e.g. '05' or '19/19'", path, column=column) from None
+    elif kind == "unit" and unit_id_for(dataset, text) is None:
+        raise DataError(f"figure {fid!r}: {text!r} is not a unit of the dataset",
+                        "use the unit's name or an alias listed in dataset.yml", path, column=column)
+    elif kind == "band" and all(m.band_id_for(text) is None for m in dataset.methodologies.values()):
+        raise DataError(f"figure {fid!r}: printed value {text!r} is not a band of any methodology",
+                        "copy the band as printed, e.g. 'Tốt'", path, column=column)
+
+
+def unit_id_for(dataset: Dataset, name: str) -> str | None:
+    """The unit a printed name (or a unit id) stands for, in any level."""
+    key = name_key(name)
+    for lv in dataset.levels:
+        names = {**{name_key(u.id): u.id for u in lv.units}, **lv.unit_names()}
+        if key in names:
+            return names[key]
+    return None
+
+
+def printed_count(text: str) -> tuple[int, int | None]:
+    t = text.strip().casefold()
+    if t in ("không có", "không", "none", "no"):
+        return 0, None
+    m = re.fullmatch(r"[+-]?(\d+)(?:\s*/\s*(\d+))?", text.strip().replace("\u2212", "-"))
+    if not m:
+        raise ValueError(text)
+    sign = -1 if text.strip().startswith(("-", "\u2212")) else 1
+    return sign * int(m.group(1)), (int(m.group(2)) if m.group(2) else None)
