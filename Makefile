@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.lock pyproject.toml scripts/setup.sh | sha256sum | cut -c1-12)
 
-.PHONY: setup report test check lab clean
+.PHONY: setup report test lint check lab clean
 
 setup: $(STAMP)
 
@@ -18,7 +18,12 @@ report: $(STAMP)
 check: $(STAMP)
 	$(BIN)/parlib check backan && $(BIN)/parlib check vn-ministries
 
-test: $(STAMP)
+# The habits of the field: lint (ruff), the import layers (import-linter; see docs/architecture.md).
+lint: $(STAMP)
+	$(BIN)/ruff check parlib tests scripts
+	$(BIN)/lint-imports
+
+test: $(STAMP) lint
 	bash scripts/system-deps.sh --browser
 	$(BIN)/python -m pytest -q
 

@@ -79,21 +79,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> int:
-    from parlib.data.load import load_dataset
+    import pandas as pd
+
     from parlib.check.published import check_printed_columns, check_published
+    from parlib.data.load import load_dataset
     from parlib.data.published import load_published
+    from parlib.model.analysis import analyse_years
     from parlib.model.scoring import score_dataset
     ds = load_dataset(args.dataset)
     figures = load_published(ds)
-    if args.year:
-        figures = [f for f in figures if f.args.get("year") in args.year]
-    scores = score_dataset(ds, strict=False)
-    table = check_published(scores, figures)
-    cols = check_printed_columns(scores)
-    if args.year:
-        cols = cols[cols["id"].str[-4:].astype(int).isin(args.year)]
-    import pandas as pd
-    table = pd.concat([table, cols], ignore_index=True)
+    years = [y for y in ds.years if not args.year or y in args.year]
+    figures = [f for f in figures if f.args.get("year") in years]
+    analyses = analyse_years(ds, years, score_dataset(ds, strict=False))
+    table = pd.concat([check_published(analyses, figures)] + [check_printed_columns(a) for a in analyses.values()],
+                      ignore_index=True)
     if table.empty:
         print(f"{ds.id}: no published figure to check (add a published.yml)")
         return 0

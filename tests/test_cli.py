@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 import pytest
+from handmade import DATA, variant
 
 import parlib.build.runner
-from handmade import DATA, variant
 from parlib.cli import main
 from parlib.data.dataset import EMBEDDED_ROOT
 

@@ -5,10 +5,10 @@ published changes (Bộ Ngoại giao +5,83 from 72,65; Bộ Kế hoạch và Đ�
 """
 import pandas as pd
 import pytest
-
 from handmade import load
-from parlib.model.compare import get_band_transitions, get_change_counts, get_movers, mean_change, year_on_year
+
 from parlib.data.load import load_dataset
+from parlib.model.compare import get_band_transitions, get_change_counts, get_movers, mean_change, year_on_year
 from parlib.model.scoring import score_dataset
 
 

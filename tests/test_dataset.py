@@ -2,8 +2,8 @@
 import unicodedata
 
 import pytest
-
 from handmade import DATA, load, variant
+
 from parlib.data.dataset import embedded_datasets, resolve_dataset_path, sha256_of
 from parlib.data.load import load_dataset
 from parlib.errors import DataError

@@ -3,10 +3,17 @@
 Expected values: hand computations in tests/data/fields-wide/ and tests/data/criteria-long/.
 """
 import pytest
-
 from handmade import load
-from parlib.model.fields import (get_appraisal_by_unit, get_appraisal_cuts, get_field_gaps, get_field_summary,
-                           get_heatmap_table, get_strengths_weaknesses, has_appraisal)
+
+from parlib.model.fields import (
+    get_appraisal_by_unit,
+    get_appraisal_cuts,
+    get_field_gaps,
+    get_field_summary,
+    get_heatmap_table,
+    get_strengths_weaknesses,
+    has_appraisal,
+)
 from parlib.model.scoring import score_dataset
 
 

@@ -119,9 +119,10 @@ def test_no_code_through_a_parameter(tmp_path):
     assert r.returncode == 2 and "no dataset" in r.stderr
     assert not marker.exists() and not (tmp_path / "out").exists()
     # Straight into the notebook, past the CLI: papermill writes values as literals, prepare() refuses it.
+    import papermill
+
     from parlib.data.load import load_dataset
     from parlib.report.render import ReportError, execute_notebook
-    import papermill
     with pytest.raises(papermill.PapermillExecutionError, match="parameter dataset"):
         papermill.execute_notebook(str(ROOT / "notebooks" / "annual_report.ipynb"), str(tmp_path / "nb.ipynb"),
                                    parameters={"dataset": evil, "year": 2023, "lang": "vi", "output_dir": "."},

@@ -8,8 +8,14 @@ import math
 import pandas as pd
 import pytest
 
-from parlib.data.numbers import (NumberFormatError, matches_printed, parse_number, parse_number_series,
-                            printed_decimals, round_half_up)
+from parlib.data.numbers import (
+    NumberFormatError,
+    matches_printed,
+    parse_number,
+    parse_number_series,
+    printed_decimals,
+    round_half_up,
+)
 
 
 @pytest.mark.parametrize("text, value", [
@@ -129,6 +135,7 @@ def test_series_resolves_three_decimal_points_like_parse_number():
     """The column path decides "95.476" as the cell path does: a decimal point when the method
     prints 3 decimals or when 95476 would exceed the maximum; otherwise refused."""
     import pandas as pd
+
     from parlib.data.numbers import parse_number_series
     cells = pd.Series(["95.476", "1.000", "12,5"], dtype=object)
     values, errors = parse_number_series(cells, maximum=100)

@@ -31,12 +31,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parlib.model.compare import year_on_year
 from parlib.data.dataset import Band, Methodology
 from parlib.data.load import load_dataset
-from parlib.model.scoring import band_of, rank_units, score_dataset
 from parlib.data.tables import read_scores_table
 from parlib.data.text import name_key
+from parlib.model.compare import year_on_year
+from parlib.model.scoring import band_of, rank_units, score_dataset
 
 EXAMPLES: Counter = Counter()
 

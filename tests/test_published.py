@@ -3,29 +3,38 @@
 Expected values: the ministries' published statements (vn-ministries/published.yml) and the hand
 computations of tests/data/two-years/ (its published.yml has one figure per measure).
 """
+import pandas as pd
 import pytest
-
-from handmade import DATA, load, variant
-from parlib.data.load import load_dataset
-from parlib.errors import DataError
-from parlib.check.published import MEASURES, check_figure, check_printed_columns, check_published
-from parlib.data.published import MEASURE_KINDS, Figure, load_published
-from parlib.model.scoring import score_dataset
-from parlib.data.numbers import parse_number
-
 import yaml
+from handmade import DATA, load, variant
+
+from parlib.check.published import MEASURES, check_figure, check_printed_columns, check_published
+from parlib.data.load import load_dataset
+from parlib.data.numbers import parse_number
+from parlib.data.published import MEASURE_KINDS, Figure, load_published
+from parlib.errors import DataError
+from parlib.model.analysis import analyse_years
+from parlib.model.scoring import score_dataset
 
 
 @pytest.fixture(scope="module")
 def two():
     ds = load("two-years")
-    return score_dataset(ds), load_published(ds)
+    return analyse_years(ds), load_published(ds)
 
 
 @pytest.fixture(scope="module")
 def ministries():
     ds = load_dataset("vn-ministries")
-    return score_dataset(ds, strict=False), load_published(ds)
+    return analyse_years(ds, scores=score_dataset(ds, strict=False)), load_published(ds)
+
+
+def _printed_columns(analyses):
+    return pd.concat([check_printed_columns(a) for a in analyses.values()], ignore_index=True)
+
+
+def test_measure_kinds_and_computations_name_the_same_measures():
+    assert set(MEASURE_KINDS) == set(MEASURES)
 
 
 def test_every_measure_is_exercised_by_the_handmade_figures(two):
@@ -52,9 +61,9 @@ def test_handmade_figures_all_match(two):
 def test_a_wrong_printed_value_does_not_match(two, fid, wrong):
     s, figs = two
     f = next(x for x in figs if x.id == fid)
-    assert check_figure(s, f)["match"]
+    assert check_figure(s[f.args["year"]], f)["match"]
     bad = Figure(f.id, f.measure, wrong, f.args, f.sentence, f.source)
-    assert not check_figure(s, bad)["match"]
+    assert not check_figure(s[f.args["year"]], bad)["match"]
 
 
 def test_ministries_published_statements(ministries):
@@ -70,23 +79,22 @@ def test_ministries_published_statements(ministries):
 
 def test_ministries_printed_ranks_checked(ministries):
     s, _ = ministries
-    cols = check_printed_columns(s).set_index("id")
+    cols = _printed_columns(s).set_index("id")
     assert cols.loc["ranks-ministries-2023", "match"] and cols.loc["ranks-ministries-2023", "printed"] == "17"
     assert "ranks-ministries-2022" not in cols.index       # a partial year's ranks are the printed ones
 
 
 def test_printed_bands_checked():
-    s = score_dataset(load("totals-vi"))
-    cols = check_printed_columns(s).set_index("id")
+    cols = _printed_columns(analyse_years(load("totals-vi"))).set_index("id")
     assert cols.loc["bands-departments-2023", "match"] and cols.loc["bands-departments-2023", "computed"] == "4"
 
 
 def test_no_count_is_zero(two):
     s, figs = two
     f = Figure("x", "count_band", "không có", {"level": "departments", "year": 2023, "band": "Xuất sắc"}, "", "hand")
-    assert check_figure(s, f)["match"]          # no unit rated Xuất sắc in 2023 (GTVT fell to Tốt)
+    assert check_figure(s[2023], f)["match"]          # no unit rated Xuất sắc in 2023 (GTVT fell to Tốt)
     f2 = Figure("y", "count_band", "không có", {"level": "departments", "year": 2022, "band": "Xuất sắc"}, "", "hand")
-    assert not check_figure(s, f2)["match"]     # GTVT was Xuất sắc in 2022
+    assert not check_figure(s[2022], f2)["match"]     # GTVT was Xuất sắc in 2022
 
 
 def test_no_published_file_gives_no_figure():
@@ -130,12 +138,12 @@ def test_handmade_published_yml_is_where_the_tests_say():
 def test_unit_rank_printed_out_of_the_level_count():
     """'01/17' (rank of 17 ministries, from the published table) matches; '01/16' does not (bug: a
     unit measure had no level to count the 17 from, so such a figure could never match)."""
-    from parlib.data.load import load_dataset
     from parlib.check.published import check_figure
+    from parlib.data.load import load_dataset
     from parlib.data.published import Figure
-    from parlib.model.scoring import score_dataset
-    s = score_dataset(load_dataset("vn-ministries"))
+    from parlib.model.analysis import analyse
+    a = analyse(load_dataset("vn-ministries"), 2023)
     fig = Figure("r", "unit_rank", "01/17", {"unit": "tu-phap", "year": 2023}, "", "xdcs-2024")
-    assert check_figure(s, fig)["match"] is True
+    assert check_figure(a, fig)["match"] is True
     bad = Figure("r", "unit_rank", "01/16", {"unit": "tu-phap", "year": 2023}, "", "xdcs-2024")
-    assert check_figure(s, bad)["match"] is False
+    assert check_figure(a, bad)["match"] is False

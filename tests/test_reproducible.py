@@ -169,13 +169,13 @@ def test_failed_report_keeps_previous_outputs_and_the_failed_notebook(tmp_path, 
     """A notebook that fails: the previous report stays whole, the failed notebook is kept in failed/,
     and the message says where."""
     from parlib.build import runner
-    from parlib.report import render
     from parlib.data.load import load_dataset
-    from parlib.model.scoring import score_dataset
+    from parlib.model.analysis import analyse
+    from parlib.report import render
     ds = load_dataset("vn-ministries")
-    scores = score_dataset(ds)
+    analysis = analyse(ds, 2023)
     out, proc = tmp_path / "out", tmp_path / "processed"
-    runner.build_year(ds, scores, 2023, ["vi"], out, proc, report=False, force=True)
+    runner.build_year(analysis, ["vi"], out, proc, report=False, force=True)
     report = out / "vn-ministries" / "2023"
     before = {p.name: p.read_bytes() for p in report.iterdir()}
 
@@ -185,7 +185,7 @@ def test_failed_report_keeps_previous_outputs_and_the_failed_notebook(tmp_path, 
 
     monkeypatch.setattr(render, "render_report", failing_render)
     with pytest.raises(render.ReportError, match=r"cell 'setup' failed: ValueError: boom — the failed notebook is kept in .*failed"):
-        runner.build_year(ds, scores, 2023, ["vi"], out, proc, report=True, force=True)
+        runner.build_year(analysis, ["vi"], out, proc, report=True, force=True)
     after = {p.name: p.read_bytes() for p in report.iterdir() if p.is_file()}
     assert after == before
     assert (report / "failed" / "report.vi.ipynb").read_text(encoding="utf-8") == '{"cells": []}'

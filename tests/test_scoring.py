@@ -5,14 +5,21 @@ Expected values: the ministries' table as published (61,86 + 28,10 printed 89,95
 """
 import pandas as pd
 import pytest
-
 from handmade import load, load_unverified, variant
+
 from parlib.data.dataset import Band, Methodology
 from parlib.data.load import load_dataset
-from parlib.errors import DataError
 from parlib.data.numbers import round_half_up, total_from_parts
-from parlib.model.scoring import (band_of, check_printed_totals, get_level_summary, pct_of_max, printed_total_tolerance,
-                            rank_units, score_dataset)
+from parlib.errors import DataError
+from parlib.model.scoring import (
+    band_of,
+    check_printed_totals,
+    get_level_summary,
+    pct_of_max,
+    printed_total_tolerance,
+    rank_units,
+    score_dataset,
+)
 
 
 def _meth(bands, decimals=3, max_total=100.0):

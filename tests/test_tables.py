@@ -8,11 +8,11 @@ import unicodedata
 import openpyxl
 import pandas as pd
 import pytest
-
 from handmade import load, load_unverified, variant
+
 from parlib.data.load import load_dataset
-from parlib.errors import DataError
 from parlib.data.tables import detect_granularity, map_columns, read_raw_table, read_scores_table
+from parlib.errors import DataError
 
 
 def _units(ds, year=None):

@@ -20,11 +20,14 @@ from pathlib import Path
 import pytest
 
 from parlib.build.outputs import get_figures, write_json
+from parlib.check.published import get_checks
 from parlib.data.load import load_dataset
-from parlib.errors import DataError
 from parlib.data.numbers import NumberFormatError, parse_number
-from parlib.model.scoring import score_dataset
+from parlib.data.published import load_published
 from parlib.data.tables import read_scores_table
+from parlib.errors import DataError
+from parlib.model.analysis import analyse
+from parlib.model.scoring import score_dataset
 
 _spec = importlib.util.spec_from_file_location("make_corpus", Path(__file__).parent / "bad_inputs" / "make_corpus.py")
 corpus = importlib.util.module_from_spec(_spec)
@@ -215,7 +218,8 @@ def test_hostile_names_load_verbatim(tmp_path):
 def test_hostile_names_reach_figures_json_as_plain_strings(tmp_path):
     ds, s = scored(_hostile_case(tmp_path))
     path = tmp_path / "figures.json"
-    write_json(path, get_figures(s, 2023))
+    a = analyse(ds, 2023, s)
+    write_json(path, get_figures(a, get_checks(a, load_published(ds))))
     doc = json.loads(path.read_text(encoding="utf-8"))
     got = {r["unit_id"]: r for r in doc["levels"]["departments"]["units"]}
     for uid, name in HOSTILE.items():

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from parlib.model.compare import get_change_counts, get_movers, mean_change, year_on_year
-from parlib.data.dataset import PROJECT_ROOT
-from parlib.model.fields import get_appraisal_cuts, get_strengths_weaknesses, has_appraisal
-from parlib.check.published import check_printed_columns, check_published
-from parlib.data.published import load_published
-from parlib.model.scoring import Scores, get_level_summary
+from parlib.data.dataset import PROJECT_ROOT, Unit
+from parlib.model.analysis import Analysis, LevelAnalysis
 
 PROCESSED_ROOT = PROJECT_ROOT / "data" / "processed"
 OUTPUTS_ROOT = PROJECT_ROOT / "outputs"
@@ -44,75 +41,63 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def get_level_year(scores: Scores, year: int, level: str) -> dict[str, Any]:
+def get_level_year(la: LevelAnalysis, units: Mapping[str, Unit]) -> dict[str, Any]:
     """Everything figures.json says of one level in one year."""
-    ds = scores.dataset
-    meth = ds.methodology_for(year, level)
-    cur = scores.level_units(year, level)
-    prev_year = ds.previous_year(year)
-    prev = scores.level_units(prev_year, level) if prev_year is not None else cur.iloc[0:0]
-    yoy = year_on_year(cur, prev, ds) if prev_year is not None else None
-    units = ds.units()
-    rows = cur.sort_values(["rank", "unit_id"], na_position="last")
-    change = yoy.set_index("unit_id") if yoy is not None else None
     unit_rows = []
-    for r in rows.itertuples(index=False):  # one row per unit for the JSON document, not scoring
-        c = change.loc[r.unit_id] if change is not None and r.unit_id in change.index else None
+    change = la.changes.set_index("unit_id") if la.changes is not None else None
+    cols = ["unit_id", "total", "pct", "rank", "band", "appraised", "survey", "self_assessed", "provenance"]
+    rows = la.units[cols]
+    if change is not None:
+        rows = rows.join(change[["change", "rank_change", "status"]], on="unit_id")
+    for r in rows.to_dict("records"):  # one row per unit for the JSON document, not scoring
         unit_rows.append({
-            "unit_id": r.unit_id, "name_vi": units[r.unit_id].name["vi"], "name_en": units[r.unit_id].name["en"],
-            "total": r.total, "pct": r.pct, "rank": r.rank, "band": r.band, "appraised": r.appraised,
-            "survey": r.survey, "self_assessed": r.self_assessed, "provenance": r.provenance,
-            "change": None if c is None else c["change"], "rank_change": None if c is None else c["rank_change"],
-            "status_vs_previous": None if c is None else c["status"],
+            "unit_id": r["unit_id"], "name_vi": units[r["unit_id"]].name["vi"], "name_en": units[r["unit_id"]].name["en"],
+            "total": r["total"], "pct": r["pct"], "rank": r["rank"], "band": r["band"], "appraised": r["appraised"],
+            "survey": r["survey"], "self_assessed": r["self_assessed"], "provenance": r["provenance"],
+            "change": r.get("change"), "rank_change": r.get("rank_change"), "status_vs_previous": r.get("status"),
         })
+    meth = la.methodology
     out: dict[str, Any] = {
-        "level": level, "methodology": meth.id, "max_total": meth.max_total, "decimals": meth.decimals,
-        "granularity": scores.granularity[(year, level)],
-        "summary": get_level_summary(cur, meth),
-        "units": unit_rows,
+        "level": la.level, "methodology": meth.id, "max_total": meth.max_total, "decimals": meth.decimals,
+        "granularity": la.granularity, "summary": dict(la.summary), "units": unit_rows,
     }
-    if yoy is not None:
-        out["previous_year"] = prev_year
-        out["previous_summary"] = get_level_summary(prev, ds.methodology_for(prev_year, level)) if len(prev) else None
-        out["mean_change"] = mean_change(cur, prev)
-        out["change_counts"] = get_change_counts(yoy)
-        movers = get_movers(yoy)
-        out["movers"] = {k: v[["unit_id", "change", "rank_change"]].to_dict("records") for k, v in movers.items()}
+    if la.changes is not None:
+        yoy = la.changes
+        out["previous_year"] = la.previous_year
+        out["previous_summary"] = dict(la.previous_summary) if la.previous_summary is not None else None
+        out["mean_change"] = la.mean_change
+        out["change_counts"] = dict(la.change_counts or {})
+        out["movers"] = {k: v[["unit_id", "change", "rank_change"]].to_dict("records") for k, v in (la.movers or {}).items()}
         out["missing_units"] = yoy.loc[yoy["status"].isin(["missing", "merged"]), "unit_id"].tolist()
         out["new_units"] = yoy.loc[yoy["status"] == "new", "unit_id"].tolist()
     return out
 
 
-def get_figures(scores: Scores, year: int) -> dict[str, Any]:
-    """The figures.json document of one year."""
-    ds = scores.dataset
-    checks = pd.concat([check_published(scores, [f for f in load_published(ds) if f.args.get("year") == year]),
-                        check_printed_columns(scores).pipe(lambda d: d[d["id"].str.endswith(str(year))])],
-                       ignore_index=True)
+def get_figures(analysis: Analysis, checks: pd.DataFrame) -> dict[str, Any]:
+    """The figures.json document of one year: the analysis of each level and the year's ``checks``
+    (:func:`parlib.check.published.get_checks`)."""
+    ds = analysis.dataset
+    units = ds.units()
     return _clean({
-        "dataset": ds.id, "year": year, "illustrative": ds.is_illustrative(year),
-        "levels": {lv: get_level_year(scores, year, lv) for lv in ds.levels_in(year)},
+        "dataset": ds.id, "year": analysis.year, "illustrative": ds.is_illustrative(analysis.year),
+        "levels": {lv: get_level_year(la, units) for lv, la in analysis.levels.items()},
         "published_figures": checks.to_dict("records"),
     })
 
 
-def get_processed_tables(scores: Scores, year: int) -> dict[str, pd.DataFrame]:
+def get_processed_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
     """The tidy tables saved under data/processed/<dataset>/<year>/."""
-    ds = scores.dataset
-    units = scores.units[scores.units["year"] == year].copy()
-    tables = {"units": units}
+    year = analysis.year
+    tables = {"units": analysis.units.copy()}
     yoys, sw, cuts = [], [], []
-    prev_year = ds.previous_year(year)
-    for lv in ds.levels_in(year):
-        cur = scores.level_units(year, lv)
-        if prev_year is not None:
-            yoys.append(year_on_year(cur, scores.level_units(prev_year, lv), ds).assign(level=lv, year=year))
-        f = scores.level_fields(year, lv)
-        if not f.empty:
-            sw.append(get_strengths_weaknesses(f).assign(level=lv, year=year))
-            if has_appraisal(f):
-                cuts.append(get_appraisal_cuts(f).assign(level=lv, year=year))
-    tables["fields"] = scores.fields[scores.fields["year"] == year] if not scores.fields.empty else scores.fields
+    for lv, la in analysis.levels.items():
+        if la.changes is not None:
+            yoys.append(la.changes.assign(level=lv, year=year))
+        if la.strengths_weaknesses is not None:
+            sw.append(la.strengths_weaknesses.assign(level=lv, year=year))
+        if la.appraisal_cuts is not None:
+            cuts.append(la.appraisal_cuts.assign(level=lv, year=year))
+    tables["fields"] = analysis.fields
     if yoys:
         tables["year_on_year"] = pd.concat(yoys, ignore_index=True)
     if sw:

@@ -12,17 +12,37 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from parlib.build.outputs import OUTPUTS_ROOT, PROCESSED_ROOT, get_figures, get_processed_tables, save_processed, write_json
-from parlib.data.dataset import Dataset, embedded_datasets
+from parlib.build.manifest import (
+    MANIFEST,
+    diff_hashes,
+    display_path,
+    get_input_hashes,
+    get_output_hashes,
+    is_up_to_date,
+    make_manifest,
+    read_manifest,
+    resolve_display_path,
+    source_date_epoch,
+    write_manifest,
+)
+from parlib.build.outputs import (
+    OUTPUTS_ROOT,
+    PROCESSED_ROOT,
+    get_figures,
+    get_processed_tables,
+    save_processed,
+    write_json,
+)
+from parlib.check.published import get_checks
+from parlib.data.dataset import embedded_datasets
 from parlib.data.load import load_dataset
+from parlib.data.published import load_published
 from parlib.errors import DataError
-from parlib.build.manifest import (MANIFEST, diff_hashes, display_path, get_input_hashes, get_output_hashes, is_up_to_date,
-                       make_manifest, read_manifest, resolve_display_path, source_date_epoch, write_manifest)
-from parlib.model.scoring import Scores, score_dataset
+from parlib.model.analysis import Analysis, analyse_years
 
 
 def log(message: str) -> None:
@@ -72,24 +92,26 @@ def run_build(args) -> int:
         for y in years:
             if y not in ds.years:
                 raise DataError(f"dataset {ds.id!r} has no year {y}", f"choose among {', '.join(map(str, ds.years))}")
-        loaded.append((ds, score_dataset(ds), years))
-    for ds, scores, years in loaded:
-        for year in years:
-            build_year(ds, scores, year, langs, out_root, processed_root, report=not args.no_report, force=args.force)
+        loaded.append(analyse_years(ds, years))
+    for analyses in loaded:
+        for analysis in analyses.values():
+            build_year(analysis, langs, out_root, processed_root, report=not args.no_report, force=args.force)
     return 0
 
 
-def build_year(ds: Dataset, scores: Scores, year: int, langs: list[str], out_root: Path, processed_root: Path, *,
+def build_year(analysis: Analysis, langs: list[str], out_root: Path, processed_root: Path, *,
                report: bool, force: bool) -> Path:
-    """Write <processed_root>/<ds>/<year>/ and <out_root>/<ds>/<year>/ for one year; returns the report folder.
+    """Write <processed_root>/<ds>/<year>/ and <out_root>/<ds>/<year>/ for the year of ``analysis``; returns the report folder.
 
     A notebook that fails is kept in <out_root>/<ds>/<year>/failed/ for debugging; everything else
     of the failed build is discarded and the previous outputs stay in place.
     """
+    ds, year = analysis.dataset, analysis.year
     processed = processed_root / ds.id / str(year)
     target = out_root / ds.id / str(year)
     # Computed before any folder is made, so that an error in the data writes nothing.
-    tables, figures = get_processed_tables(scores, year), get_figures(scores, year)
+    tables = get_processed_tables(analysis)
+    figures = get_figures(analysis, get_checks(analysis, load_published(ds)))
     with report_lock(target.parent, str(year)):
         if not force and is_up_to_date(target / MANIFEST, ds, year, langs, report, target, processed):
             log(f"{ds.id} {year}: up to date ({_rel(target)}); use --force to rebuild")
@@ -160,7 +182,7 @@ def verify(manifest_path: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="parlib-verify-") as tmp:
         tmp_out, tmp_proc = Path(tmp) / "out", Path(tmp) / "processed"
         log(f"verify: rebuilding {ds.id} {year} in a temporary folder")
-        build_year(ds, score_dataset(ds), year, params["langs"], tmp_out, tmp_proc, report=params["report"], force=True)
+        build_year(analyse_years(ds, [year])[year], params["langs"], tmp_out, tmp_proc, report=params["report"], force=True)
         rebuilt = get_output_hashes(tmp_out / ds.id / str(year), tmp_proc / ds.id / str(year))
     problems += [f"rebuilt output {line}" for line in diff_hashes(m["outputs"], rebuilt)]
     if problems:

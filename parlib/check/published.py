@@ -1,11 +1,12 @@
-"""Published figures checked: each figure of published.yml recomputed from the scores and matched
+"""Published figures checked: each figure of published.yml recomputed from the analysis of its year and matched
 at the printed precision (a number rounded half up to the printed decimals, a count "a/b" on both
 parts, a name through the unit's aliases or the band's name).
 """
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -13,8 +14,7 @@ from parlib.data.dataset import Dataset
 from parlib.data.numbers import NumberFormatError, matches_printed, parse_number, printed_decimals, round_half_up
 from parlib.data.published import MEASURE_KINDS, Figure, printed_count, unit_id_for
 from parlib.errors import DataError
-from parlib.model.compare import year_on_year
-from parlib.model.scoring import Scores
+from parlib.model.analysis import Analysis
 
 _EPS = 1e-9
 
@@ -26,47 +26,40 @@ def _levels(ds: Dataset, f: Figure) -> list[str]:
     return lv if isinstance(lv, list) else [lv]
 
 
-def _level_units(s: Scores, f: Figure) -> pd.DataFrame:
-    year = f.args["year"]
-    return pd.concat([s.level_units(year, lv) for lv in _levels(s.dataset, f)], ignore_index=True)
+def _level_units(a: Analysis, f: Figure) -> pd.DataFrame:
+    return pd.concat([a.scores.level_units(a.year, lv) for lv in _levels(a.dataset, f)], ignore_index=True)
 
 
-def _printed_pct(s: Scores, f: Figure) -> pd.Series:
-    u = _level_units(s, f)
+def _printed_pct(a: Analysis, f: Figure) -> pd.Series:
+    u = _level_units(a, f)
     return u["total_printed"] / u["max_total"] * 100.0
 
 
-def _unit_row(s: Scores, f: Figure, year: int | None = None) -> pd.Series:
-    u = s.units
-    year = f.args["year"] if year is None else year
-    row = u[(u["year"] == year) & (u["unit_id"] == f.args["unit"])]
+def _unit_row(a: Analysis, f: Figure) -> pd.Series:
+    u = a.units
+    row = u[u["unit_id"] == f.args["unit"]]
     if row.empty:
         return pd.Series({"total": float("nan"), "rank": pd.NA, "band": pd.NA, "survey": float("nan")})
     return row.iloc[0]
 
 
-def _yoy_row(s: Scores, f: Figure) -> pd.Series:
-    year = f.args["year"]
-    prev = s.dataset.previous_year(year)
-    level = s.dataset.units()[f.args["unit"]].level
-    if prev is None:
-        return pd.Series({"change": float("nan"), "rank_change": pd.NA})
-    y = year_on_year(s.level_units(year, level), s.level_units(prev, level), s.dataset)
-    r = y[y["unit_id"] == f.args["unit"]]
-    return r.iloc[0] if len(r) else pd.Series({"change": float("nan"), "rank_change": pd.NA})
+def _yoy_row(a: Analysis, f: Figure) -> pd.Series:
+    level = a.dataset.units()[f.args["unit"]].level
+    y = a.levels[level].changes if level in a.levels else None
+    r = y[y["unit_id"] == f.args["unit"]] if y is not None else None
+    return r.iloc[0] if r is not None and len(r) else pd.Series({"change": float("nan"), "rank_change": pd.NA})
 
 
-def _band_id(s: Scores, f: Figure, name: str) -> str | None:
-    year = f.args["year"]
-    for lv in _levels(s.dataset, f) if (f.args.get("level") or f.args.get("unit")) else s.dataset.levels_in(year):
-        bid = s.dataset.methodology_for(year, lv).band_id_for(name)
+def _band_id(a: Analysis, f: Figure, name: str) -> str | None:
+    for lv in _levels(a.dataset, f) if (f.args.get("level") or f.args.get("unit")) else a.dataset.levels_in(a.year):
+        bid = a.dataset.methodology_for(a.year, lv).band_id_for(name)
         if bid is not None:
             return bid
     return None
 
 
-def _top_by(s: Scores, f: Figure, column: str, largest: bool = True) -> str | None:
-    u = _level_units(s, f).dropna(subset=[column])
+def _top_by(a: Analysis, f: Figure, column: str, largest: bool = True) -> str | None:
+    u = _level_units(a, f).dropna(subset=[column])
     if u.empty:
         return None
     best = u[column].max() if largest else u[column].min()
@@ -74,12 +67,13 @@ def _top_by(s: Scores, f: Figure, column: str, largest: bool = True) -> str | No
     return winners["unit_id"].iloc[0] if len(winners) == 1 else "|".join(sorted(winners["unit_id"]))
 
 
-def _mover(s: Scores, f: Figure, rise: bool) -> str | None:
-    year = f.args["year"]
-    prev = s.dataset.previous_year(year)
-    if prev is None:
+def _mover(a: Analysis, f: Figure, rise: bool) -> str | None:
+    if a.previous_year is None:
         return None
-    frames = [year_on_year(s.level_units(year, lv), s.level_units(prev, lv), s.dataset) for lv in _levels(s.dataset, f)]
+    frames = [a.levels[lv].changes for lv in _levels(a.dataset, f) if lv in a.levels]
+    frames = [c for c in frames if c is not None]
+    if not frames:
+        return None
     y = pd.concat(frames).dropna(subset=["change"])
     if y.empty:
         return None
@@ -91,7 +85,7 @@ def _mover(s: Scores, f: Figure, rise: bool) -> str | None:
 
 
 # measure → function computing the value (its kind and arguments: parlib.data.published.MEASURE_KINDS)
-MEASURES: dict[str, Callable[[Scores, Figure], Any]] = {
+MEASURES: dict[str, Callable[[Analysis, Figure], Any]] = {
     "mean_total": lambda s, f: _level_units(s, f)["total"].mean(),
     "mean_pct": lambda s, f: _level_units(s, f)["pct"].mean(),
     "n_units": lambda s, f: len(_level_units(s, f)),
@@ -116,12 +110,12 @@ MEASURES: dict[str, Callable[[Scores, Figure], Any]] = {
 }
 
 
-def check_figure(scores: Scores, fig: Figure) -> dict[str, Any]:
-    """Recompute one figure: the printed value, the computed value (as text, in the printed style),
-    and whether they match at the printed precision."""
+def check_figure(analysis: Analysis, fig: Figure) -> dict[str, Any]:
+    """Recompute one figure from the analysis of its year: the printed value, the computed value (as
+    text, in the printed style), and whether they match at the printed precision."""
     kind, fn = MEASURE_KINDS[fig.measure][0], MEASURES[fig.measure]
-    value = fn(scores, fig)
-    ds = scores.dataset
+    value = fn(analysis, fig)
+    ds = analysis.dataset
     missing = value is None or (not isinstance(value, str) and pd.isna(value))
     if kind == "number":
         try:
@@ -139,7 +133,7 @@ def check_figure(scores: Scores, fig: Figure) -> dict[str, Any]:
         except ValueError:
             raise DataError(f"figure {fig.id!r}: printed value {fig.printed!r} is not a count",
                             "write it as printed, e.g. '05' or '19/19'", ds.published_path) from None
-        n = len(_level_units(scores, fig)) if denom is not None else None
+        n = len(_level_units(analysis, fig)) if denom is not None else None
         ok = (not missing) and int(value) == count and (denom is None or n == denom)
         # Zero-pad as the publisher did ("05/08", "03"), not otherwise ("6", "19").
         width = len(re.sub(r"\D", "", fig.printed.split("/")[0])) if fig.printed[:1].isdigit() else 2
@@ -156,19 +150,19 @@ def check_figure(scores: Scores, fig: Figure) -> dict[str, Any]:
         units = ds.units()
         shown = "—" if missing else " | ".join(units[v].name["vi"] for v in str(value).split("|"))
     else:  # band
-        bid = _band_id(scores, fig, fig.printed)
+        bid = _band_id(analysis, fig, fig.printed)
         if bid is None:
             raise DataError(f"figure {fig.id!r}: {fig.printed!r} is not a band of the methodology",
                             "use a band name from dataset.yml", ds.published_path)
         ok = (not missing) and value == bid
-        shown = "—" if missing else _band_name(scores, fig, str(value))
+        shown = "—" if missing else _band_name(analysis, fig, str(value))
     return {"id": fig.id, "measure": fig.measure, "sentence": fig.sentence, "printed": fig.printed,
             "computed": shown, "match": bool(ok), "source": fig.source}
 
 
-def _band_name(scores: Scores, fig: Figure, band_id: str) -> str:
-    level = scores.dataset.units()[fig.args["unit"]].level
-    return scores.dataset.methodology_for(fig.args["year"], level).band(band_id).name["vi"]
+def _band_name(analysis: Analysis, fig: Figure, band_id: str) -> str:
+    level = analysis.dataset.units()[fig.args["unit"]].level
+    return analysis.dataset.methodology_for(analysis.year, level).band(band_id).name["vi"]
 
 
 def _vn(value: float, decimals: int, sign: bool = False) -> str:
@@ -177,17 +171,23 @@ def _vn(value: float, decimals: int, sign: bool = False) -> str:
     return text.replace(".", ",")
 
 
-def check_published(scores: Scores, figures: list[Figure]) -> pd.DataFrame:
-    """Every figure recomputed: id, measure, sentence, printed, computed, match, source."""
-    rows = [check_figure(scores, f) for f in figures]
-    return pd.DataFrame(rows, columns=["id", "measure", "sentence", "printed", "computed", "match", "source"])
+COLUMNS = ["id", "measure", "sentence", "printed", "computed", "match", "source"]
 
 
-def check_printed_columns(scores: Scores) -> pd.DataFrame:
-    """The printed ranks and bands of each table compared with those computed (one row per table and column)."""
+def check_published(analyses: Mapping[int, Analysis], figures: list[Figure]) -> pd.DataFrame:
+    """Every figure recomputed from the analysis of its year: id, measure, sentence, printed, computed,
+    match, source (in the order of ``figures``)."""
+    rows = [check_figure(analyses[f.args["year"]], f) for f in figures]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def check_printed_columns(analysis: Analysis) -> pd.DataFrame:
+    """The printed ranks and bands of each table of the year compared with those computed (one row
+    per table and column)."""
     rows = []
-    for (year, level), _ in scores.granularity.items():
-        u = scores.level_units(year, level)
+    year = analysis.year
+    for level in [lv for (y, lv) in analysis.scores.granularity if y == year]:  # in the order of the tables
+        u = analysis.scores.level_units(year, level)
         pr = u[u["printed_rank"].notna() & u["rank"].notna()]
         if len(pr):
             n_ok = int((pr["printed_rank"].astype(int) == pr["rank"].astype(int)).sum())
@@ -197,9 +197,17 @@ def check_printed_columns(scores: Scores) -> pd.DataFrame:
                              "computed": f"{n_ok}", "match": n_ok == len(pr), "source": ""})
         pb = u[u["printed_band"].fillna("") != ""]
         if len(pb):
-            meth = scores.dataset.methodology_for(year, level)
+            meth = analysis.levels[level].methodology
             n_ok = int((pb["printed_band"].map(meth.band_id_for) == pb["band"]).sum())
             rows.append({"id": f"bands-{level}-{year}", "measure": "printed_bands",
                          "sentence": f"printed bands, {level} {year}", "printed": f"{len(pb)}",
                          "computed": f"{n_ok}", "match": n_ok == len(pb), "source": ""})
-    return pd.DataFrame(rows, columns=["id", "measure", "sentence", "printed", "computed", "match", "source"])
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def get_checks(analysis: Analysis, figures: list[Figure]) -> pd.DataFrame:
+    """The year's published figures (those of ``figures`` dated that year) and its printed rank and
+    band columns, each recomputed and matched."""
+    mine = [f for f in figures if f.args.get("year") == analysis.year]
+    return pd.concat([check_published({analysis.year: analysis}, mine), check_printed_columns(analysis)],
+                     ignore_index=True)

@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 import yaml
 
-from parlib.errors import DataError
 from parlib.data.text import clean_name, name_key
+from parlib.errors import DataError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED_ROOT = PROJECT_ROOT / "data" / "raw"
@@ -307,7 +307,7 @@ class _Reader:
             raise self._err(key, "must be a list", f"write '{key}:' followed by '- ' items")
         return v
 
-    def sub(self, key: str, data: Any) -> "_Reader":
+    def sub(self, key: str, data: Any) -> _Reader:
         return _Reader(self.path, data, f"{self.where}.{key}".strip("."))
 
 

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from parlib.data.dataset import Dataset, Methodology, TableSpec
-from parlib.errors import DataError
 from parlib.data.numbers import parse_number_series, total_from_parts
 from parlib.data.text import clean_name, clean_names, name_key
+from parlib.errors import DataError
 
 # Canonical column → the headers (compared case-folded, NFC) publishers print for it.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {

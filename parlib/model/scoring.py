@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from parlib.data.dataset import Dataset, Methodology
-from parlib.errors import DataError
 from parlib.data.numbers import round_half_up_series
 from parlib.data.tables import read_scores_table
+from parlib.errors import DataError
 
 _EPS = 1e-9
 

@@ -1,6 +1,6 @@
 """The report's summary in prose, generated from scores, in the manner of the Báo Bắc Kạn article.
 
-One function per kind of sentence, each pure: (scores, year, level, lang) → a sentence in NFC,
+One function per kind of sentence, each pure: (analysis, level, lang) → a sentence in NFC,
 plain text (the caller escapes it for HTML). A sentence that the data cannot support returns
 ``None`` and is left out; no sentence ever shows NaN. Numbers in prose are rounded half up to the
 methodology's printed decimals and lose trailing zeros as an article prints them (87,45; 90,766).
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parlib.model.compare import year_on_year
-from parlib.report.i18n import fmt_count, fmt_number, is_missing, t
 from parlib.data.numbers import round_half_up_series
+from parlib.model.analysis import Analysis
 from parlib.model.scoring import Scores
+from parlib.report.i18n import fmt_count, fmt_number, is_missing, t
 
 
 def _units_name(scores: Scores, unit_ids: list[str], lang: str) -> str:
@@ -37,9 +37,10 @@ def _partial(frame: pd.DataFrame) -> bool:
     return bool(len(frame)) and bool(frame["partial"].any())
 
 
-def sentence_mean(scores: Scores, year: int, level: str, lang: str) -> str | None:
+def sentence_mean(a: Analysis, level: str, lang: str) -> str | None:
     """The level's mean total against last year's: "Cấp sở: tổng điểm trung bình đạt 90,766/100
     điểm, cao hơn so với năm 2022 (năm 2022 đạt 87,45 điểm)." """
+    scores, year = a.scores, a.year
     ds = scores.dataset
     cur = scores.level_units(year, level)
     totals = cur["total"].dropna()
@@ -62,8 +63,9 @@ def sentence_mean(scores: Scores, year: int, level: str, lang: str) -> str | Non
              max=fmt_number(meth.max_total, lang, 0), cmp=cmp)
 
 
-def sentence_at_least(scores: Scores, year: int, level: str, lang: str, threshold: float = 80.0) -> str | None:
+def sentence_at_least(a: Analysis, level: str, lang: str, threshold: float = 80.0) -> str | None:
     """How many units reached a threshold: "19/19 sở, ngành đạt từ 80 điểm trở lên." """
+    scores, year = a.scores, a.year
     cur = scores.level_units(year, level)
     if cur.empty or _partial(cur):
         return None
@@ -73,9 +75,10 @@ def sentence_at_least(scores: Scores, year: int, level: str, lang: str, threshol
              threshold=fmt_number(threshold, lang, 0))
 
 
-def sentence_bands(scores: Scores, year: int, level: str, lang: str) -> str | None:
+def sentence_bands(a: Analysis, level: str, lang: str) -> str | None:
     """Counts per band, best first, with the range of totals in each: "Xếp loại: 05/08 địa phương
     xếp loại Tốt (từ 83,107 đến 87,46 điểm), 03/08 địa phương xếp loại Khá (...)." """
+    scores, year = a.scores, a.year
     ds = scores.dataset
     cur = scores.level_units(year, level).dropna(subset=["total"])
     if cur.empty or _partial(cur):
@@ -93,9 +96,10 @@ def sentence_bands(scores: Scores, year: int, level: str, lang: str) -> str | No
     return t("s_bands", lang, items="; ".join(items)) if items else None
 
 
-def sentence_best_band(scores: Scores, year: int, level: str, lang: str) -> str | None:
+def sentence_best_band(a: Analysis, level: str, lang: str) -> str | None:
     """The count in the best band against last year: "Năm 2023, không có sở, ngành nào xếp loại
     Xuất sắc (năm 2022 có 05 sở, ngành xếp loại Xuất sắc)." """
+    scores, year = a.scores, a.year
     ds = scores.dataset
     cur = scores.level_units(year, level)
     if cur.empty or _partial(cur):
@@ -117,9 +121,10 @@ def sentence_best_band(scores: Scores, year: int, level: str, lang: str) -> str 
     return text + "."
 
 
-def sentence_top_unit(scores: Scores, year: int, level: str, lang: str) -> str | None:
+def sentence_top_unit(a: Analysis, level: str, lang: str) -> str | None:
     """The first unit with its total, change of points and of places: "Thành phố Bắc Kạn đứng đầu
     08 địa phương với tổng số điểm đạt 87,46, tăng 5,651 điểm và tăng 6 bậc so với năm 2022." """
+    scores, year = a.scores, a.year
     ds = scores.dataset
     cur = scores.level_units(year, level)
     top = cur[cur["rank"] == 1].sort_values("unit_id")
@@ -129,8 +134,7 @@ def sentence_top_unit(scores: Scores, year: int, level: str, lang: str) -> str |
     change = ""
     prev_year, prev = _prev(scores, year, level)
     if prev_year is not None and len(prev) and len(top) == 1:
-        yoy = year_on_year(cur, prev, ds).set_index("unit_id")
-        row = yoy.loc[top["unit_id"].iloc[0]]
+        row = a.level(level).changes.set_index("unit_id").loc[top["unit_id"].iloc[0]]
         if is_missing(row["change"]):
             change = t("s_top_new", lang, prev=prev_year)
         else:
@@ -147,9 +151,10 @@ def sentence_top_unit(scores: Scores, year: int, level: str, lang: str) -> str |
              noun=ds.level(level).noun[lang], total=_num(scores, year, level, total, lang), change=change)
 
 
-def sentence_top_survey(scores: Scores, year: int, level: str, lang: str) -> str | None:
+def sentence_top_survey(a: Analysis, level: str, lang: str) -> str | None:
     """The highest survey score of the level: "Điểm điều tra xã hội học cao nhất là của Thành phố
     Bắc Kạn (12,071 điểm)." None when the data has no survey points."""
+    scores, year = a.scores, a.year
     cur = scores.level_units(year, level).dropna(subset=["survey"])
     if cur.empty:
         return None
@@ -158,8 +163,9 @@ def sentence_top_survey(scores: Scores, year: int, level: str, lang: str) -> str
     return t("s_survey_top", lang, unit=_units_name(scores, ids, lang), survey=_num(scores, year, level, best, lang))
 
 
-def sentence_bottom(scores: Scores, year: int, level: str, lang: str) -> str | None:
+def sentence_bottom(a: Analysis, level: str, lang: str) -> str | None:
     """The last unit: "Thấp nhất là Huyện Pác Nặm với 75,242 điểm." (None for a partial table)."""
+    scores, year = a.scores, a.year
     cur = scores.level_units(year, level).dropna(subset=["total"])
     if len(cur) < 2 or _partial(cur):
         return None
@@ -168,8 +174,9 @@ def sentence_bottom(scores: Scores, year: int, level: str, lang: str) -> str | N
     return t("s_bottom", lang, unit=_units_name(scores, ids, lang), total=_num(scores, year, level, low, lang))
 
 
-def sentence_partial(scores: Scores, year: int, level: str, lang: str) -> str | None:
+def sentence_partial(a: Analysis, level: str, lang: str) -> str | None:
     """For a table the publisher printed in part: how many units it holds of the level's."""
+    scores, year = a.scores, a.year
     cur = scores.level_units(year, level)
     if not _partial(cur):
         return None
@@ -181,6 +188,6 @@ SENTENCES = (sentence_partial, sentence_mean, sentence_at_least, sentence_bands,
              sentence_top_survey, sentence_bottom)
 
 
-def level_summary(scores: Scores, year: int, level: str, lang: str) -> list[str]:
+def level_summary(analysis: Analysis, level: str, lang: str) -> list[str]:
     """Every sentence of one level's summary that the data supports, in order."""
-    return [s for s in (f(scores, year, level, lang) for f in SENTENCES) if s]
+    return [s for s in (f(analysis, level, lang) for f in SENTENCES) if s]

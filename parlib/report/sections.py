@@ -17,31 +17,41 @@ from pathlib import Path
 
 import pandas as pd
 
-from parlib.report import charts
-from parlib.build.outputs import get_figures
-from parlib.model.compare import get_band_transitions, get_change_counts, get_movers, year_on_year
+from parlib.check.published import get_checks
 from parlib.data.dataset import Dataset, embedded_datasets
 from parlib.data.load import load_dataset
+from parlib.data.published import load_published
 from parlib.errors import DataError
-from parlib.model.fields import (get_appraisal_by_unit, get_appraisal_cuts, get_field_summary, get_heatmap_table,
-                     get_strengths_weaknesses, has_appraisal)
+from parlib.model.analysis import Analysis, analyse
+from parlib.model.fields import get_heatmap_table, has_appraisal
+from parlib.model.scoring import Scores
+from parlib.report import charts
 from parlib.report.i18n import LANGS, fmt_count, fmt_number, fmt_rank_change, is_missing, nfc, t
 from parlib.report.narrative import level_summary
-from parlib.model.scoring import Scores, score_dataset
 
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What every section needs: the dataset, its scores (all years), the year and language."""
+    """What every section needs: the analysis of the year (computed once) and the language."""
 
-    ds: Dataset
-    scores: Scores
-    year: int
+    analysis: Analysis
     lang: str
 
     @property
+    def ds(self) -> Dataset:
+        return self.analysis.dataset
+
+    @property
+    def scores(self) -> Scores:
+        return self.analysis.scores
+
+    @property
+    def year(self) -> int:
+        return self.analysis.year
+
+    @property
     def prev_year(self) -> int | None:
-        return self.ds.previous_year(self.year)
+        return self.analysis.previous_year
 
     @property
     def levels(self) -> list[str]:
@@ -88,7 +98,7 @@ def prepare(dataset: object, year: object, lang: object, output_dir: object) -> 
     if year not in ds.years:
         raise ValueError(f"parameter year: dataset {ds.id!r} has no year {year}; "
                          f"choose among {', '.join(map(str, ds.years))}")
-    return ReportContext(ds, score_dataset(ds), year, str(lang))
+    return ReportContext(analyse(ds, year), str(lang))
 
 
 # --- HTML helpers -------------------------------------------------------------------------------
@@ -172,7 +182,7 @@ def html_summary(ctx: ReportContext) -> str:
     """The summary in prose, one paragraph per level."""
     out = [_h(2, t("h_summary", ctx.lang), "summary")]
     for lv in ctx.levels:
-        out.append(f'<p class="summary">{esc(" ".join(level_summary(ctx.scores, ctx.year, lv, ctx.lang)))}</p>')
+        out.append(f'<p class="summary">{esc(" ".join(level_summary(ctx.analysis, lv, ctx.lang)))}</p>')
     if ctx.ds.is_illustrative(ctx.year):
         out.append(_p(t("summary_illustrative", ctx.lang), "note"))
     return "".join(out)
@@ -185,7 +195,8 @@ def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[st
     cur = ctx.scores.level_units(year, level).sort_values(["rank", "unit_id"], na_position="last")
     prev_year = ctx.prev_year
     prev = ctx.scores.level_units(prev_year, level) if prev_year is not None else None
-    yoy = year_on_year(cur, prev, ctx.ds).set_index("unit_id") if prev is not None and len(prev) else None
+    changes = ctx.analysis.level(level).changes
+    yoy = changes.set_index("unit_id") if prev is not None and len(prev) and changes is not None else None
     colours = charts.band_colours(meth_band_ids := [b.id for b in meth.bands])
     rows, cols = [], []
     for r in cur.itertuples(index=False):
@@ -278,7 +289,7 @@ def html_strengths(ctx: ReportContext) -> str:
         fig = charts.plot_heatmap(table, lang=lang, title=t("chart_heat_title", lang, level=ctx.level_name(lv), year=year))
         out.append(figure_html(fig, t("alt_heat", lang)))
         out.append(_p(field_key(ctx, lv, field_order), "caption"))
-        summ = get_field_summary(f)
+        summ = ctx.analysis.level(lv).field_summary
         strong, weak = summ.iloc[0], summ.iloc[-1]
         out.append(_p(t("sw_level", lang, level=ctx.level_name(lv).lower() if lang == "vi" else ctx.level_name(lv).lower(),
                         strong=ctx.field_name(lv, strong["field_id"]), spct=fmt_number(strong["median_pct"], lang, 1),
@@ -291,7 +302,7 @@ def html_strengths(ctx: ReportContext) -> str:
             t("col_max_pct", lang): [fmt_number(x, lang, 1) for x in summ["max_pct"]],
         })
         out.append(table_html(frame, _uuid("fields", lv), numeric=list(frame.columns[1:])))
-        sw = get_strengths_weaknesses(f)
+        sw = ctx.analysis.level(lv).strengths_weaknesses
         items = []
         for uid in order:  # every unit gets its sentence, even one with no field off the median
             u = sw[sw["unit_id"] == uid]
@@ -308,7 +319,7 @@ def html_strengths(ctx: ReportContext) -> str:
     return "".join(out)
 
 
-def html_year_on_year(ctx: ReportContext) -> str:
+def html_changes(ctx: ReportContext) -> str:
     """Per level: dumbbell chart, counts, biggest movers, band transitions, new and missing units."""
     lang, year, prev_year = ctx.lang, ctx.year, ctx.prev_year
     if prev_year is None:
@@ -320,11 +331,11 @@ def html_year_on_year(ctx: ReportContext) -> str:
         if prev.empty:
             out.append(_p(t("missing_prev_level", lang, level=ctx.level_name(lv), prev=prev_year), "omitted"))
             continue
-        cur = ctx.scores.level_units(year, lv)
         m0, m1 = ctx.ds.methodology_for(prev_year, lv), ctx.ds.methodology_for(year, lv)
         if m0.id != m1.id:
             out.append(_p(t("yoy_method_changed", lang, prev=prev_year, year=year, m0=m0.title[lang], m1=m1.title[lang]), "note"))
-        yoy = year_on_year(cur, prev, ctx.ds)
+        la = ctx.analysis.level(lv)
+        yoy = la.changes
         noun = ctx.ds.level(lv).noun[lang]
         both = yoy[yoy["change"].notna()].sort_values(["rank", "unit_id"])
         if len(both):
@@ -335,7 +346,7 @@ def html_year_on_year(ctx: ReportContext) -> str:
             out.append(figure_html(fig, t("alt_dumbbell", lang)))
         else:
             out.append(_p(t("missing_dumbbell", lang), "omitted"))
-        c = get_change_counts(yoy)
+        c = la.change_counts
         texts = []
         if len(both):
             n = {k: fmt_count(c[k], lang=lang) for k in ("up", "down", "same", "rank_up", "rank_down")}
@@ -344,7 +355,7 @@ def html_year_on_year(ctx: ReportContext) -> str:
         unpublished = int((yoy["status"] == "unpublished").sum())
         if unpublished:
             texts.append(t("yoy_partial", lang, prev=prev_year, n=fmt_count(unpublished, lang=lang), noun=noun))
-        movers = get_movers(yoy)
+        movers = la.movers
         for kind, key, none_key in (("up", "yoy_up", "yoy_none_up"), ("down", "yoy_down", "yoy_none_down")):
             m = movers[kind]
             if len(both):
@@ -368,8 +379,8 @@ def html_year_on_year(ctx: ReportContext) -> str:
                        to=ctx.band_name(lv, r.band)) for r in moved.itertuples()]
             out.append(_p(t("yoy_transitions", lang, items="; ".join(items))))
             bands = [b.id for b in m1.bands]
-            if [b.id for b in m0.bands] == bands:
-                tr = get_band_transitions(yoy, bands)
+            if la.band_transitions is not None:
+                tr = la.band_transitions
                 keep = [b for b in bands if tr.loc[b].sum() or tr[b].sum()]
                 tr = tr.loc[keep, keep]
                 frame = pd.DataFrame({t("col_from_to", lang): [ctx.band_name(lv, b) for b in keep]})
@@ -391,8 +402,8 @@ def html_appraisal(ctx: ReportContext) -> str:
             out.append(_p(t("missing_appraisal", lang, level=ctx.level_name(lv), year=year), "omitted"))
             continue
         meth = ctx.ds.methodology_for(year, lv)
-        cuts = get_appraisal_cuts(f)
-        by_unit = get_appraisal_by_unit(cuts)
+        cuts = ctx.analysis.level(lv).appraisal_cuts
+        by_unit = ctx.analysis.level(lv).appraisal_by_unit
         noun = ctx.ds.level(lv).noun[lang]
         total_cut = float(by_unit["cut"].sum())
         out.append(_p(t("appraisal_total", lang, cut=fmt_number(total_cut, lang, meth.decimals, trim=True),
@@ -471,7 +482,7 @@ def html_published(ctx: ReportContext) -> str:
     """Each printed figure, the computed value and whether they match."""
     lang = ctx.lang
     out = [_h(2, t("h_published", lang), "published")]
-    figs = get_figures(ctx.scores, ctx.year)["published_figures"]
+    figs = get_checks(ctx.analysis, load_published(ctx.ds)).to_dict("records")
     if not figs:
         return "".join(out) + _p(t("missing_published", lang, year=ctx.year), "omitted")
     ok = sum(bool(f["match"]) for f in figs)
@@ -506,9 +517,9 @@ def show_strengths(ctx: ReportContext) -> None:
     show(html_strengths(ctx))
 
 
-def show_year_on_year(ctx: ReportContext) -> None:
-    """Display :func:`html_year_on_year`."""
-    show(html_year_on_year(ctx))
+def show_changes(ctx: ReportContext) -> None:
+    """Display :func:`html_changes`."""
+    show(html_changes(ctx))
 
 
 def show_appraisal(ctx: ReportContext) -> None:
