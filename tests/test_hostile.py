@@ -65,7 +65,16 @@ sources:
 years:
 {tables}
 """, encoding="utf-8")
+    (ds / "commentary").mkdir()
+    (ds / "commentary" / "2023.vi.md").write_text(HOSTILE_MD, encoding="utf-8")
     return ds
+
+
+# A researcher's commentary that tries raw HTML, a script link, an image request and LaTeX.
+HOSTILE_MD = """<!-- section: summary -->
+Nhận xét: <script>alert(2)</script> và <img src=x onerror=alert(3)>
+[bấm vào đây](javascript:alert(4)) ![ảnh](http://example.invalid/x.png) $\\sum x$ **in đậm**
+"""
 
 
 class _Tags(HTMLParser):
@@ -99,6 +108,20 @@ def test_hostile_names_are_text_in_html(hostile_report):
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "**đậm** _nghiêng_ $\\frac{1}{2}$ &amp; 100% #1 {x} \\LaTeX" in html
     assert LONG in html
+
+
+def test_hostile_commentary_is_text(hostile_report):
+    """Markdown commentary: raw HTML shown as text, no javascript: link, no image fetched."""
+    html = (hostile_report / "report.vi.html").read_text(encoding="utf-8")
+    tags = _Tags()
+    tags.feed(html)
+    assert tags.scripts == 0 and tags.handlers == [] and tags.js_links == []
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html and "&lt;img src=x onerror=alert(3)&gt;" in html
+    assert "<strong>in đậm</strong>" in html and "$\\sum x$" in html
+    assert 'src="http://example.invalid' not in html
+    from pypdf import PdfReader
+    flat = " ".join("".join(p.extract_text() for p in PdfReader(hostile_report / "report.vi.pdf").pages).split())
+    assert "<script>alert(2)</script>" in flat
 
 
 def test_hostile_names_are_text_in_pdf(hostile_report):

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from parlib.data.commentary import commentary_files
 from parlib.data.dataset import PROJECT_ROOT, Dataset, sha256_of
 
 MANIFEST = "manifest.json"
@@ -45,6 +46,7 @@ def get_input_files(ds: Dataset) -> list[Path]:
     if ds.published_path is not None:
         files.append(ds.published_path)
     files += sorted({t.path for t in ds.tables})
+    files += commentary_files(ds.root)
     if NOTEBOOK.is_file():
         files.append(NOTEBOOK)
     files += sorted(p for p in PARLIB_DIR.rglob("*")

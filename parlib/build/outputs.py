@@ -112,12 +112,20 @@ def write_json(path: Path, doc: Any) -> None:
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
+def without_float_noise(frame: pd.DataFrame, decimals: int = 6) -> pd.DataFrame:
+    """Float columns rounded to ``decimals`` places, so that a CSV shows 86.92 and not the binary
+    noise of a sum (86.91999999999999); printed values have at most 6 decimals (dataset.yml)."""
+    floats = frame.select_dtypes(include=["float"]).columns
+    return frame.assign(**{c: frame[c].round(decimals) + 0.0 for c in floats}) if len(floats) else frame
+
+
 def save_processed(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
-    """Write the tidy tables as UTF-8 CSV (LF line ends); returns the paths written."""
+    """Write the tidy tables as UTF-8 CSV (LF line ends, floats without binary noise); returns the
+    paths written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in sorted(tables.items()):
         path = folder / f"{name}.csv"
-        frame.to_csv(path, index=False, lineterminator="\n")
+        without_float_noise(frame).to_csv(path, index=False, lineterminator="\n")
         written.append(path)
     return written

@@ -38,6 +38,7 @@ from parlib.build.outputs import (
     write_json,
 )
 from parlib.check.published import get_checks
+from parlib.data.commentary import SECTION_IDS, read_commentary
 from parlib.data.dataset import embedded_datasets
 from parlib.data.load import load_dataset
 from parlib.data.published import load_published
@@ -92,6 +93,8 @@ def run_build(args) -> int:
         for y in years:
             if y not in ds.years:
                 raise DataError(f"dataset {ds.id!r} has no year {y}", f"choose among {', '.join(map(str, ds.years))}")
+            for lang in langs:  # a commentary file that names no section of the report
+                read_commentary(ds.root, y, lang, SECTION_IDS)
         loaded.append(analyse_years(ds, years))
     for analyses in loaded:
         for analysis in analyses.values():

@@ -123,9 +123,10 @@ class Source:
     """Where raw files come from, with the dates and provenance an auditor needs."""
 
     id: str
-    title: str
+    #: title and publisher per language (a single text in dataset.yml stands for both)
+    title: dict[str, str]
     url: str
-    publisher: str
+    publisher: dict[str, str]
     date_published: str
     date_accessed: str
     provenance: str
@@ -424,7 +425,7 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
         prov = sr.str("provenance")
         if prov not in PROVENANCES:
             raise sr._err("provenance", f"{prov!r} is not a provenance", f"write one of {', '.join(PROVENANCES)}")
-        src = Source(sr.ident("id"), sr.str("title"), sr.str("url"), sr.str("publisher"),
+        src = Source(sr.ident("id"), sr.text("title"), sr.str("url"), sr.text("publisher"),
                      str(sr.raw("date_published")), str(sr.raw("date_accessed")), prov)
         sources[src.id] = src
 

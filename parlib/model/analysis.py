@@ -19,13 +19,21 @@ from typing import Any
 import pandas as pd
 
 from parlib.data.dataset import Dataset, Methodology
-from parlib.model.compare import get_band_transitions, get_change_counts, get_movers, mean_change, year_on_year
+from parlib.model.compare import (
+    get_band_transitions,
+    get_change_counts,
+    get_change_groups,
+    get_movers,
+    mean_change,
+    year_on_year,
+)
 from parlib.model.fields import (
     get_appraisal_by_unit,
     get_appraisal_cuts,
     get_field_summary,
     get_strengths_weaknesses,
     has_appraisal,
+    material_gap,
 )
 from parlib.model.scoring import Scores, get_level_summary, score_dataset
 
@@ -52,11 +60,16 @@ class LevelAnalysis:
     changes: pd.DataFrame | None = None
     mean_change: float | None = None
     change_counts: Mapping[str, int] | None = None
+    #: this year's units by group against the previous year (:data:`parlib.model.compare.CHANGE_GROUPS`,
+    #: adding up to the level's units) and the previous year's units absent this year (``gone``)
+    change_groups: Mapping[str, list[str]] | None = None
     movers: Mapping[str, pd.DataFrame] | None = None
     #: counts of units from each band to each band, when both years use the same bands
     band_transitions: pd.DataFrame | None = None
     field_summary: pd.DataFrame | None = None
     strengths_weaknesses: pd.DataFrame | None = None
+    #: the smallest gap to the median (pp) called a strength or a weakness (:func:`parlib.model.fields.material_gap`)
+    material_gap: float | None = None
     appraisal_cuts: pd.DataFrame | None = None
     appraisal_by_unit: pd.DataFrame | None = None
 
@@ -113,7 +126,8 @@ def analyse_level(scores: Scores, year: int, level: str) -> LevelAnalysis:
     scored = fields.dropna(subset=["pct"]) if not fields.empty else fields
     if not scored.empty:
         out["field_summary"] = get_field_summary(scored)
-        out["strengths_weaknesses"] = get_strengths_weaknesses(scored)
+        out["material_gap"] = material_gap(scored, meth.decimals)
+        out["strengths_weaknesses"] = get_strengths_weaknesses(scored, min_gap=out["material_gap"])
     if not fields.empty and has_appraisal(fields):
         cuts = get_appraisal_cuts(fields)
         out["appraisal_cuts"] = cuts
@@ -124,6 +138,7 @@ def analyse_level(scores: Scores, year: int, level: str) -> LevelAnalysis:
         changes = year_on_year(cur, prev, ds)
         out.update(previous_year=prev_year, previous_units=prev, changes=changes,
                    mean_change=mean_change(cur, prev), change_counts=MappingProxyType(get_change_counts(changes)),
+                   change_groups=MappingProxyType(get_change_groups(changes)),
                    movers=MappingProxyType(get_movers(changes)))
         if len(prev):
             pmeth = ds.methodology_for(prev_year, level)

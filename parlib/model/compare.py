@@ -86,6 +86,35 @@ def get_change_counts(yoy: pd.DataFrame) -> dict[str, int]:
     }
 
 
+#: The groups of a level's units of this year against the previous year, in the order the report
+#: names them; their sizes add up to the units of the level this year.
+CHANGE_GROUPS = ("both", "ranked_only", "new", "unpublished")
+
+
+def get_change_groups(yoy: pd.DataFrame) -> dict[str, list[str]]:
+    """The unit ids of each group of year on year, so that every unit of this year is named once:
+
+    - ``both``: a total in both years (compared);
+    - ``ranked_only``: in both years' tables, but one year gives a rank and no total;
+    - ``new``: not in the previous year's table (a full table);
+    - ``unpublished``: not in the previous year's table, which the publisher printed in part;
+
+    and, outside this year's units, ``gone``: units of the previous year absent this year
+    (missing, merged, or left out of a partial table of this year).
+    """
+    present = yoy["total"].notna() | yoy["rank"].notna()
+    status = yoy["status"]
+    cur = yoy[present & status.ne("missing") & status.ne("merged")]
+    compared = cur["change"].notna()
+    return {
+        "both": cur.loc[compared, "unit_id"].tolist(),
+        "ranked_only": cur.loc[~compared & cur["status"].eq("both"), "unit_id"].tolist(),
+        "new": cur.loc[cur["status"].eq("new"), "unit_id"].tolist(),
+        "unpublished": cur.loc[cur["status"].eq("unpublished"), "unit_id"].tolist(),
+        "gone": yoy.loc[~yoy.index.isin(cur.index), "unit_id"].tolist(),
+    }
+
+
 def get_band_transitions(yoy: pd.DataFrame, band_order: list[str]) -> pd.DataFrame:
     """A table of counts: rows the band last year, columns the band this year (units in both years)."""
     both = yoy[(yoy["status"] == "both") & yoy["band"].notna() & yoy["band_prev"].notna()]

@@ -26,18 +26,35 @@ def get_field_gaps(fields: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def get_strengths_weaknesses(fields: pd.DataFrame, *, n: int = 2) -> pd.DataFrame:
+#: A gap to the level median smaller than this (percentage points of the field's maximum) is not
+#: called a strength or a weakness: 5 pp is a tenth of the distance between two bands of most
+#: rules, and well above what the printed decimals can tell apart (see :func:`material_gap`).
+MATERIAL_GAP_PP = 5.0
+
+
+def material_gap(fields: pd.DataFrame, decimals: int) -> float:
+    """The smallest gap (pp) the report calls a strength or a weakness: :data:`MATERIAL_GAP_PP`, or
+    twice the rounding step of the printed points in the smallest field if that is larger
+    (points printed to ``decimals`` places in a field of maximum m differ by 100·10^-decimals/m pp)."""
+    smallest = float(fields["max"].min()) if len(fields) else 1.0
+    step = 100.0 * 10.0 ** -int(decimals) / smallest if smallest > 0 else 0.0
+    return max(MATERIAL_GAP_PP, 2.0 * step)
+
+
+def get_strengths_weaknesses(fields: pd.DataFrame, *, n: int = 2, min_gap: float = 0.0) -> pd.DataFrame:
     """For each unit, up to ``n`` strengths and ``n`` weaknesses against the level median.
 
-    A strength is a field where the unit's % of maximum is above the level median in that field,
-    the largest gaps first; a weakness one below it, the largest shortfalls first. A field at the
-    median is neither, so a unit above the median everywhere has no weakness (and the reverse).
+    A strength is a field where the unit's % of maximum is above the level median in that field by
+    more than ``min_gap`` percentage points, the largest gaps first; a weakness one below it by as
+    much, the largest shortfalls first. A field at the median (or within ``min_gap`` of it) is
+    neither, so a unit above the median everywhere has no weakness (and the reverse).
     Returns rows (unit_id, kind 'strength'|'weakness', order 1..n, field_id, pct, median_pct, gap);
     ties are broken by field order in the data, so the result is stable.
     """
     gaps = get_field_gaps(fields)
     gaps["_order"] = gaps.groupby("unit_id").cumcount()
-    above, below = gaps[gaps["gap"] > 1e-9], gaps[gaps["gap"] < -1e-9]
+    limit = max(float(min_gap), 1e-9)
+    above, below = gaps[gaps["gap"] >= limit], gaps[gaps["gap"] <= -limit]
     strong = above.sort_values(["unit_id", "gap", "_order"], ascending=[True, False, True]).groupby("unit_id").head(n)
     weak = below.sort_values(["unit_id", "gap", "_order"], ascending=[True, True, True]).groupby("unit_id").head(n)
     strong = strong.assign(kind="strength", order=strong.groupby("unit_id").cumcount() + 1)

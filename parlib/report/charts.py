@@ -26,10 +26,15 @@ from parlib.report.i18n import fmt_number, t  # noqa: E402
 FONT = "DejaVu Sans"
 DPI = 150
 WIDTH_IN = 7.0
-# Band colours, best band first: green to red; a rule with fewer bands takes them in order and
-# always gives its last band the last colour.
-BAND_COLOURS = ("#1a9850", "#66bd63", "#fdae61", "#f46d43", "#d73027")
-UP, DOWN, PREV = "#1a9850", "#d73027", "#9e9e9e"
+# Colour-blind-safe palettes. Band colours, best band first: ColorBrewer's diverging RdYlBu (5
+# classes, marked colour-blind safe by ColorBrewer), blue for the best band to red for the last; a
+# rule with fewer bands takes them in order and always gives its last band the last colour. Rises
+# and falls: the Okabe–Ito blue and vermilion. Heatmaps: viridis, one scale per measure for every
+# level of a report.
+BAND_COLOURS = ("#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c")
+UP, DOWN, PREV = "#0072B2", "#D55E00", "#9e9e9e"
+HEAT_CMAP = "viridis"
+EDGE = "#4d4d4d"
 
 _RC = {"font.family": FONT, "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8,
        "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7.5, "axes.spines.top": False,
@@ -76,7 +81,7 @@ def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequen
         fig, ax = _new_figure(max(2.0, 0.26 * n + 1.0))
         colours = band_colours(list(band_labels))
         y = np.arange(n)
-        ax.barh(y, totals, color=[colours.get(b, PREV) for b in bands], height=0.72)
+        ax.barh(y, totals, color=[colours.get(b, PREV) for b in bands], height=0.72, edgecolor=EDGE, linewidth=0.4)
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
         # Bars start at zero: a cut axis would make a 5-point gap look like a doubling. The
@@ -89,7 +94,7 @@ def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequen
         ax.set_xlabel(t("ax_total", lang, max=fmt_number(max_total, lang, 0)))
         ax.set_title(title, loc="left")
         present = [b for b in band_labels if b in set(bands)]
-        ax.legend(handles=[Patch(color=colours[b], label=band_labels[b]) for b in present],
+        ax.legend(handles=[Patch(facecolor=colours[b], edgecolor=EDGE, linewidth=0.4, label=band_labels[b]) for b in present],
                   title=t("legend_band", lang), loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(present),
                   frameon=False, title_fontsize=7.5)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
@@ -98,14 +103,26 @@ def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequen
     return fig
 
 
-def plot_heatmap(table: pd.DataFrame, *, lang: str, title: str) -> Figure:
+def pct_label(value: float, lang: str) -> str:
+    """A % of maximum for a heatmap cell: whole numbers, except that a value that is not 100 (or
+    not 0) is never shown as 100 (or 0): 99,6 stays 99,6."""
+    text = fmt_number(value, lang, 0)
+    if (text == "100" and value < 100) or (text == "0" and value > 0):
+        text = fmt_number(value, lang, 1)
+        if text == fmt_number(100, lang, 1) and value < 100:
+            text = fmt_number(value, lang, 2)
+    return text
+
+
+def plot_heatmap(table: pd.DataFrame, *, lang: str, title: str, vmin: float = 0.0) -> Figure:
     """Heatmap of % of maximum: rows units (labels = index), columns fields (labels = columns),
-    each cell annotated in the report's number format; red low, green high."""
+    each cell annotated in the report's number format (:func:`pct_label`); viridis from ``vmin``
+    to 100, the same scale for every level of a report."""
     with plt.rc_context(_RC):
         rows, cols = table.shape
         fig, ax = _new_figure(max(2.5, 0.28 * rows + 1.9))
-        annot = table.map(lambda v: fmt_number(v, lang, 0))
-        sns.heatmap(table.astype(float), ax=ax, cmap="RdYlGn", vmin=max(0.0, float(np.nanmin(table.values)) - 5),
+        annot = table.map(lambda v: "" if pd.isna(v) else pct_label(v, lang))
+        sns.heatmap(table.astype(float), ax=ax, cmap=HEAT_CMAP, vmin=vmin,
                     vmax=100, annot=annot.values, fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.4,
                     linecolor="white", cbar_kws={"label": t("ax_pct", lang), "shrink": 0.8})
         ax.set_xticks(np.arange(cols) + 0.5, [_wrap(c, 16) for c in table.columns], rotation=0, fontsize=8)
@@ -150,25 +167,50 @@ def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequ
     return fig
 
 
-def plot_cuts(names: Sequence[str], cuts: Sequence[float], *, lang: str, title: str) -> Figure:
+def plot_cuts(names: Sequence[str], cuts: Sequence[float], *, lang: str, title: str, decimals: int = 3) -> Figure:
     """Horizontal bars of the points cut by appraisal per unit, largest at the top."""
     with plt.rc_context(_RC):
         n = len(names)
         fig, ax = _new_figure(max(2.0, 0.26 * n + 1.0))
         y = np.arange(n)
-        ax.barh(y, cuts, color="#f46d43", height=0.7)
+        ax.barh(y, cuts, color=DOWN, height=0.7)
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
         top = max(cuts) if n else 1.0
         ax.set_xlim(0, top * 1.15 if top > 0 else 1)
         for yi, v in zip(y, cuts):
-            ax.text(v + top * 0.01, yi, fmt_number(v, lang, 3), va="center", fontsize=7)
+            ax.text(v + top * 0.01, yi, fmt_number(v, lang, decimals), va="center", fontsize=7)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 1)))
         ax.set_xlabel(t("ax_cut", lang))
         ax.set_title(title, loc="left")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         fig.tight_layout()
+    return fig
+
+
+def _grow(fig: Figure, bottom_in: float, top_in: float) -> None:
+    """Add room below and above a laid-out figure without moving what is drawn."""
+    h = fig.get_figheight()
+    new = h + bottom_in + top_in
+    fig.set_figheight(new)
+    for ax in fig.axes:
+        pos = ax.get_position()
+        ax.set_position([pos.x0, (pos.y0 * h + bottom_in) / new, pos.width, pos.height * h / new])
+    for text in fig.texts:
+        x, y = text.get_position()
+        text.set_y((y * h + bottom_in) / new)
+
+
+def stamp(fig: Figure, source: str, mark: str = "") -> Figure:
+    """Write the source line under a chart and, for illustrative data, the mark above it, inside
+    the image (a chart saved from the page keeps both)."""
+    with plt.rc_context(_RC):
+        _grow(fig, 0.28, 0.3 if mark else 0.0)
+        fig.text(0.01, 0.012, _wrap(source, 150, 2), fontsize=6, color="#444444", ha="left", va="bottom")
+        if mark:
+            fig.text(0.99, 0.995, mark, fontsize=7.5, fontweight="bold", color="#6b4e00", ha="right", va="top",
+                     bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b100", "boxstyle": "square,pad=0.3", "linewidth": 0.8})
     return fig
 
 

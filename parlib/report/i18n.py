@@ -23,16 +23,41 @@ LANGS: tuple[str, ...] = ("vi", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
     # title block
-    "report_title": {"vi": "Chỉ số cải cách hành chính năm {year}", "en": "PAR Index {year}: annual report"},
+    "report_title": {"vi": "Báo cáo thường niên năm {year}", "en": "PAR Index {year}: annual report"},
     "report_subtitle": {"vi": "{title}", "en": "{title}"},
-    "report_publisher": {"vi": "Cơ quan công bố: {publisher}. Báo cáo lập lại từ dữ liệu đã công bố, bằng parlib.",
-                         "en": "Published by: {publisher}. Report rebuilt from the published data with parlib."},
+    "report_publisher": {"vi": "Cơ quan công bố: {publisher}. Báo cáo được parlib lập lại từ số liệu đã công bố.",
+                         "en": "Published by: {publisher}. Report rebuilt by parlib from the published figures."},
+    "report_publisher_illustrative": {
+        "vi": "Cơ quan công bố: {publisher}. Báo cáo được parlib lập từ số liệu minh họa, dựng sao cho khớp với các số liệu đã công bố.",
+        "en": "Published by: {publisher}. Report made by parlib from illustrative rows built to match the published figures."},
     "banner_illustrative": {
         "vi": "DỮ LIỆU MINH HỌA — một số dòng số liệu của báo cáo này là minh họa, không phải số liệu đã công bố.",
         "en": "ILLUSTRATIVE DATA — some rows behind this report are illustrative, not published figures."},
     "banner_illustrative_detail": {
         "vi": "Các bảng có dòng minh họa: {tables}. Chỉ các số liệu có trong phần “Đối chiếu số liệu đã công bố” là số liệu thật.",
         "en": "Tables with illustrative rows: {tables}. Only the figures listed under “Published-figure check” are real."},
+    # page: table of contents, numbering, downloads, footer, commentary
+    "toc": {"vi": "Mục lục", "en": "Contents"},
+    "num_figure": {"vi": "Hình {n}.", "en": "Figure {n}."},
+    "num_table": {"vi": "Bảng {n}.", "en": "Table {n}."},
+    "link_mark": {"vi": "Liên kết đến mục này", "en": "Link to this item"},
+    "csv_download": {"vi": "Tải CSV", "en": "Download CSV"},
+    "footer": {"vi": "Báo cáo do parlib {version} tạo (commit {commit}).",
+               "en": "Report made by parlib {version} (commit {commit})."},
+    "footer_no_commit": {"vi": "không rõ", "en": "unknown"},
+    "footer_dirty": {"vi": "{commit}, có sửa đổi chưa commit", "en": "{commit}, with uncommitted changes"},
+    "commentary_label": {"vi": "Nhận xét của nhóm nghiên cứu", "en": "Researchers' commentary"},
+    "chart_source": {"vi": "Nguồn: {sources}. Bộ dữ liệu {dataset}, năm {year}; biểu đồ: parlib.",
+                     "en": "Source: {sources}. Dataset {dataset}, {year}; chart: parlib."},
+    "chart_illustrative": {"vi": "MINH HỌA — không phải số liệu đã công bố", "en": "ILLUSTRATIVE — not published data"},
+    "table_illustrative": {"vi": "minh họa", "en": "illustrative"},
+    "cap_ranking": {"vi": "{level}: bảng xếp hạng năm {year}", "en": "{level}: ranking, {year}"},
+    "cap_fields": {"vi": "{level}: % điểm tối đa theo lĩnh vực, năm {year} (trung vị, thấp nhất, cao nhất)",
+                   "en": "{level}: % of maximum by field, {year} (median, lowest, highest)"},
+    "cap_transitions": {"vi": "{level}: số đơn vị theo xếp loại năm {prev} (dòng) và năm {year} (cột)",
+                        "en": "{level}: units by band in {prev} (rows) and {year} (columns)"},
+    "cap_published": {"vi": "Số liệu đã công bố về năm {year} và số liệu tính lại",
+                      "en": "Published figures about {year} and the recomputed values"},
     # section headings
     "h_summary": {"vi": "Tóm tắt", "en": "Summary"},
     "h_ranking": {"vi": "Bảng xếp hạng", "en": "Ranking"},
@@ -88,7 +113,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "s_top_new": {"vi": " (không có điểm năm {prev} để so sánh)", "en": " (no {prev} score to compare with)"},
     "s_survey_top": {"vi": "Điểm điều tra xã hội học cao nhất là của {unit} ({survey} điểm).",
                      "en": "Highest survey score: {unit} ({survey} points)."},
-    "s_bottom": {"vi": "Thấp nhất là {unit} với {total} điểm.", "en": "Last: {unit}, with {total} points."},
+    "s_bottom": {"vi": "Ở cuối bảng, {unit} có tổng điểm thấp nhất ({total} điểm).",
+                 "en": "Last: {unit}, with {total} points."},
     "up": {"vi": "tăng", "en": "up"},
     "down": {"vi": "giảm", "en": "down"},
     # ranking table
@@ -171,11 +197,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "sw_weak_none": {"vi": "không có lĩnh vực nào dưới trung vị của cấp",
                      "en": "no field below the level median"},
     "sw_and": {"vi": " và ", "en": " and "},
-    "sw_item": {"vi": "{field} ({pct}% điểm tối đa, {gap} điểm % so với trung vị)",
-                "en": "{field} ({pct}% of maximum, {gap} pp against the median)"},
+    "sw_item_above": {"vi": "{field} ({pct}% điểm tối đa, cao hơn trung vị {gap} điểm phần trăm)",
+                      "en": "{field} ({pct}% of maximum, {gap} pp above the median)"},
+    "sw_item_below": {"vi": "{field} ({pct}% điểm tối đa, thấp hơn trung vị {gap} điểm phần trăm)",
+                      "en": "{field} ({pct}% of maximum, {gap} pp below the median)"},
     "field_key": {"vi": "Lĩnh vực: {items}.", "en": "Fields: {items}."},
-    "sw_note": {"vi": "Mức chênh tính bằng điểm phần trăm so với trung vị của cấp trong từng lĩnh vực.",
-                "en": "Gaps (pp) are in percentage points against the level's median in each field."},
+    "sw_note": {"vi": "Mức chênh tính bằng điểm phần trăm so với trung vị của cấp trong từng lĩnh vực; chỉ nêu mức chênh từ {gap} điểm phần trăm trở lên (nhỏ hơn thế không coi là điểm mạnh hay điểm yếu).",
+                "en": "Gaps are in percentage points (pp) against the level's median in each field; only gaps of {gap} pp or more are named (a smaller gap is not called a strength or a weakness)."},
+    "sw_rest": {"vi": "{n} {noun} không có lĩnh vực nào lệch khỏi trung vị từ {gap} điểm phần trăm trở lên: {units}.",
+                "en": "{n} {noun} have no field {gap} pp or more from the median: {units}."},
     "missing_fields": {
         "vi": "{level}: phần này được lược bỏ vì bảng số liệu năm {year} chỉ có {granularity}, không có điểm theo lĩnh vực.",
         "en": "{level}: this section is left out because the {year} table has {granularity} only, no points per field."},
@@ -190,8 +220,23 @@ STRINGS: dict[str, dict[str, str]] = {
                           "en": "This section is left out because the dataset lists no published figure about {year} to check."},
     "missing_dumbbell": {"vi": "Không có đơn vị nào có điểm cả hai năm nên không vẽ biểu đồ.",
                          "en": "No unit has a score in both years, so no chart is drawn."},
-    "yoy_counts": {"vi": "Trong {n} {noun} có điểm cả hai năm, {up} tăng điểm, {down} giảm điểm, {same} giữ nguyên; {rup} tăng hạng, {rdown} giảm hạng.",
-                   "en": "Of {n} {noun} scored in both years, {up} rose, {down} fell and {same} stayed level; {rup} moved up and {rdown} moved down the ranking."},
+    "yoy_counts": {"vi": "Trong {n} {noun} có điểm cả hai năm: {points}; {ranks}.",
+                   "en": "Of {n} {noun} scored in both years: {points}; {ranks}."},
+    "yoy_c_up": {"vi": "{n} tăng điểm", "en": "{n} rose"},
+    "yoy_c_down": {"vi": "{n} giảm điểm", "en": "{n} fell"},
+    "yoy_c_same": {"vi": "{n} giữ nguyên điểm", "en": "{n} kept the same total"},
+    "yoy_c_rank_up": {"vi": "{n} tăng hạng", "en": "{n} moved up the ranking"},
+    "yoy_c_rank_down": {"vi": "{n} giảm hạng", "en": "{n} moved down"},
+    "yoy_c_rank_same": {"vi": "{n} giữ nguyên thứ hạng", "en": "{n} kept their rank"},
+    "yoy_groups": {"vi": "Năm {year} có {n} {noun}: {groups}.", "en": "In {year}, {n} {noun}: {groups}."},
+    "yoy_g_both": {"vi": "{n} có điểm cả hai năm", "en": "{n} scored in both years"},
+    "yoy_g_ranked_only": {"vi": "{n} chỉ có thứ hạng, không có điểm năm {prev} ({units})",
+                          "en": "{n} with a {prev} rank but no {prev} score ({units})"},
+    "yoy_g_new": {"vi": "{n} mới, không có trong năm {prev} ({units})", "en": "{n} new, absent in {prev} ({units})"},
+    "yoy_g_unpublished": {"vi": "{n} không có điểm năm {prev} được công bố ({units})",
+                          "en": "{n} without a published {prev} score ({units})"},
+    "yoy_g_gone": {"vi": "Ngoài ra, {n} {noun} có trong năm {prev} nhưng không còn trong năm {year}: {units}.",
+                   "en": "Besides, {n} {noun} of {prev} are absent in {year}: {units}."},
     "yoy_partial": {"vi": "Năm {prev} chỉ được công bố một phần: {n} {noun} không có điểm năm {prev} được công bố nên không so sánh được.",
                     "en": "{prev} was published only in part: {n} {noun} have no published {prev} score and cannot be compared."},
     "yoy_up": {"vi": "Tăng nhiều nhất: {items}.", "en": "Largest rises: {items}."},
@@ -216,21 +261,30 @@ STRINGS: dict[str, dict[str, str]] = {
                     "en": "Scored in {prev} but absent in {year}: {units}."},
     "yoy_transitions_none": {"vi": "Không đơn vị nào chuyển xếp loại.", "en": "No unit changed band."},
     "yoy_transition_item": {"vi": "{unit}: {frm} → {to}", "en": "{unit}: {frm} → {to}"},
-    "yoy_transitions": {"vi": "Chuyển xếp loại: {items}.", "en": "Band changes: {items}."},
+    "yoy_transitions": {"vi": "Các đơn vị đổi xếp loại: {items}.", "en": "Units that changed band: {items}."},
     "yoy_method_changed": {"vi": "Lưu ý: phương pháp năm {prev} ({m0}) khác năm {year} ({m1}).",
                            "en": "Note: the {prev} methodology ({m0}) differs from {year}'s ({m1})."},
     "appraisal_top": {"vi": "Đơn vị tự chấm cao hơn kết quả thẩm định nhiều nhất: {items}.",
                       "en": "Units that claimed most beyond what was appraised: {items}."},
     "appraisal_item": {"vi": "{unit} ({cut} điểm, {pct}% điểm tự đánh giá)",
                        "en": "{unit} ({cut} points, {pct}% of self-assessed)"},
-    "appraisal_total": {"vi": "Tổng cộng, thẩm định trừ {cut} điểm của {n} {noun} ({avg} điểm mỗi đơn vị).",
-                        "en": "In all, appraisal cut {cut} points from {n} {noun} ({avg} points per unit)."},
-    "appraisal_fields_caption": {"vi": "Điểm bị trừ theo đơn vị và lĩnh vực", "en": "Points cut per unit and field"},
+    "appraisal_total": {"vi": "Qua thẩm định, {n} {noun} bị trừ tổng cộng {cut} điểm, bình quân {avg} điểm/đơn vị.",
+                        "en": "In all, appraisal cut {cut} points from {n} {noun}, {avg} points per unit on average."},
+    "appraisal_fields_caption": {"vi": "{level}: điểm bị trừ khi thẩm định theo đơn vị và lĩnh vực, năm {year}",
+                                 "en": "{level}: points cut by appraisal per unit and field, {year}"},
     # methods
     "m_methodology": {"vi": "{level}, năm {year}: {title}. Tổng điểm tối đa {max}; điểm in với {dec} chữ số thập phân.",
                       "en": "{level}, {year}: {title}. Maximum total {max}; points printed with {dec} decimals."},
     "m_bands": {"vi": "Quy tắc xếp loại: {items}.", "en": "Band rule: {items}."},
     "m_band_item_total": {"vi": "{band} từ {min} điểm", "en": "{band} from {min} points"},
+    "m_band_item_below_total": {"vi": "{band} dưới {min} điểm", "en": "{band} below {min} points"},
+    "m_band_item_below_pct": {"vi": "{band} dưới {min}% điểm tối đa", "en": "{band} below {min}% of maximum"},
+    "m_gran_totals": {"vi": "Số liệu năm {year} chỉ có tổng điểm.", "en": "The {year} data has totals only."},
+    "m_gran_components": {"vi": "Số liệu năm {year} có tổng điểm và điểm thành phần (thẩm định, điều tra XHH).",
+                          "en": "The {year} data has totals and components (appraisal, survey)."},
+    "m_gran_fields": {"vi": "Số liệu năm {year} được chấm đến từng lĩnh vực.", "en": "The {year} data is scored field by field."},
+    "m_gran_criteria": {"vi": "Số liệu năm {year} được chấm đến từng tiêu chí.",
+                        "en": "The {year} data is scored criterion by criterion."},
     "m_band_item_pct": {"vi": "{band} từ {min}% điểm tối đa", "en": "{band} from {min}% of maximum"},
     "m_band_field": {"vi": ", mọi lĩnh vực từ {min}%", "en": ", every field at least {min}%"},
     "m_band_survey": {"vi": ", điểm điều tra XHH từ {min}", "en": ", survey at least {min} points"},
@@ -252,6 +306,46 @@ def t(key: str, lang: str, **values: object) -> str:
     if lang not in LANGS:
         raise ValueError(f"language {lang!r} is not one of {', '.join(LANGS)}")
     return nfc(STRINGS[key][lang].format(**values))
+
+
+#: Vietnamese words of a unit's name written in lower case inside a sentence ("huyện Ba Bể").
+_LOWER_INSIDE = ("Huyện ", "Thành phố ", "Thị xã ", "Quận ", "Tỉnh ", "Xã ", "Phường ")
+
+
+def in_sentence(name: str, lang: str) -> str:
+    """A unit's name as written inside a sentence: Vietnamese administrative words in lower case
+    ("Thành phố Bắc Kạn" → "thành phố Bắc Kạn"); other names unchanged.
+
+    >>> in_sentence("Huyện Pác Nặm", "vi"), in_sentence("Sở Y tế", "vi"), in_sentence("Ba Bể District", "en")
+    ('huyện Pác Nặm', 'Sở Y tế', 'Ba Bể District')
+    """
+    name = nfc(name)
+    if lang == "vi":
+        for word in _LOWER_INSIDE:
+            if name.startswith(word):
+                return word.lower() + name[len(word):]
+    return name
+
+
+def fmt_date(text: object, lang: str) -> str:
+    """A date of dataset.yml as each language writes it: "2026-11-26" → "26/11/2026" (vi),
+    "26 November 2026" (en); a year or year-month ("2024", "2023-04") as "2024", "04/2023" / "April 2023"."""
+    from datetime import date
+
+    from babel.dates import format_date
+    s = str(text).strip()
+    parts = s.split("-")
+    try:
+        nums = [int(p) for p in parts]
+    except ValueError:
+        return nfc(s)
+    if len(nums) == 3:
+        d = date(*nums)
+        return nfc(f"{d.day:02d}/{d.month:02d}/{d.year}" if lang == "vi" else format_date(d, "d MMMM y", locale="en"))
+    if len(nums) == 2:
+        d = date(nums[0], nums[1], 1)
+        return nfc(f"{d.month:02d}/{d.year}" if lang == "vi" else format_date(d, "MMMM y", locale="en"))
+    return nfc(s)
 
 
 def nfc(text: object) -> str:

@@ -3,7 +3,7 @@
 One function per kind of sentence, each pure: (analysis, level, lang) → a sentence in NFC,
 plain text (the caller escapes it for HTML). A sentence that the data cannot support returns
 ``None`` and is left out; no sentence ever shows NaN. Numbers in prose are rounded half up to the
-methodology's printed decimals and lose trailing zeros as an article prints them (87,45; 90,766).
+methodology's printed decimals, the same as in the tables (87,450; 90,766).
 """
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import pandas as pd
 from parlib.data.numbers import round_half_up_series
 from parlib.model.analysis import Analysis
 from parlib.model.scoring import Scores
-from parlib.report.i18n import fmt_count, fmt_number, is_missing, t
+from parlib.report.i18n import fmt_count, fmt_number, in_sentence, is_missing, t
 
 
-def _units_name(scores: Scores, unit_ids: list[str], lang: str) -> str:
+def _units_name(scores: Scores, unit_ids: list[str], lang: str, *, inside: bool = False) -> str:
     units = scores.dataset.units()
-    names = [units[u].name[lang] for u in unit_ids]
+    names = [in_sentence(units[u].name[lang], lang) if inside else units[u].name[lang] for u in unit_ids]
     return (" và " if lang == "vi" else " and ").join(names)
 
 
@@ -30,7 +30,7 @@ def _prev(scores: Scores, year: int, level: str) -> tuple[int | None, pd.DataFra
 
 def _num(scores: Scores, year: int, level: str, value: float, lang: str, *, sign: bool = False) -> str:
     dec = scores.dataset.methodology_for(year, level).decimals
-    return fmt_number(abs(value) if sign else value, lang, dec, trim=True)
+    return fmt_number(abs(value) if sign else value, lang, dec)
 
 
 def _partial(frame: pd.DataFrame) -> bool:
@@ -160,7 +160,7 @@ def sentence_top_survey(a: Analysis, level: str, lang: str) -> str | None:
         return None
     best = cur["survey"].max()
     ids = sorted(cur.loc[(cur["survey"] - best).abs() <= 1e-9, "unit_id"])
-    return t("s_survey_top", lang, unit=_units_name(scores, ids, lang), survey=_num(scores, year, level, best, lang))
+    return t("s_survey_top", lang, unit=_units_name(scores, ids, lang, inside=True), survey=_num(scores, year, level, best, lang))
 
 
 def sentence_bottom(a: Analysis, level: str, lang: str) -> str | None:
@@ -171,7 +171,7 @@ def sentence_bottom(a: Analysis, level: str, lang: str) -> str | None:
         return None
     low = cur["total"].min()
     ids = sorted(cur.loc[(cur["total"] - low).abs() <= 1e-9, "unit_id"])
-    return t("s_bottom", lang, unit=_units_name(scores, ids, lang), total=_num(scores, year, level, low, lang))
+    return t("s_bottom", lang, unit=_units_name(scores, ids, lang, inside=True), total=_num(scores, year, level, low, lang))
 
 
 def sentence_partial(a: Analysis, level: str, lang: str) -> str | None:

@@ -9,13 +9,18 @@ the same bytes. A failing cell raises :class:`ReportError` naming the cell and t
 from __future__ import annotations
 
 import copy
+import re
+import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 
+import parlib
 from parlib.data.dataset import EMBEDDED_ROOT, PROJECT_ROOT, Dataset
 from parlib.report.i18n import t
+from parlib.report.markdown import render_markdown
+from parlib.report.templating import render
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "annual_report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -66,6 +71,7 @@ def clean_notebook(nb: nbformat.NotebookNode, ds: Dataset, year: int, lang: str)
     nb.metadata.pop("papermill", None)
     nb.metadata["parlib"] = {"dataset": ds.id, "year": int(year), "lang": lang, "parameters": params}
     nb.metadata["title"] = f"{t('report_title', lang, year=year)} — {ds.title[lang]}"
+    nb.metadata["parlib"]["footer"] = footer_text(lang)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
@@ -74,13 +80,58 @@ def clean_notebook(nb: nbformat.NotebookNode, ds: Dataset, year: int, lang: str)
     return nb
 
 
+def git_commit() -> str:
+    """The project's commit (12 hex digits), marked when tracked files differ from it; "" outside git."""
+    try:
+        head = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short=12", "HEAD"],
+                              capture_output=True, text=True, timeout=10, check=False)
+        if head.returncode != 0 or not head.stdout.strip():
+            return ""
+        dirty = subprocess.run(["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no",
+                                "--", "parlib", "notebooks", "data/raw"], capture_output=True, text=True, timeout=10,
+                               check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return head.stdout.strip() + ("+" if dirty.stdout.strip() else "")
+
+
+def footer_text(lang: str) -> str:
+    """The page's footer: parlib's version and the commit the report was made from."""
+    commit = git_commit()
+    if not commit:
+        shown = t("footer_no_commit", lang)
+    elif commit.endswith("+"):
+        shown = t("footer_dirty", lang, commit=commit[:-1])
+    else:
+        shown = commit
+    return t("footer", lang, version=parlib.__version__, commit=shown)
+
+
+def markdown_cell_output(cell: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """A markdown cell of the notebook as a cell of output: the researcher's words rendered safely
+    (raw HTML off, see :mod:`parlib.report.markdown`)."""
+    body = render_markdown(cell.source)
+    fragment = render("commentary.html.j2", tr=lambda key, **kw: t(key, lang, **kw), body=body, source="notebook")
+    out = nbformat.v4.new_code_cell(source="", id=cell.get("id", "markdown"))
+    out.outputs = [nbformat.v4.new_output("display_data", data={"text/html": fragment, "text/plain": cell.source})]
+    return out
+
+
 def report_view(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The cells a reader sees: code cells with displayed output, without the parameters cells
-    and without stderr (warnings are logs, not report content)."""
+    """The cells a reader sees: code cells with displayed output and markdown cells (the
+    researcher's commentary), without cells tagged ``remove-cell`` or the parameters, and
+    without stderr (warnings are logs, not report content)."""
     view = copy.deepcopy(nb)
+    lang = view.metadata.get("parlib", {}).get("lang", "vi")
     cells = []
     for cell in view.cells:
-        if cell.cell_type != "code" or set(cell.metadata.get("tags", [])) & set(REMOVED_TAGS):
+        if set(cell.metadata.get("tags", [])) & set(REMOVED_TAGS):
+            continue
+        if cell.cell_type == "markdown":
+            if cell.source.strip():
+                cells.append(markdown_cell_output(cell, lang))
+            continue
+        if cell.cell_type != "code":
             continue
         cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
         if cell.outputs:
@@ -104,6 +155,27 @@ def export_html(nb: nbformat.NotebookNode, name: str) -> str:
     exporter = HTMLExporter(config=c, template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)])
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     return body
+
+
+_TOC = "<!--parlib:toc-->"
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)(?: <a class="anchor"[^>]*>¶</a>)?</h2>', re.S)
+_NUM = re.compile(r'<span class="parlib-num" data-kind="(figure|table)"></span>')
+
+
+def finish_page(html_text: str, lang: str) -> str:
+    """Put the page together: number figures and tables in page order ("Hình 3.", "Bảng 2.") and
+    fill the table of contents with every section heading (``<h2 id=…>``), linked to its anchor.
+    Only markup the templates wrote is matched: text from data is escaped and cannot look like it."""
+    counts = {"figure": 0, "table": 0}
+
+    def number(m: re.Match) -> str:
+        counts[m.group(1)] += 1
+        return f'<span class="parlib-num">{t("num_" + m.group(1), lang, n=counts[m.group(1)])}</span> '
+
+    html_text = _NUM.sub(number, html_text)
+    items = "".join(f'<li><a href="#{a}">{text}</a></li>' for a, text in _H2.findall(html_text))
+    toc = f'<p class="toc-title">{t("toc", lang)}</p><ol>{items}</ol>' if items else ""
+    return html_text.replace(_TOC, toc, 1)
 
 
 def export_pdf(html_text: str, target: Path, base: Path) -> None:
@@ -155,7 +227,7 @@ def render_report(ds: Dataset, year: int, lang: str, out_dir: Path) -> None:
         view = report_view(nb)
         if not view.cells:
             raise ReportError(f"report {ds.id} {year} {lang}: the notebook displayed nothing")
-        html_text = export_html(view, f"report.{lang}")
+        html_text = finish_page(export_html(view, f"report.{lang}"), lang)
         html_path.write_text(html_text, encoding="utf-8")
         progress.done()
         progress.step("pdf")

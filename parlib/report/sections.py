@@ -13,32 +13,48 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from parlib.check.published import get_checks
+from parlib.data.commentary import SECTION_IDS, read_commentary
 from parlib.data.dataset import Dataset, embedded_datasets
 from parlib.data.load import load_dataset
 from parlib.data.published import load_published
 from parlib.errors import DataError
 from parlib.model.analysis import Analysis, analyse
+from parlib.model.compare import CHANGE_GROUPS
 from parlib.model.fields import get_heatmap_table, has_appraisal
 from parlib.model.scoring import Scores
 from parlib.report import charts
-from parlib.report.i18n import LANGS, fmt_count, fmt_number, fmt_rank_change, is_missing, t
+from parlib.report.i18n import LANGS, fmt_count, fmt_date, fmt_number, fmt_rank_change, in_sentence, is_missing, t
+from parlib.report.markdown import render_markdown
 from parlib.report.narrative import level_summary
 from parlib.report.templating import render
+
+#: A section whose template is not named after its id.
+_TEMPLATE_SECTION = {"title.html.j2": "intro", "changes.html.j2": "yoy"}
 
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What every section needs: the analysis of the year (computed once) and the language."""
+    """What every section needs: the analysis of the year (computed once), the language, and the
+    researcher's commentary (Markdown by section id, from ``commentary/<year>.<lang>.md``)."""
 
     analysis: Analysis
     lang: str
+    commentary: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def illustrative(self) -> bool:
+        """Whether the rows behind this year's (or the previous year's) figures are illustrative."""
+        return self.ds.is_illustrative(self.year) or (self.prev_year is not None and self.ds.is_illustrative(self.prev_year))
 
     @property
     def ds(self) -> Dataset:
@@ -65,6 +81,10 @@ class ReportContext:
 
     def unit_name(self, unit_id: str) -> str:
         return self.ds.units()[unit_id].name[self.lang]
+
+    def unit_in_sentence(self, unit_id: str) -> str:
+        """A unit's name inside a sentence ("huyện Pác Nặm", "thành phố Bắc Kạn", as articles write it)."""
+        return in_sentence(self.unit_name(unit_id), self.lang)
 
     def field_name(self, level: str, field_id: str, year: int | None = None) -> str:
         meth = self.ds.methodology_for(year or self.year, level)
@@ -101,7 +121,11 @@ def prepare(dataset: object, year: object, lang: object, output_dir: object) -> 
     if year not in ds.years:
         raise ValueError(f"parameter year: dataset {ds.id!r} has no year {year}; "
                          f"choose among {', '.join(map(str, ds.years))}")
-    return ReportContext(analyse(ds, year), str(lang))
+    try:
+        commentary = read_commentary(ds.root, year, str(lang), SECTION_IDS)
+    except DataError as exc:
+        raise ValueError(f"commentary: {exc}") from None
+    return ReportContext(analyse(ds, year), str(lang), commentary)
 
 
 # --- HTML helpers -------------------------------------------------------------------------------
@@ -126,16 +150,90 @@ def table_html(frame: pd.DataFrame, uuid: str, *, numeric: list[str] = (), colou
     return st.to_html()
 
 
-def chart(fig, alt: str) -> dict[str, str]:
-    """A chart for the ``figure`` macro: its PNG as a data URI (no file, no request) and its alt text."""
+def table_block(ctx: ReportContext, frame: pd.DataFrame, key: str, caption: str, *, numeric: list[str] = (),
+                colours: dict[str, list[str]] | None = None, cls: str = "", nowrap: list[str] = (),
+                illustrative: bool = False) -> dict[str, object]:
+    """A numbered table for the ``table`` macro: the Styler HTML, its caption, a stable anchor
+    (``tbl-<key>``) and the table as a CSV download embedded in the page (a data: URI, headers in
+    the report's language, numbers at the printed decimals; :func:`frame_csv`)."""
+    uid = _uuid(key)
+    data = base64.b64encode(frame_csv(frame, ctx.lang).encode("utf-8")).decode("ascii")
+    return {"id": f"tbl-{uid}", "caption": caption, "illustrative": illustrative,
+            "html": table_html(frame, uid, numeric=numeric, colours=colours, cls=cls, nowrap=nowrap),
+            "csv": f"data:text/csv;charset=utf-8;base64,{data}", "filename": f"{ctx.ds.id}-{ctx.year}-{uid}.{ctx.lang}.csv"}
+
+
+_NUMBER = {"vi": re.compile(r"[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?"),
+           "en": re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?")}
+
+
+def csv_cell(text: str, lang: str) -> str:
+    """A table cell for CSV: a number as printed in ``lang`` becomes a plain decimal with the same
+    decimals ("90,760" → "90.760", "+5,651" → "5.651"... with its sign, "05" → "5"); "—" is empty;
+    any other text is kept."""
+    text = str(text).strip()
+    if text in ("—", "·"):
+        return ""
+    if _NUMBER[lang].fullmatch(text):
+        group, point = (".", ",") if lang == "vi" else (",", ".")
+        plain = text.replace(group, "").replace(point, ".").lstrip("+")
+        return str(Decimal(plain))
+    return text
+
+
+def frame_csv(frame: pd.DataFrame, lang: str) -> str:
+    """A displayed table as CSV text (UTF-8 with BOM for spreadsheets, LF line ends)."""
+    out = frame.map(lambda v: csv_cell(v, lang))
+    return "\ufeff" + out.to_csv(index=False, lineterminator="\n")
+
+
+def source_line(ctx: ReportContext, years: tuple[int | None, ...] = ()) -> str:
+    """Where a chart's numbers come from, in the report's language: each source of the tables of
+    ``years`` (this year by default) with its provenance, and the dataset."""
+    lang, years = ctx.lang, years or (ctx.year,)
+    seen: list[str] = []
+    for tb in ctx.ds.tables:
+        if tb.year in years:
+            s = ctx.ds.sources[tb.source]
+            item = f"{s.publisher[lang]} ({t('prov_' + tb.provenance, lang)})"
+            if item not in seen:
+                seen.append(item)
+    return t("chart_source", lang, sources="; ".join(seen), dataset=ctx.ds.id, year=ctx.year)
+
+
+def chart(fig, alt: str, *, ctx: ReportContext | None = None, key: str = "", caption: str = "",
+          years: tuple[int | None, ...] = ()) -> dict[str, object]:
+    """A chart for the ``figure`` macro: its PNG as a data URI (no file, no request) and its alt text.
+
+    With ``ctx``, the chart is numbered with a stable anchor (``fig-<key>``), and its image carries
+    its source line and, when the rows behind it are illustrative, the "minh họa / illustrative"
+    mark, so that a chart saved from the page still says both."""
+    out: dict[str, object] = {"alt": alt, "id": "", "caption": caption, "illustrative": False}
+    if ctx is not None:
+        years = years or (ctx.year,)
+        ill = any(y is not None and ctx.ds.is_illustrative(y) for y in years)
+        charts.stamp(fig, source_line(ctx, years), t("chart_illustrative", ctx.lang) if ill else "")
+        out.update(id=f"fig-{_uuid(key)}", illustrative=ill)
     data = base64.b64encode(charts.png_bytes(fig)).decode("ascii")
-    return {"src": f"data:image/png;base64,{data}", "alt": alt}
+    out["src"] = f"data:image/png;base64,{data}"
+    return out
 
 
 def _render(ctx: ReportContext, template: str, **values: object) -> str:
-    """A section's template filled in, with ``tr(key, ...)`` giving the report's words."""
+    """A section's template filled in, with ``tr(key, ...)`` giving the report's words, and the
+    researcher's commentary on the section (if any) after it."""
     lang = ctx.lang
-    return render(template, tr=lambda key, **kw: t(key, lang, **kw), lang=lang, year=ctx.year, **values)
+    html_text = render(template, tr=lambda key, **kw: t(key, lang, **kw), lang=lang, year=ctx.year, **values)
+    return html_text + commentary_html(ctx, _TEMPLATE_SECTION.get(template, template.split(".")[0]))
+
+
+def commentary_html(ctx: ReportContext, section: str) -> str:
+    """The researcher's commentary on one section, rendered safely ("" when there is none)."""
+    text = ctx.commentary.get(section)
+    if not text:
+        return ""
+    return render("commentary.html.j2", tr=lambda key, **kw: t(key, ctx.lang, **kw), body=render_markdown(text),
+                  source="file")
 
 
 def _plain(fragment: str) -> str:
@@ -219,20 +317,29 @@ def html_ranking(ctx: ReportContext) -> str:
         meth = ctx.ds.methodology_for(year, lv)
         frame, colours = ranking_frame(ctx, lv)
         numeric = [t(k, lang) for k in ("col_rank", "col_total", "col_pct", "col_change", "col_rank_change")]
-        table = table_html(frame, _uuid("rank", lv), numeric=numeric, colours={t("col_band", lang): colours},
-                           nowrap=[t("col_band", lang)])
+        table = table_block(ctx, frame, f"rank-{lv}", t("cap_ranking", lang, level=ctx.level_name(lv), year=year),
+                            numeric=numeric, colours={t("col_band", lang): colours}, nowrap=[t("col_band", lang)],
+                            illustrative=ctx.ds.is_illustrative(year))
         units = ctx.scores.level_units(year, lv)
         cur = units.dropna(subset=["total"]).sort_values(["rank", "unit_id"])
         fig = None
         if len(cur):
+            title = t("chart_bar_title", lang, level=ctx.level_name(lv), year=year)
             fig = chart(charts.plot_ranked_bar([ctx.unit_name(u) for u in cur["unit_id"]], cur["total"].tolist(),
                                                cur["band"].tolist(), {b.id: b.name[lang] for b in meth.bands}, lang=lang,
-                                               max_total=meth.max_total, decimals=meth.decimals,
-                                               title=t("chart_bar_title", lang, level=ctx.level_name(lv), year=year)),
-                        t("alt_bar", lang))
-        levels.append({"name": ctx.level_name(lv), "table": table, "chart": fig,
+                                               max_total=meth.max_total, decimals=meth.decimals, title=title),
+                        t("alt_bar", lang), ctx=ctx, key=f"ranking-{lv}", caption=title)
+        levels.append({"name": ctx.level_name(lv), "anchor": f"ranking-{lv}", "table": table, "chart": fig,
                        "inferred": bool((units["provenance"] == "inferred").any())})
     return _render(ctx, "ranking.html.j2", levels=levels)
+
+
+def heat_floor(ctx: ReportContext) -> float:
+    """The lower end of the heatmaps' colour scale, the same for every level of the report: the
+    lowest % of maximum of any unit in any field this year, down to a multiple of 10."""
+    f = ctx.analysis.fields
+    lowest = float(f["pct"].min()) if not f.empty and f["pct"].notna().any() else 0.0
+    return float(min(90.0, max(0.0, math.floor(lowest / 10.0) * 10.0)))
 
 
 def field_number(ctx: ReportContext, level: str, field_id: str) -> str:
@@ -255,7 +362,7 @@ def html_strengths(ctx: ReportContext) -> str:
 
 def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     lang, year = ctx.lang, ctx.year
-    out: dict[str, object] = {"name": ctx.level_name(lv), "omitted": ""}
+    out: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"strengths-{lv}", "omitted": ""}
     f = ctx.scores.level_fields(year, lv)
     if f.empty or f["pct"].isna().all():
         gran = t(f"gran_{ctx.scores.granularity[(year, lv)]}", lang)
@@ -267,8 +374,9 @@ def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     table = get_heatmap_table(f, [u for u in order if u in set(f["unit_id"])], field_order)
     table.index = [ctx.unit_name(u) for u in table.index]
     table.columns = [field_number(ctx, lv, c) for c in table.columns]
-    out["chart"] = chart(charts.plot_heatmap(table, lang=lang, title=t("chart_heat_title", lang, level=ctx.level_name(lv), year=year)),
-                         t("alt_heat", lang))
+    title = t("chart_heat_title", lang, level=ctx.level_name(lv), year=year)
+    out["chart"] = chart(charts.plot_heatmap(table, lang=lang, title=title, vmin=heat_floor(ctx)), t("alt_heat", lang),
+                         ctx=ctx, key=f"heatmap-{lv}", caption=title)
     out["field_key"] = field_key(ctx, lv, field_order)
     summ = ctx.analysis.level(lv).field_summary
     strong, weak = summ.iloc[0], summ.iloc[-1]
@@ -282,19 +390,28 @@ def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
         t("col_min_pct", lang): [fmt_number(x, lang, 1) for x in summ["min_pct"]],
         t("col_max_pct", lang): [fmt_number(x, lang, 1) for x in summ["max_pct"]],
     })
-    out["table"] = table_html(frame, _uuid("fields", lv), numeric=list(frame.columns[1:]))
+    out["table"] = table_block(ctx, frame, f"fields-{lv}", t("cap_fields", lang, level=ctx.level_name(lv), year=year),
+                               numeric=list(frame.columns[1:]), illustrative=ctx.ds.is_illustrative(year))
     sw = ctx.analysis.level(lv).strengths_weaknesses
-    items = []
-    for uid in order:  # every unit gets its sentence, even one with no field off the median
+    items, rest = [], []
+    gap = fmt_number(ctx.analysis.level(lv).material_gap or 0, lang, 1, trim=True)
+    for uid in order:  # a unit with no material gap is named once, in the closing sentence
         u = sw[sw["unit_id"] == uid]
+        if u.empty:
+            rest.append(ctx.unit_in_sentence(uid))
+            continue
         parts = []
         for kind, key in (("strength", "sw_strong"), ("weakness", "sw_weak")):
             rows = u[u["kind"] == kind].sort_values("order")
-            listed = [t("sw_item", lang, field=ctx.field_name(lv, r.field_id), pct=fmt_number(r.pct, lang, 1),
-                        gap=fmt_number(r.gap, lang, 1, sign=True)) for r in rows.itertuples()]
+            listed = [t("sw_item_above" if r.gap > 0 else "sw_item_below", lang, field=ctx.field_name(lv, r.field_id),
+                        pct=fmt_number(r.pct, lang, 1), gap=fmt_number(abs(r.gap), lang, 1)) for r in rows.itertuples()]
             parts.append(t(key, lang, items=t("sw_and", lang).join(listed)) if listed else t(key + "_none", lang))
         items.append(t("sw_unit", lang, unit=ctx.unit_name(uid), strong=parts[0], weak=parts[1]))
+    if rest:
+        items.append(t("sw_rest", lang, n=fmt_count(len(rest), lang=lang), noun=ctx.ds.level(lv).noun[lang], gap=gap,
+                       units=", ".join(rest)))
     out["units"] = items
+    out["sw_note"] = t("sw_note", lang, gap=gap)
     return out
 
 
@@ -306,7 +423,7 @@ def html_changes(ctx: ReportContext) -> str:
 
 def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     lang, year, prev_year = ctx.lang, ctx.year, ctx.prev_year
-    out: dict[str, object] = {"name": ctx.level_name(lv), "omitted": "", "method_note": "", "chart": None,
+    out: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"yoy-{lv}", "omitted": "", "method_note": "", "chart": None,
                               "transitions": [], "table": ""}
     prev = ctx.scores.level_units(prev_year, lv)
     if prev.empty:
@@ -320,37 +437,43 @@ def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     noun = ctx.ds.level(lv).noun[lang]
     both = yoy[yoy["change"].notna()].sort_values(["rank", "unit_id"])
     if len(both):
+        title = t("chart_dumbbell_title", lang, level=ctx.level_name(lv), prev=prev_year, year=year)
         out["chart"] = chart(charts.plot_dumbbell(
             [ctx.unit_name(u) for u in both["unit_id"]], both["total_prev"].tolist(), both["total"].tolist(), lang=lang,
-            prev_year=prev_year, year=year, max_total=m1.max_total,
-            title=t("chart_dumbbell_title", lang, level=ctx.level_name(lv), prev=prev_year, year=year)), t("alt_dumbbell", lang))
+            prev_year=prev_year, year=year, max_total=m1.max_total, title=title), t("alt_dumbbell", lang),
+            ctx=ctx, key=f"dumbbell-{lv}", caption=title, years=(year, prev_year))
     c = la.change_counts
+    groups = la.change_groups
     texts = []
+    names = lambda ids: ", ".join(ctx.unit_in_sentence(u) for u in ids)  # noqa: E731
+    parts = [t("yoy_g_both", lang, n=fmt_count(len(groups["both"]), lang=lang))]
+    for g in ("ranked_only", "new", "unpublished"):
+        if groups[g]:
+            parts.append(t(f"yoy_g_{g}", lang, n=fmt_count(len(groups[g]), lang=lang), prev=prev_year,
+                           units=names(groups[g])))
+    n_units = sum(len(groups[g]) for g in CHANGE_GROUPS)
+    texts.append(t("yoy_groups", lang, level=ctx.level_name(lv), year=year, n=fmt_count(n_units, lang=lang), noun=noun,
+                   groups="; ".join(parts)))
+    if groups["gone"]:
+        texts.append(t("yoy_g_gone", lang, n=fmt_count(len(groups["gone"]), lang=lang), noun=noun, prev=prev_year,
+                       year=year, units=names(groups["gone"])))
     if len(both):
-        n = {k: fmt_count(c[k], lang=lang) for k in ("up", "down", "same", "rank_up", "rank_down")}
-        texts.append(t("yoy_counts", lang, n=fmt_count(len(both), lang=lang), noun=noun, up=n["up"],
-                       down=n["down"], same=n["same"], rup=n["rank_up"], rdown=n["rank_down"]))
-    unpublished = int((yoy["status"] == "unpublished").sum())
-    if unpublished:
-        texts.append(t("yoy_partial", lang, prev=prev_year, n=fmt_count(unpublished, lang=lang), noun=noun))
+        points = [t(f"yoy_c_{k}", lang, n=fmt_count(c[k], lang=lang)) for k in ("up", "down", "same") if c[k]]
+        ranks = [t(f"yoy_c_{k}", lang, n=fmt_count(c[k], lang=lang)) for k in ("rank_up", "rank_down", "rank_same") if c[k]]
+        texts.append(t("yoy_counts", lang, n=fmt_count(len(both), lang=lang), noun=noun, points=", ".join(points),
+                       ranks=", ".join(ranks)))
     movers = la.movers
     for kind, key, none_key in (("up", "yoy_up", "yoy_none_up"), ("down", "yoy_down", "yoy_none_down")):
         m = movers[kind]
         if len(both):
             items = [t("yoy_item_no_rank" if is_missing(r.rank_change) else "yoy_item", lang,
-                       unit=ctx.unit_name(r.unit_id), change=fmt_number(r.change, lang, m1.decimals, sign=True),
+                       unit=ctx.unit_in_sentence(r.unit_id), change=fmt_number(r.change, lang, m1.decimals, sign=True),
                        rank=fmt_rank_change(r.rank_change, lang)) for r in m.itertuples()]
             texts.append(t(key, lang, items="; ".join(items)) if items else t(none_key, lang))
-    new = yoy.loc[yoy["status"] == "new", "unit_id"].tolist()
-    gone = yoy.loc[yoy["status"].isin(["missing", "merged"]), "unit_id"].tolist()
-    if new:
-        texts.append(t("yoy_new", lang, year=year, prev=prev_year, units=", ".join(ctx.unit_name(u) for u in new)))
-    if gone:
-        texts.append(t("yoy_missing", lang, year=year, prev=prev_year, units=", ".join(ctx.unit_name(u) for u in gone)))
     out["texts"] = texts
     moved = yoy[yoy["band_changed"]].sort_values(["rank", "unit_id"])
     if not moved.empty:
-        out["transitions"] = [t("yoy_transition_item", lang, unit=ctx.unit_name(r.unit_id),
+        out["transitions"] = [t("yoy_transition_item", lang, unit=ctx.unit_in_sentence(r.unit_id),
                                 frm=ctx.band_name(lv, r.band_prev, prev_year), to=ctx.band_name(lv, r.band))
                               for r in moved.itertuples()]
         bands = [b.id for b in m1.bands]
@@ -361,7 +484,9 @@ def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
             frame = pd.DataFrame({t("col_from_to", lang): [ctx.band_name(lv, b) for b in keep]})
             for b in keep:
                 frame[ctx.band_name(lv, b)] = [fmt_count(v, lang=lang) if v else "·" for v in tr[b]]
-            out["table"] = table_html(frame, _uuid("transitions", lv), numeric=list(frame.columns[1:]), cls="narrow")
+            out["table"] = table_block(ctx, frame, f"transitions-{lv}",
+                                       t("cap_transitions", lang, level=ctx.level_name(lv), prev=prev_year, year=year),
+                                       numeric=list(frame.columns[1:]), cls="narrow", illustrative=ctx.illustrative)
     return out
 
 
@@ -373,7 +498,7 @@ def html_appraisal(ctx: ReportContext) -> str:
 
 def _appraisal_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     lang, year = ctx.lang, ctx.year
-    out: dict[str, object] = {"name": ctx.level_name(lv), "omitted": ""}
+    out: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"appraisal-{lv}", "omitted": ""}
     f = ctx.scores.level_fields(year, lv)
     if f.empty or not has_appraisal(f):
         out["omitted"] = t("missing_appraisal", lang, level=ctx.level_name(lv), year=year)
@@ -383,16 +508,17 @@ def _appraisal_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     by_unit = ctx.analysis.level(lv).appraisal_by_unit
     noun = ctx.ds.level(lv).noun[lang]
     total_cut = float(by_unit["cut"].sum())
-    out["total"] = t("appraisal_total", lang, cut=fmt_number(total_cut, lang, meth.decimals, trim=True),
+    out["total"] = t("appraisal_total", lang, cut=fmt_number(total_cut, lang, meth.decimals),
                      n=fmt_count(len(by_unit), lang=lang), noun=noun,
-                     avg=fmt_number(total_cut / len(by_unit), lang, meth.decimals, trim=True))
+                     avg=fmt_number(total_cut / len(by_unit), lang, meth.decimals))
     top = by_unit.head(3)
     out["top"] = t("appraisal_top", lang, items="; ".join(
-        t("appraisal_item", lang, unit=ctx.unit_name(r.unit_id), cut=fmt_number(r.cut, lang, meth.decimals, trim=True),
+        t("appraisal_item", lang, unit=ctx.unit_in_sentence(r.unit_id), cut=fmt_number(r.cut, lang, meth.decimals),
           pct=fmt_number(r.cut_pct, lang, 1)) for r in top.itertuples()))
+    title = t("chart_cut_title", lang, level=ctx.level_name(lv), year=year)
     out["chart"] = chart(charts.plot_cuts([ctx.unit_name(u) for u in by_unit["unit_id"]], by_unit["cut"].tolist(), lang=lang,
-                                          title=t("chart_cut_title", lang, level=ctx.level_name(lv), year=year)),
-                         t("alt_cut", lang))
+                                          title=title, decimals=meth.decimals),
+                         t("alt_cut", lang), ctx=ctx, key=f"cuts-{lv}", caption=title)
     wide = cuts.pivot(index="unit_id", columns="field_id", values="cut")
     fields = [x.id for x in meth.fields if x.id in wide.columns]
     wide = wide.reindex(index=by_unit["unit_id"], columns=fields)
@@ -402,7 +528,8 @@ def _appraisal_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     frame[t("col_self", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["self_assessed"]]
     frame[t("col_appraised", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["appraised"]]
     frame[t("col_cut", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["cut"]]
-    out["table"] = table_html(frame, _uuid("cuts", lv), numeric=list(frame.columns[1:]), cls="small")
+    out["table"] = table_block(ctx, frame, f"cuts-{lv}", t("appraisal_fields_caption", lang, level=ctx.level_name(lv), year=year),
+                               numeric=list(frame.columns[1:]), cls="small", illustrative=ctx.ds.is_illustrative(year))
     out["field_key"] = field_key(ctx, lv, fields)
     return out
 
@@ -418,7 +545,17 @@ def html_methods(ctx: ReportContext) -> str:
                    max=fmt_number(meth.max_total, lang, 0), dec=meth.decimals)]
         items += [n[lang] for n in meth.notes]
         bands = []
-        for b in meth.bands:
+        for i, b in enumerate(meth.bands):
+            above = meth.bands[i - 1] if i else None
+            if i == len(meth.bands) - 1 and i and not (b.min_total or b.min_pct):
+                # the last band from 0 is "below" the band above it (Yếu dưới 50, not Yếu từ 0)
+                if above.min_total is not None:
+                    bands.append(t("m_band_item_below_total", lang, band=b.name[lang],
+                                   min=fmt_number(above.min_total, lang, 2, trim=True)))
+                else:
+                    bands.append(t("m_band_item_below_pct", lang, band=b.name[lang],
+                                   min=fmt_number(above.min_pct or 0, lang, 2, trim=True)))
+                continue
             if b.min_total is not None:
                 s = t("m_band_item_total", lang, band=b.name[lang], min=fmt_number(b.min_total, lang, 2, trim=True))
             else:
@@ -429,21 +566,22 @@ def html_methods(ctx: ReportContext) -> str:
                 s += t("m_band_survey", lang, min=fmt_number(b.min_survey, lang, 2, trim=True))
             bands.append(s)
         items.append(t("m_bands", lang, items="; ".join(bands)))
-        items.append(f'{t("col_year", lang)} {ctx.year}: {t("gran_" + ctx.scores.granularity[(ctx.year, lv)], lang)}.')
+        items.append(t("m_gran_" + ctx.scores.granularity[(ctx.year, lv)], lang, year=ctx.year))
         levels.append(items)
     used = {tb.source for tb in ds.tables} | set(ds.sources)
     sources = []
     for sid in sorted(used):
         s = ds.sources[sid]
-        text = t("m_source_item", lang, title=s.title, publisher=s.publisher, published=s.date_published,
-                 accessed=s.date_accessed, provenance=t(f"prov_{s.provenance}", lang))
+        text = t("m_source_item", lang, title=s.title[lang], publisher=s.publisher[lang],
+                 published=fmt_date(s.date_published, lang), accessed=fmt_date(s.date_accessed, lang),
+                 provenance=t(f"prov_{s.provenance}", lang))
         sources.append({"text": text, "url": s.url, "link": s.url.startswith(("http://", "https://"))})
     frame = pd.DataFrame([{t("col_year", lang): str(tb.year), t("col_level", lang): ctx.level_name(tb.level),
                            t("col_file", lang): tb.rel, t("col_provenance", lang): t(f"prov_{tb.provenance}", lang),
                            "sha256": tb.sha256} for tb in ds.tables])
     dataset_ref = ds.id if ds.id in embedded_datasets() else ds.root.name
     return _render(ctx, "methods.html.j2", levels=levels, sources=sources,
-                   files=table_html(frame, "files", cls="small files"),
+                   files=table_block(ctx, frame, "files", t("h_files", lang), cls="small files"),
                    assumptions=[a[lang] for a in ds.assumptions], dataset_ref=dataset_ref)
 
 
@@ -458,8 +596,9 @@ def html_published(ctx: ReportContext) -> str:
                            t("col_printed", lang): f["printed"], t("col_computed", lang): f["computed"] or "—",
                            t("col_match", lang): t("yes" if f["match"] else "no", lang)} for f in figs])
     colours = ["#d9f0d3" if f["match"] else "#f4a582" for f in figs]
-    table = table_html(frame, "published", numeric=[t("col_printed", lang), t("col_computed", lang)],
-                       colours={t("col_match", lang): colours}, cls="small")
+    table = table_block(ctx, frame, "published", t("cap_published", lang, year=ctx.year),
+                        numeric=[t("col_printed", lang), t("col_computed", lang)], colours={t("col_match", lang): colours},
+                        cls="small")
     return _render(ctx, "published.html.j2", figures=figs, ok=fmt_count(ok, lang=lang), n=fmt_count(len(figs), lang=lang),
                    table=table)
 
