@@ -295,3 +295,13 @@ def test_csv_cells_and_processed_tables_without_float_noise():
     assert [csv_cell(x, "en") for x in ("90.760", "1,234.5", "2023")] == ["90.760", "1234.5", "2023"]
     frame = pd.DataFrame({"total": [0.1 + 0.2, 86.91999999999999], "unit": ["a", "b"]})
     assert without_float_noise(frame).to_csv(index=False) == "total,unit\n0.3,a\n86.92,b\n"
+
+
+def test_illustrative_figures_in_sentences_are_marked_where_they_stand(built):
+    """Báo Bắc Kạn prints the transport department's 95,476 and +15,356 but not its rank change:
+    the rank change is marked †, the printed figures are not; the mark has its legend."""
+    html = _html(built, "backan", "vi")
+    assert "tổng số điểm đạt 95,476, tăng 15,356 điểm và tăng 18<sup class=\"ill\">†</sup> bậc" in html
+    assert "tăng 5,651 điểm và tăng 6 bậc" in html  # the city's rank change is printed by the article
+    assert "số liệu có dấu † được tính từ các dòng minh họa" in html
+    assert 'class="ill"' not in _html(built, "vn-ministries", "vi")

@@ -248,8 +248,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "inferred_note": {"vi": "(suy ra): giá trị không được in trong nguồn mà được suy ra từ một số liệu đã công bố; xem phần Giả định.",
                       "en": "(inferred): a value the source does not print, derived from a published figure; see Assumptions."},
     "summary_illustrative": {
-        "vi": "Lưu ý: bảng điểm từng đơn vị là minh họa. Chỉ các số liệu trong phần “Đối chiếu số liệu đã công bố” là số liệu đã công bố; các số liệu khác của đoạn tóm tắt (như thứ hạng năm trước, điểm của các đơn vị khác) được tính từ các dòng minh họa và không được trích dẫn như số liệu thật.",
-        "en": "Note: the per-unit rows are illustrative. Only the figures listed in the published-figure check are published; every other figure in this summary (such as last year's ranks and other units' scores) comes from illustrative rows and must not be quoted as real."},
+        "vi": "minh họa: số liệu có dấu † được tính từ các dòng minh họa và không được trích dẫn như số liệu thật. Bảng điểm từng đơn vị là minh họa; chỉ các số liệu trong phần “Đối chiếu số liệu đã công bố” là số liệu đã công bố.",
+        "en": "illustrative: a figure marked † comes from illustrative rows and must not be quoted as real. The per-unit rows are illustrative; only the figures listed in the published-figure check are published."},
     "yoy_item_no_rank": {"vi": "{unit} ({change} điểm; thứ hạng năm trước không được công bố)",
                          "en": "{unit} ({change} points; last year's rank not published)"},
     "rank_up": {"vi": "tăng {n} bậc", "en": "up {n} place{s}"},

@@ -10,9 +10,35 @@ from __future__ import annotations
 import pandas as pd
 
 from parlib.data.numbers import round_half_up_series
+from parlib.data.published import load_published
 from parlib.model.analysis import Analysis
 from parlib.model.scoring import Scores
 from parlib.report.i18n import fmt_count, fmt_number, in_sentence, is_missing, t
+
+#: Appended to a figure of an illustrative year that no publisher printed ("tăng 18 bậc†"); the
+#: report shows it as a visible mark and explains it under the summary.
+ILLUSTRATIVE_MARK = "†"
+
+
+def _published(a: Analysis) -> set[tuple[str, str, int]]:
+    """(measure, level or unit, year) of every figure the publisher printed (published.yml)."""
+    keys = set()
+    for f in load_published(a.dataset):
+        where = f.args.get("unit") or f.args.get("level")
+        for w in where if isinstance(where, list) else [where]:
+            keys.add((f.measure, str(w), int(f.args.get("year", a.year))))
+    return keys
+
+
+def _mark(a: Analysis, text: str, year: int, *keys: tuple[str, str]) -> str:
+    """``text`` as it stands in a sentence: marked illustrative when ``year``'s rows are illustrative
+    and no figure the publisher printed is the same (measure, level or unit) of that year."""
+    if not a.dataset.is_illustrative(year):
+        return text
+    printed = _published(a)
+    if any((measure, where, year) in printed for measure, where in keys):
+        return text
+    return text + ILLUSTRATIVE_MARK
 
 
 def _units_name(scores: Scores, unit_ids: list[str], lang: str, *, inside: bool = False) -> str:
@@ -56,10 +82,12 @@ def sentence_mean(a: Analysis, level: str, lang: str) -> str | None:
         else:
             pmean = float(prev["total"].dropna().mean())
             dec = meth.decimals
-            a, b = fmt_number(mean, "en", dec), fmt_number(pmean, "en", dec)
-            key = "s_mean_same" if a == b else ("s_mean_up" if mean > pmean else "s_mean_down")
-            cmp = t(key, lang, prev=prev_year, pmean=_num(scores, prev_year, level, pmean, lang))
-    return t("s_mean", lang, level=ds.level(level).name[lang], mean=_num(scores, year, level, mean, lang),
+            shown, pshown = fmt_number(mean, "en", dec), fmt_number(pmean, "en", dec)
+            key = "s_mean_same" if shown == pshown else ("s_mean_up" if mean > pmean else "s_mean_down")
+            cmp = t(key, lang, prev=prev_year, pmean=_mark(a, _num(scores, prev_year, level, pmean, lang), prev_year,
+                                                          ("mean_total", level)))
+    return t("s_mean", lang, level=ds.level(level).name[lang],
+             mean=_mark(a, _num(scores, year, level, mean, lang), year, ("mean_total", level)),
              max=fmt_number(meth.max_total, lang, 0), cmp=cmp)
 
 
@@ -71,7 +99,7 @@ def sentence_at_least(a: Analysis, level: str, lang: str, threshold: float = 80.
         return None
     dec = scores.dataset.methodology_for(year, level).decimals
     n = int((round_half_up_series(cur["total"], dec) >= threshold - 1e-9).sum())
-    return t("s_at_least", lang, count=fmt_count(n, len(cur), lang=lang), noun=scores.dataset.level(level).noun[lang],
+    return t("s_at_least", lang, count=_mark(a, fmt_count(n, len(cur), lang=lang), year, ("count_at_least", level)), noun=scores.dataset.level(level).noun[lang],
              threshold=fmt_number(threshold, lang, 0))
 
 
@@ -90,8 +118,10 @@ def sentence_bands(a: Analysis, level: str, lang: str) -> str | None:
         if sel.empty:
             continue
         lo, hi = _num(scores, year, level, sel.min(), lang), _num(scores, year, level, sel.max(), lang)
+        lo, hi = _mark(a, lo, year), _mark(a, hi, year)
         rng = t("s_range_one", lang, lo=lo) if lo == hi else t("s_range", lang, lo=lo, hi=hi)
-        items.append(t("s_band_item", lang, count=fmt_count(len(sel), len(cur), lang=lang), noun=ds.level(level).noun[lang],
+        count = _mark(a, fmt_count(len(sel), len(cur), lang=lang), year, ("count_band", level), ("count_between", level))
+        items.append(t("s_band_item", lang, count=count, noun=ds.level(level).noun[lang],
                        band=b.name[lang], range=rng))
     return t("s_bands", lang, items="; ".join(items)) if items else None
 
@@ -131,6 +161,7 @@ def sentence_top_unit(a: Analysis, level: str, lang: str) -> str | None:
     if top.empty:
         return None
     total = float(top["total"].iloc[0])
+    uid = str(top["unit_id"].iloc[0])
     change = ""
     prev_year, prev = _prev(scores, year, level)
     if prev_year is not None and len(prev) and len(top) == 1:
@@ -142,13 +173,18 @@ def sentence_top_unit(a: Analysis, level: str, lang: str) -> str | None:
             rank = ""
             if not is_missing(rc):
                 rank = t("s_top_rank_same", lang) if int(rc) == 0 else t(
-                    "s_top_rank", lang, dir=t("up" if int(rc) > 0 else "down", lang), places=abs(int(rc)),
+                    "s_top_rank", lang, dir=t("up" if int(rc) > 0 else "down", lang),
+                    places=_mark(a, str(abs(int(rc))), year, ("unit_rank_change", uid)),
                     s="" if abs(int(rc)) == 1 else "s")
             change = t("s_top_change", lang, dir=t("up" if ch >= 0 else "down", lang),
-                       points=_num(scores, year, level, ch, lang, sign=True), rank=rank, prev=prev_year)
+                       points=_mark(a, _num(scores, year, level, ch, lang, sign=True), year, ("unit_change", uid)),
+                       rank=rank, prev=prev_year)
     n = len(ds.level(level).units) if _partial(cur) else len(cur)
-    return t("s_top", lang, unit=_units_name(scores, top["unit_id"].tolist(), lang), n=fmt_count(n, lang=lang),
-             noun=ds.level(level).noun[lang], total=_num(scores, year, level, total, lang), change=change)
+    unit = _units_name(scores, top["unit_id"].tolist(), lang)
+    return t("s_top", lang, unit=_mark(a, unit, year, ("top_unit", level)),
+             n=_mark(a, fmt_count(n, lang=lang), year, ("n_units", level), ("top_unit", level)),
+             noun=ds.level(level).noun[lang], total=_mark(a, _num(scores, year, level, total, lang), year, ("unit_total", uid)),
+             change=change)
 
 
 def sentence_top_survey(a: Analysis, level: str, lang: str) -> str | None:
@@ -160,7 +196,9 @@ def sentence_top_survey(a: Analysis, level: str, lang: str) -> str | None:
         return None
     best = cur["survey"].max()
     ids = sorted(cur.loc[(cur["survey"] - best).abs() <= 1e-9, "unit_id"])
-    return t("s_survey_top", lang, unit=_units_name(scores, ids, lang, inside=True), survey=_num(scores, year, level, best, lang))
+    unit = _mark(a, _units_name(scores, ids, lang, inside=True), year, ("top_unit_by_survey", level))
+    survey = _num(scores, year, level, best, lang)
+    return t("s_survey_top", lang, unit=unit, survey=_mark(a, survey, year, *(("unit_survey", u) for u in ids)))
 
 
 def sentence_bottom(a: Analysis, level: str, lang: str) -> str | None:
@@ -171,7 +209,8 @@ def sentence_bottom(a: Analysis, level: str, lang: str) -> str | None:
         return None
     low = cur["total"].min()
     ids = sorted(cur.loc[(cur["total"] - low).abs() <= 1e-9, "unit_id"])
-    return t("s_bottom", lang, unit=_units_name(scores, ids, lang, inside=True), total=_num(scores, year, level, low, lang))
+    return t("s_bottom", lang, unit=_mark(a, _units_name(scores, ids, lang, inside=True), year),
+             total=_mark(a, _num(scores, year, level, low, lang), year))
 
 
 def sentence_partial(a: Analysis, level: str, lang: str) -> str | None:

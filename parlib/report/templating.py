@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.ext import Extension
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from parlib.report.i18n import nfc
 
@@ -42,13 +42,25 @@ def _finalize(value: object) -> object:
     return nfc(value)
 
 
+ILLUSTRATIVE_MARK = "†"
+
+
+def mark_illustrative(text: object) -> Markup:
+    """Filter ``illmark``: the text escaped, each illustrative mark (†, put after a figure computed
+    from illustrative rows) shown as a visible superscript that the summary's note explains."""
+    escaped = escape(_finalize(text))
+    return Markup(str(escaped).replace(ILLUSTRATIVE_MARK, '<sup class="ill">†</sup>'))
+
+
 @cache
 def environment() -> Environment:
     """The report's Jinja2 environment (autoescape on for .html and .j2 templates)."""
-    return Environment(loader=FileSystemLoader(str(SECTION_TEMPLATES)),
-                       autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
-                       undefined=StrictUndefined, finalize=_finalize, extensions=[JoinTagLines],
-                       keep_trailing_newline=False)
+    env = Environment(loader=FileSystemLoader(str(SECTION_TEMPLATES)),
+                      autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+                      undefined=StrictUndefined, finalize=_finalize, extensions=[JoinTagLines],
+                      keep_trailing_newline=False)
+    env.filters["illmark"] = mark_illustrative
+    return env
 
 
 def render(template: str, **values: Any) -> str:
