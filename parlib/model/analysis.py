@@ -36,6 +36,7 @@ from parlib.model.fields import (
     material_gap,
 )
 from parlib.model.scoring import Scores, get_level_summary, score_dataset
+from parlib.model.synthesis import get_level_synthesis
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class LevelAnalysis:
     #: the smallest gap to the median (pp) called a strength or a weakness (:func:`parlib.model.fields.material_gap`)
     material_gap: float | None = None
     appraisal_cuts: pd.DataFrame | None = None
+    #: the level pulled together (:func:`parlib.model.synthesis.get_level_synthesis`)
+    synthesis: Mapping[str, Any] | None = None
     appraisal_by_unit: pd.DataFrame | None = None
 
     @property
@@ -133,6 +136,11 @@ def analyse_level(scores: Scores, year: int, level: str) -> LevelAnalysis:
         out["appraisal_cuts"] = cuts
         out["appraisal_by_unit"] = get_appraisal_by_unit(cuts)
     prev_year = ds.previous_year(year)
+    prev_fields = scores.level_fields(prev_year, level) if prev_year is not None else None
+    if prev_fields is not None and prev_year is not None and ds.methodology_for(prev_year, level).field_ids() != meth.field_ids():
+        prev_fields = None  # fields of another methodology are not compared
+    out["synthesis"] = MappingProxyType(get_level_synthesis(cur, fields, prev_fields, meth.field_ids(), meth.survey_max,
+                                                            meth.max_total))
     if prev_year is not None:
         prev = scores.level_units(prev_year, level)
         changes = year_on_year(cur, prev, ds)

@@ -354,6 +354,38 @@ def field_key(ctx: ReportContext, level: str, field_ids: list[str]) -> str:
     return t("field_key", ctx.lang, items=items)
 
 
+def synthesis_sentences(ctx: ReportContext, lv: str) -> list[str]:
+    """The level pulled together (from :attr:`LevelAnalysis.synthesis`), in the report's words."""
+    lang, la = ctx.lang, ctx.analysis.level(lv)
+    syn = la.synthesis or {}
+    noun = ctx.ds.level(lv).noun[lang]
+    out = []
+    if syn.get("weakest_for_most"):
+        w = syn["weakest_for_most"]
+        out.append(t("syn_weakest", lang, field=ctx.field_name(lv, w["field_id"]), n=fmt_count(w["units"], lang=lang),
+                     of=fmt_count(w["of"], lang=lang), noun=noun))
+    if syn.get("widest_spread"):
+        w = syn["widest_spread"]
+        out.append(t("syn_spread", lang, field=ctx.field_name(lv, w["field_id"]), lo=fmt_number(w["min_pct"], lang, 1),
+                     hi=fmt_number(w["max_pct"], lang, 1), spread=fmt_number(w["spread"], lang, 1)))
+    if syn.get("mean_moved_by") and ctx.prev_year is not None:
+        w = syn["mean_moved_by"]
+        dec = la.methodology.decimals
+        out.append(t("syn_moved", lang, prev=ctx.prev_year, dir=t("up" if w["total_change"] >= 0 else "down", lang),
+                     total=fmt_number(abs(w["total_change"]), lang, dec), field=ctx.field_name(lv, w["field_id"]),
+                     change=fmt_number(w["change"], lang, dec, sign=True)))
+    if syn.get("survey_vs_appraisal"):
+        w = syn["survey_vs_appraisal"]
+        rho = w["rho"]
+        agree = "syn_agree_high" if rho >= 0.5 else "syn_agree_some" if rho >= 0.2 else (
+            "syn_agree_none" if rho > -0.2 else "syn_agree_neg")
+        pcts = t("syn_survey_pcts", lang, s=fmt_number(w["survey_pct"], lang, 1), ap=fmt_number(w["appraisal_pct"], lang, 1)) \
+            if w["survey_pct"] is not None else ""
+        out.append(t("syn_survey", lang, agree=t(agree, lang), rho=fmt_number(rho, lang, 2), n=fmt_count(w["n"], lang=lang),
+                     noun=noun, pcts=pcts))
+    return out
+
+
 def html_strengths(ctx: ReportContext) -> str:
     """Per level: heatmap of % of maximum, field summary, strongest and weakest fields, and each
     unit's two strongest and two weakest fields against the level median; or why it is left out."""
@@ -362,7 +394,8 @@ def html_strengths(ctx: ReportContext) -> str:
 
 def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     lang, year = ctx.lang, ctx.year
-    out: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"strengths-{lv}", "omitted": ""}
+    out: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"strengths-{lv}", "omitted": "",
+                              "synthesis": synthesis_sentences(ctx, lv), "illustrative": ctx.ds.is_illustrative(year)}
     f = ctx.scores.level_fields(year, lv)
     if f.empty or f["pct"].isna().all():
         gran = t(f"gran_{ctx.scores.granularity[(year, lv)]}", lang)
