@@ -308,3 +308,17 @@ def test_illustrative_figures_in_sentences_are_marked_where_they_stand(built):
     assert "tăng 5,651 điểm và tăng 6 bậc" in html  # the city's rank change is printed by the article
     assert "số liệu có dấu † được tính từ các dòng minh họa" in html
     assert 'class="ill"' not in _html(built, "vn-ministries", "vi")
+
+
+def test_unit_profiles_appendix(built):
+    """One compact block per unit: 19 + 8 in backan (fields against the level median as bars, each
+    bar's width the unit's % of maximum), 17 in vn-ministries (totals only: no bars)."""
+    html = _html(built, "backan", "vi")
+    blocks = re.findall(r'<section class="profile[^"]*" id="unit-([^"]+)">(.*?)</section>', html, re.S)
+    assert len(blocks) == 27
+    gtvt = dict(blocks)["so-gtvt"]
+    assert "Hạng 1 · 95,476 điểm · Tốt" in gtvt
+    assert gtvt.count('class="bar-row"') == 8 and 'class="median"' in gtvt
+    assert 'href="#profiles"' in html  # listed in the table of contents
+    vn = re.findall(r'<section class="profile[^"]*" id="unit-', _html(built, "vn-ministries", "vi"))
+    assert len(vn) == 17

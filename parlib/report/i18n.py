@@ -58,6 +58,12 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "{level}: units by band in {prev} (rows) and {year} (columns)"},
     "cap_published": {"vi": "Số liệu đã công bố về năm {year} và số liệu tính lại",
                       "en": "Published figures about {year} and the recomputed values"},
+    "h_profiles": {"vi": "Phụ lục: hồ sơ từng đơn vị", "en": "Appendix: unit profiles"},
+    "pf_note": {"vi": "Mỗi thanh là % điểm tối đa của đơn vị trong một lĩnh vực; vạch đứng là trung vị của cấp; thanh màu cam: thấp hơn trung vị.",
+                "en": "Each bar is the unit's % of maximum in a field; the vertical line is the level median; an orange bar is below the median."},
+    "pf_rank": {"vi": "Hạng {rank}", "en": "Rank {rank}"},
+    "pf_total": {"vi": "{total} điểm", "en": "{total} points"},
+    "pf_change": {"vi": "{change} điểm so với năm {prev} ({rank})", "en": "{change} points on {prev} ({rank})"},
     # section headings
     "h_summary": {"vi": "Tóm tắt", "en": "Summary"},
     "h_ranking": {"vi": "Bảng xếp hạng", "en": "Ranking"},

@@ -636,6 +636,47 @@ def html_published(ctx: ReportContext) -> str:
                    table=table)
 
 
+def html_profiles(ctx: ReportContext) -> str:
+    """Appendix: one compact block per unit (rank, total, band, change) with its fields against the
+    level median as small bars (HTML, so that 27 units cost no chart rendering)."""
+    return _render(ctx, "profiles.html.j2", levels=[_profiles_level(ctx, lv) for lv in ctx.levels])
+
+
+def _profiles_level(ctx: ReportContext, lv: str) -> dict[str, object]:
+    lang, la = ctx.lang, ctx.analysis.level(lv)
+    meth = la.methodology
+    changes = la.changes.set_index("unit_id") if la.changes is not None else None
+    fields = la.fields.dropna(subset=["pct"]) if not la.fields.empty else la.fields
+    medians = dict(zip(la.field_summary["field_id"], la.field_summary["median_pct"])) if la.field_summary is not None else {}
+    order = [f for f in meth.field_ids() if f in medians]
+    units = []
+    for r in la.units.itertuples(index=False):
+        facts = [t("pf_rank", lang, rank="—" if is_missing(r.rank) else int(r.rank)),
+                 t("pf_total", lang, total=fmt_number(r.total, lang, meth.decimals)), ctx.band_name(lv, r.band)]
+        if changes is not None and r.unit_id in changes.index:
+            c = changes.loc[r.unit_id]
+            if not is_missing(c["change"]):
+                facts.append(t("pf_change", lang, change=fmt_number(c["change"], lang, meth.decimals, sign=True),
+                               prev=ctx.prev_year, rank=fmt_rank_change(c["rank_change"], lang)))
+        bars = []
+        if order:
+            mine = fields[fields["unit_id"] == r.unit_id].set_index("field_id")["pct"]
+            for fid in order:
+                if fid in mine.index:
+                    v, med = float(mine[fid]), float(medians[fid])
+                    bars.append({"label": field_number(ctx, lv, fid), "name": ctx.field_name(lv, fid),
+                                 "width": f"{max(0.0, min(100.0, v)):.1f}", "median": f"{max(0.0, min(100.0, med)):.1f}",
+                                 "value": fmt_number(v, lang, 1), "below": v < med})
+        units.append({"name": ctx.unit_name(r.unit_id), "anchor": f"unit-{_uuid(r.unit_id)}", "facts": facts, "bars": bars})
+    return {"name": ctx.level_name(lv), "anchor": f"profiles-{lv}", "units": units,
+            "field_key": field_key(ctx, lv, order) if order else "", "illustrative": ctx.ds.is_illustrative(ctx.year)}
+
+
+def show_profiles(ctx: ReportContext) -> None:
+    """Display :func:`html_profiles`."""
+    show(html_profiles(ctx))
+
+
 def show_title(ctx: ReportContext) -> None:
     """Display :func:`html_title`."""
     show(html_title(ctx))
