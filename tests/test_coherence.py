@@ -1,0 +1,142 @@
+"""parlib.model.coherence: correlations, Cronbach's alpha, non-discriminating fields, outliers.
+
+Expected values come from independent implementations written here with the standard library
+(ranks with averaged ties, statistics.correlation, statistics.variance, COINr's skew and kurtosis
+formulas) and from hand computation.
+"""
+import math
+import statistics
+
+import pandas as pd
+import pytest
+
+from handmade import load
+from parlib.data.dataset import Band, Field, Methodology
+from parlib.model.coherence import (cronbach_alpha, get_coherence, get_correlations, get_field_stats,
+                                    get_field_vs_rest, get_unit_outliers, robust_z)
+from parlib.model.scoring import score_dataset
+
+POINTS = pd.DataFrame({"f1": [8.0, 6.0, 9.0, 4.0, 7.0], "f2": [18.0, 15.0, 20.0, 9.0, 15.0],
+                       "f3": [3.0, 5.0, 2.0, 4.0, 1.0]}, index=["a", "b", "c", "d", "e"])
+
+
+def _ranks(xs):
+    """Ranks 1..n with ties given their average rank (the ranks Spearman's rho correlates)."""
+    order = sorted(range(len(xs)), key=lambda i: xs[i])
+    out = [0.0] * len(xs)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and xs[order[j + 1]] == xs[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            out[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return out
+
+
+def _spearman(x, y):
+    return statistics.correlation(_ranks(list(x)), _ranks(list(y)))
+
+
+def test_spearman_matrix_against_an_independent_implementation():
+    got = get_correlations(POINTS)
+    for a in POINTS.columns:
+        for b in POINTS.columns:
+            assert got.loc[a, b] == pytest.approx(_spearman(POINTS[a], POINTS[b]))
+    # by hand: f1 ranks 4,2,5,1,3; f2 ranks 4,2.5,5,1,2.5 → rho = 0.9747
+    assert got.loc["f1", "f2"] == pytest.approx(0.97467943, abs=1e-7)
+
+
+def test_each_field_against_the_total_of_the_others():
+    got = get_field_vs_rest(POINTS)
+    for c in POINTS.columns:
+        rest = POINTS.drop(columns=c).sum(axis=1)
+        assert got[c] == pytest.approx(_spearman(POINTS[c], rest))
+
+
+def test_cronbach_alpha_by_its_formula():
+    k = 3
+    items = [statistics.variance(POINTS[c]) for c in POINTS.columns]
+    totals = [sum(POINTS.loc[u]) for u in POINTS.index]
+    expected = k / (k - 1) * (1 - sum(items) / statistics.variance(totals))
+    assert cronbach_alpha(POINTS) == pytest.approx(expected)
+    # by hand: item variances 3.7, 17.3, 2.5 (sum 23.5); totals 29, 26, 31, 17, 23, variance 30.2
+    assert cronbach_alpha(POINTS) == pytest.approx(1.5 * (1 - 23.5 / 30.2))
+    assert math.isnan(cronbach_alpha(POINTS[["f1"]]))
+
+
+def _coinr_skew(x):
+    n, m = len(x), statistics.fmean(x)
+    d = [v - m for v in x]
+    g = math.sqrt(n) * sum(v ** 3 for v in d) / sum(v ** 2 for v in d) ** 1.5
+    return g * math.sqrt(n * (n - 1)) / (n - 2)
+
+
+def _coinr_kurt(x):
+    n, m = len(x), statistics.fmean(x)
+    d = [v - m for v in x]
+    r = n * sum(v ** 4 for v in d) / sum(v ** 2 for v in d) ** 2
+    return ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+
+
+def test_outlier_flag_follows_coinr_skew_and_kurtosis():
+    """A field where one unit of 10 scored 1 and the rest 9 or 10 is flagged (|skew| > 2 and
+    kurtosis > 3.5, COINr's rule, with COINr's own formulas); an even spread is not."""
+    pts = pd.DataFrame({"lop": [9, 10, 9, 10, 9, 10, 9, 10, 9, 1.0], "even": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10.0]},
+                       index=list("abcdefghij"))
+    st = get_field_stats(pts, pd.Series({"lop": 10.0, "even": 10.0})).set_index("field_id")
+    for c in pts.columns:
+        pct = list(pts[c] * 10)
+        assert st.loc[c, "skew"] == pytest.approx(_coinr_skew(pct))
+        assert st.loc[c, "kurt"] == pytest.approx(_coinr_kurt(pct))
+    assert bool(st.loc["lop", "outlier_flag"]) and not bool(st.loc["even", "outlier_flag"])
+
+
+def test_a_field_nearly_everyone_maxes_out_does_not_discriminate():
+    """17 of 19 units at 95 % or more of a field's maximum: flagged (share 17/19 ≥ 0.85); a field
+    whose % of maximum varies by less than 2 points (sd) is flagged as a tiny spread."""
+    flat = [10.0] * 15 + [9.6, 9.5, 7.0, 6.0]
+    tiny = [7.0, 7.1, 7.05, 7.0, 7.1] * 3 + [7.0, 7.1, 7.05, 7.0]
+    spread = [float(v) for v in range(1, 20)]
+    pts = pd.DataFrame({"flat": flat, "tiny": tiny, "spread": spread})
+    st = get_field_stats(pts, pd.Series({"flat": 10.0, "tiny": 10.0, "spread": 20.0})).set_index("field_id")
+    assert st.loc["flat", "n_near_max"] == 17 and st.loc["flat", "reason"] == "near_max"
+    assert st.loc["tiny", "reason"] == "tiny_spread" and bool(st.loc["tiny", "non_discriminating"])
+    assert not bool(st.loc["spread", "non_discriminating"])
+
+
+def test_robust_z_flags_a_unit_beyond_3_5():
+    """Values 8, 9, 10, 9, 8, 10, 9, 2: median 9, absolute deviations 1,0,1,0,1,1,0,7 → MAD 1;
+    the unit at 2 has z = −7 / 1.4826 = −4.72, every other |z| ≤ 1 / 1.4826 = 0.67."""
+    pts = pd.DataFrame({"f": [8.0, 9, 10, 9, 8, 10, 9, 2]}, index=list("abcdefgh"))
+    z = robust_z(pts)["f"]
+    assert z["h"] == pytest.approx(-7 / 1.4826)
+    out = get_unit_outliers(pts)
+    assert out[["unit_id", "field_id"]].values.tolist() == [["h", "f"]]
+    # a zero MAD falls back to 1.2533 × the mean absolute deviation: seven 9s and a 1 → MAD 0, mean AD 8/8 = 1
+    pts0 = pd.DataFrame({"f": [9.0, 9, 9, 9, 9, 9, 9, 1]}, index=list("abcdefgh"))
+    assert robust_z(pts0).loc["h", "f"] == pytest.approx(-8 / (1.253314 * 1.0))
+
+
+def test_coherence_of_a_level_and_why_it_is_short():
+    scores = score_dataset(load("fields-wide"))
+    meth = scores.dataset.methodology_for(2023, "departments")
+    c = get_coherence(scores.level_fields(2023, "departments"), meth)
+    assert c.reason == "" and c.n_fields == len(meth.fields) and c.n_units == 4
+    assert list(c.correlations.columns) == [f.id for f in meth.fields]
+    totals = score_dataset(load("totals-vi"))
+    none = get_coherence(totals.level_fields(2023, "departments"), totals.dataset.methodology_for(2023, "departments"))
+    assert none.reason == "no_fields"
+    few = get_coherence(scores.level_fields(2023, "departments").query("unit_id in ['so-a', 'so-b']"), meth)
+    assert few.reason == "too_few_units"
+
+
+def test_methodology_helpers_unused_fields_are_ignored():
+    meth = Methodology("m", {"vi": "m", "en": "m"}, 20.0, 2,
+                       (Field("x", {"vi": "x", "en": "x"}, 10.0), Field("y", {"vi": "y", "en": "y"}, 10.0)),
+                       (Band("all", {"vi": "a", "en": "a"}, min_total=0),))
+    fields = pd.DataFrame({"unit_id": list("aabbccdd"), "field_id": ["x", "y"] * 4,
+                           "points": [1.0, 2, 3, 4, 5, 6, 7, 9], "max": 10.0})
+    c = get_coherence(fields, meth)
+    assert c.alpha == pytest.approx(cronbach_alpha(pd.DataFrame({"x": [1.0, 3, 5, 7], "y": [2.0, 4, 6, 9]})))
