@@ -1,4 +1,4 @@
-"""The `parlib` command: build, check, validate, verify.
+"""The `parlib` command: build, check, validate, verify, robustness.
 
 Exit codes: 0 success; 1 a published figure does not match (check) or a build step failed;
 2 bad input (one clear line: file, row, column, what is wrong, what to do).
@@ -42,6 +42,23 @@ def _parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="check a dataset folder and its tables without writing anything")
     v.add_argument("path")
+
+    from parlib.model.robustness import NoiseSpec
+    d = NoiseSpec()
+    u = sub.add_parser("robustness", help="how sure each rank is: rank intervals under noisy weights, survey share "
+                                          "and rounding (seeded Monte Carlo), per unit and per level")
+    u.add_argument("dataset", help="embedded dataset id (under data/raw/) or a dataset folder")
+    u.add_argument("--year", type=int, help="year (default the latest)")
+    u.add_argument("--draws", type=int, default=d.draws, help=f"Monte Carlo draws (default {d.draws})")
+    u.add_argument("--seed", type=int, default=d.seed, help=f"seed of every random number (default {d.seed})")
+    u.add_argument("--weights", type=float, default=d.weights,
+                   help=f"each field's maximum scaled by a factor in 1 ± this (default {d.weights}; 0: fixed)")
+    u.add_argument("--survey", type=float, default=d.survey,
+                   help=f"the survey's share scaled by a factor in 1 ± this (default {d.survey}; 0: fixed)")
+    u.add_argument("--no-rounding", action="store_true",
+                   help="do not vary printed values within half a printed digit (varied by default)")
+    u.add_argument("--sensitivity-draws", type=int, default=d.sensitivity_draws,
+                   help=f"size of each sample of the sensitivity analysis (default {d.sensitivity_draws}; 0: none)")
     return p
 
 
@@ -58,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "verify":
             from parlib.build.runner import verify
             return verify(args.manifest)
+        if args.command == "robustness":
+            return _robustness(args)
     except DataError as exc:
         if args.debug:
             raise
@@ -121,4 +140,60 @@ def _validate(args) -> int:
           f"{len(figures)} published figure(s)")
     for (year, level), gran in sorted(scores.granularity.items()):
         print(f"  {year} {level}: {len(scores.level_units(year, level))} units, granularity {gran}")
+    return 0
+
+
+def _robustness(args) -> int:
+    from parlib.data.load import load_dataset
+    from parlib.model.analysis import analyse
+    from parlib.model.robustness import NoiseSpec
+    try:
+        spec = NoiseSpec(draws=args.draws, seed=args.seed, weights=args.weights, survey=args.survey,
+                         rounding=not args.no_rounding, sensitivity_draws=args.sensitivity_draws)
+    except ValueError as exc:
+        raise DataError(f"option: {exc}", "see parlib robustness --help") from None
+    ds = load_dataset(args.dataset)
+    year = args.year if args.year is not None else ds.years[-1]
+    if year not in ds.years:
+        raise DataError(f"dataset {ds.id!r} has no year {year}", f"choose among {', '.join(map(str, ds.years))}")
+    analysis = analyse(ds, year, noise=spec)
+    units = ds.units()
+    for lv, la in analysis.levels.items():
+        print(f"{ds.id} {year} {lv}: {len(la.units)} units")
+        ru = la.robustness
+        if ru is None:
+            why = {"partial": "the publisher printed only some units, so their ranks are the printed ones",
+                   "too_few_units": "fewer than 2 units to rank"}.get(la.robustness_reason, la.robustness_reason)
+            print(f"  rank uncertainty not computed: {why}\n")
+            continue
+        varied = ", ".join(f"{k} ±{v:g}" + (" digit" if k == "rounding" else "") for k, v in ru.varied.items())
+        fixed = ", ".join(f"{k} ({v.replace('_', ' ')})" for k, v in ru.not_varied.items())
+        print(f"  {spec.draws} draws, seed {spec.seed}; varied: {varied or 'nothing'}" + (f"; fixed: {fixed}" if fixed else ""))
+        if ru.survey_max_assumed:
+            print(f"  the survey's maximum is not given: its share is taken as its share of the mean total, "
+                  f"{ru.survey_share * 100:.1f}%")
+        t = ru.units
+        dec = la.methodology.decimals
+        names = [units[u].name["vi"] for u in t["unit_id"]]
+        w = max(len("unit"), *(len(n) for n in names))
+        print(f"  {'unit':<{w}}  {'total':>8}  rank  median  5-95%     p(band)  p(first)  p(last)")
+        for name, r in zip(names, t.itertuples(index=False)):
+            interval = f"{r.p5}-{r.p95}"
+            print(f"  {name:<{w}}  {r.total:>8.{dec}f}  {r.nominal_rank:>4}  {r.median_rank:>6}  {interval:<8}  "
+                  f"{r.p_band * 100:>6.1f}%  {r.p_first * 100:>7.1f}%  {r.p_last * 100:>6.1f}%")
+        lvl = ru.level
+        print(f"  intervals wider than {lvl['wide']} places: {lvl['n_wide']} of {lvl['n_units']}; "
+              f"mean absolute rank shift: {lvl['mean_abs_shift']:.3f}; every unit keeps its band in "
+              f"{lvl['p_band_all'] * 100:.1f}% of the draws")
+        for g in ru.groups.itertuples(index=False):
+            print(f"  cannot be told apart: ranks {g.first_rank} to {g.last_rank} ({g.n_units} units)")
+        if not ru.sensitivity.empty:
+            parts = [f"{r.input} {r.first_order:.2f}/{r.total_effect:.2f}" for r in ru.sensitivity.itertuples()]
+            print(f"  sensitivity of the rank shift (first-order/total effect): {', '.join(parts)}")
+        c = la.coherence
+        if c is not None and not c.reason:
+            flat = c.field_stats[c.field_stats["non_discriminating"]]["field_id"].tolist()
+            print(f"  coherence: Cronbach's alpha {c.alpha:.2f}; fields that barely separate the units: "
+                  f"{', '.join(flat) or 'none'}; unit outliers (robust z > 3.5): {len(c.unit_outliers)}")
+        print()
     return 0

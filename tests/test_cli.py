@@ -80,3 +80,36 @@ def test_docs_example_dataset_validates_and_checks(capsys):
     assert main(["check", str(example)]) == 0
     out = capsys.readouterr().out
     assert "5 of 5 figures match" in out and "illustrative" in out
+
+
+def test_robustness_prints_each_ministrys_interval(capsys):
+    assert main(["robustness", "vn-ministries", "--year", "2023", "--draws", "300"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("  Bộ ") or line.startswith("  Ngân hàng")]
+    assert len(rows) == 17
+    for line in rows:  # rank, median and a 5–95 % interval "a-b" that holds the median
+        cells = line.split()
+        interval = next(c for c in cells if "-" in c and c.replace("-", "").isdigit())
+        lo, hi = map(int, interval.split("-"))
+        assert 1 <= lo <= hi <= 17
+    assert "300 draws, seed 2024" in out and "weights (no fields)" in out
+    assert "the survey's maximum is not given" in out        # its share is assumed, and said so
+    # the seed fixes every number; another seed gives other draws
+    assert main(["robustness", "vn-ministries", "--year", "2023", "--draws", "300"]) == 0
+    assert capsys.readouterr().out == out
+
+
+def test_robustness_of_a_partial_year_says_why(capsys):
+    assert main(["robustness", "vn-ministries", "--year", "2022"]) == 0
+    assert "not computed: the publisher printed only some units" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--draws", "0"], "draws must be a whole number of 1 or more"),
+    (["--weights", "1.5"], "weights must be at least 0 and below 1"),
+    (["--year", "1999"], "has no year 1999"),
+])
+def test_robustness_bad_options_exit_2_one_line(argv, message, capsys):
+    assert main(["robustness", "vn-ministries", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

@@ -9,11 +9,18 @@ import statistics
 
 import pandas as pd
 import pytest
-
 from handmade import load
+
 from parlib.data.dataset import Band, Field, Methodology
-from parlib.model.coherence import (cronbach_alpha, get_coherence, get_correlations, get_field_stats,
-                                    get_field_vs_rest, get_unit_outliers, robust_z)
+from parlib.model.coherence import (
+    cronbach_alpha,
+    get_coherence,
+    get_correlations,
+    get_field_stats,
+    get_field_vs_rest,
+    get_unit_outliers,
+    robust_z,
+)
 from parlib.model.scoring import score_dataset
 
 POINTS = pd.DataFrame({"f1": [8.0, 6.0, 9.0, 4.0, 7.0], "f2": [18.0, 15.0, 20.0, 9.0, 15.0],

@@ -7,11 +7,10 @@ noise never gives narrower intervals; the seed fixes every number).
 import numpy as np
 import pandas as pd
 import pytest
-
 from handmade import load
+
 from parlib.data.dataset import Band, Field, Methodology
-from parlib.model.robustness import (NoiseSpec, band_index, indistinct_groups, level_parts, rank_rows,
-                                     rank_uncertainty)
+from parlib.model.robustness import NoiseSpec, band_index, indistinct_groups, level_parts, rank_rows, rank_uncertainty
 from parlib.model.scoring import band_of, rank_units, score_dataset
 
 OFF = dict(weights=0.0, survey=0.0, rounding=False)
@@ -84,7 +83,7 @@ def test_two_units_a_hundredth_apart_swap_under_rounding_one_draw_in_24():
     r = _run({"a": [30.0, 30.01], "b": [30.0, 30.0]}, meth, draws=20000, weights=0.0, survey=0.0,
              sensitivity_draws=0)
     u = r.units.set_index("unit_id")
-    assert r.varied == {"rounding": 1.0}
+    assert r.varied == {"rounding": 0.5}
     assert u.loc["b", "p_first"] == pytest.approx(1 / 24, abs=0.006)   # ±4 standard errors
     assert u.loc["a", "p_first"] == pytest.approx(1 - u.loc["b", "p_first"])
     assert (u.loc["a", "best"], u.loc["a", "worst"]) == (1, 2)
@@ -100,7 +99,7 @@ def test_totals_only_a_printed_digit_apart_never_swap_but_ties_split():
     p = level_parts(scores.level_units(2023, "departments"), scores.level_fields(2023, "departments"), meth)
     assert p.kind == "totals"
     r = rank_uncertainty(p, meth, NoiseSpec(draws=4000, sensitivity_draws=0))
-    assert r.varied == {"rounding": 1.0}
+    assert r.varied == {"rounding": 0.5}
     assert r.not_varied == {"weights": "no_fields", "survey": "no_survey"}
     u = r.units.set_index("unit_id")
     assert u["nominal_rank"].to_dict() == {"so-gtvt": 1, "so-tc": 2, "so-yt": 2, "so-nv": 4}

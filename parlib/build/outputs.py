@@ -4,10 +4,14 @@ Load inputs (dataset.yml, score tables, published.yml) → process (totals, rank
 year, strengths and weaknesses, published-figure check) → save outputs:
 
 - ``data/processed/<dataset>/<year>/``: ``units.csv``, ``fields.csv``, ``year_on_year.csv``,
-  ``strengths_weaknesses.csv``, ``appraisal.csv`` (tidy, one row per unit or unit × field);
+  ``strengths_weaknesses.csv``, ``appraisal.csv`` (tidy, one row per unit or unit × field),
+  ``rank_uncertainty.csv`` (each unit's rank interval), ``rank_sensitivity.csv``,
+  ``field_coherence.csv``, ``field_correlations.csv`` and ``field_outliers.csv``;
 - ``<out>/<dataset>/<year>/figures.json``: for each level every unit's total, % of maximum, rank,
-  band, change and rank change, the level summaries, and each published figure with its computed
-  value.
+  band, change and rank change, the level summaries, how sure the ranks are (``robustness``:
+  the Monte Carlo's options and seed, the level's figures, each unit's interval, the groups, the
+  sensitivity), the coherence of the fields (``coherence``), and each published figure with its
+  computed value.
 """
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ import pandas as pd
 
 from parlib.data.dataset import PROJECT_ROOT, Unit
 from parlib.model.analysis import Analysis, LevelAnalysis
+from parlib.model.coherence import Coherence
+from parlib.model.robustness import RankUncertainty
 
 PROCESSED_ROOT = PROJECT_ROOT / "data" / "processed"
 OUTPUTS_ROOT = PROJECT_ROOT / "outputs"
@@ -70,7 +76,43 @@ def get_level_year(la: LevelAnalysis, units: Mapping[str, Unit]) -> dict[str, An
         out["movers"] = {k: v[["unit_id", "change", "rank_change"]].to_dict("records") for k, v in (la.movers or {}).items()}
         out["missing_units"] = yoy.loc[yoy["status"].isin(["missing", "merged"]), "unit_id"].tolist()
         out["new_units"] = yoy.loc[yoy["status"] == "new", "unit_id"].tolist()
+    out["robustness"] = get_robustness_figures(la.robustness, la.robustness_reason)
+    out["coherence"] = get_coherence_figures(la.coherence)
     return out
+
+
+def get_robustness_figures(ru: RankUncertainty | None, reason: str = "") -> dict[str, Any]:
+    """What figures.json says of how sure a level's ranks are: the options (draws, seed, what
+    varied and why the rest did not), the level's figures, each unit's interval, the groups of
+    units that cannot be told apart, and the sensitivity of the rank shift to each input."""
+    if ru is None:
+        return {"computed": False, "reason": reason}
+    spec = ru.spec
+    return {
+        "computed": True, "reason": "", "kind": ru.kind, "draws": spec.draws, "seed": spec.seed,
+        "noise": {"weights": spec.weights, "survey": spec.survey, "rounding": spec.rounding,
+                  "sensitivity_draws": spec.sensitivity_draws},
+        "varied": dict(ru.varied), "not_varied": dict(ru.not_varied),
+        "survey_share": ru.survey_share, "survey_max_assumed": ru.survey_max_assumed,
+        "level": {k: v for k, v in ru.level.items() if k not in ("varied", "not_varied", "draws", "seed", "kind")},
+        "units": ru.units.to_dict("records"),
+        "groups": ru.groups.to_dict("records"),
+        "sensitivity": ru.sensitivity.to_dict("records"),
+    }
+
+
+def get_coherence_figures(c: Coherence | None) -> dict[str, Any]:
+    """What figures.json says of the coherence of a level's fields (or why there is none)."""
+    if c is None or c.reason:
+        return {"computed": False, "reason": c.reason if c is not None else "no_fields"}
+    corr = c.correlations
+    return {
+        "computed": True, "reason": "", "n_units": c.n_units, "n_fields": c.n_fields, "cronbach_alpha": c.alpha,
+        "correlations": {a: {b: corr.loc[a, b] for b in corr.columns} for a in corr.index},
+        "field_vs_rest": dict(c.field_vs_rest),
+        "fields": c.field_stats.to_dict("records"),
+        "unit_outliers": c.unit_outliers.to_dict("records"),
+    }
 
 
 def get_figures(analysis: Analysis, checks: pd.DataFrame) -> dict[str, Any]:
@@ -98,6 +140,7 @@ def get_processed_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
         if la.appraisal_cuts is not None:
             cuts.append(la.appraisal_cuts.assign(level=lv, year=year))
     tables["fields"] = analysis.fields
+    tables.update(get_robustness_tables(analysis))
     if yoys:
         tables["year_on_year"] = pd.concat(yoys, ignore_index=True)
     if sw:
@@ -105,6 +148,38 @@ def get_processed_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
     if cuts:
         tables["appraisal"] = pd.concat(cuts, ignore_index=True)
     return tables
+
+
+def get_robustness_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
+    """The tidy tables of how sure the ranks are and how coherent the fields are, every level of
+    the year (a table is left out when no level has it)."""
+    year = analysis.year
+    parts: dict[str, list[pd.DataFrame]] = {"rank_uncertainty": [], "rank_sensitivity": [], "field_coherence": [],
+                                            "field_correlations": [], "field_outliers": []}
+    for lv, la in analysis.levels.items():
+        ru, c = la.robustness, la.coherence
+        if ru is not None:
+            spec = ru.spec
+            parts["rank_uncertainty"].append(ru.units.assign(year=year, level=lv, draws=spec.draws, seed=spec.seed))
+            if not ru.sensitivity.empty:
+                parts["rank_sensitivity"].append(ru.sensitivity.assign(year=year, level=lv, draws=spec.sensitivity_draws,
+                                                                       seed=spec.seed))
+        if c is not None and not c.reason:
+            parts["field_coherence"].append(c.field_stats.assign(
+                field_vs_rest=c.field_stats["field_id"].map(c.field_vs_rest), cronbach_alpha=c.alpha,
+                year=year, level=lv))
+            long = c.correlations.rename_axis("field_a").reset_index().melt(
+                id_vars="field_a", var_name="field_b", value_name="spearman")
+            parts["field_correlations"].append(long.assign(year=year, level=lv))
+            if not c.unit_outliers.empty:
+                parts["field_outliers"].append(c.unit_outliers.assign(year=year, level=lv))
+    out = {}
+    for name, frames in parts.items():
+        if frames:
+            frame = pd.concat(frames, ignore_index=True)
+            first = ["year", "level"]
+            out[name] = frame[first + [col for col in frame.columns if col not in first]]
+    return out
 
 
 def write_json(path: Path, doc: Any) -> None:

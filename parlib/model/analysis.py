@@ -2,7 +2,9 @@
 
 :func:`analyse` scores a dataset (or takes scores already made) and computes, per level, everything
 a view needs: the ranked units, the summary, year on year (changes, counts, movers, band
-transitions), the fields' summary, strengths and weaknesses, and appraisal cuts. figures.json, the
+transitions), the fields' summary, strengths and weaknesses, appraisal cuts, how sure each rank is
+(:mod:`parlib.model.robustness`, seeded by the :class:`~parlib.model.robustness.NoiseSpec` the
+Analysis keeps) and the coherence of the fields (:mod:`parlib.model.coherence`). figures.json, the
 processed tables, the report's sections, the published-figure check and the CLI all read an
 :class:`Analysis`; none of them recomputes these.
 
@@ -19,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from parlib.data.dataset import Dataset, Methodology
+from parlib.model.coherence import Coherence, get_coherence
 from parlib.model.compare import (
     get_band_transitions,
     get_change_counts,
@@ -35,8 +38,12 @@ from parlib.model.fields import (
     has_appraisal,
     material_gap,
 )
+from parlib.model.robustness import DEFAULT_NOISE, NoiseSpec, RankUncertainty, level_parts, rank_uncertainty
 from parlib.model.scoring import Scores, get_level_summary, score_dataset
 from parlib.model.synthesis import get_level_synthesis
+
+#: fewer units than this: no rank uncertainty (nothing to rank against)
+MIN_UNITS_RANKED = 2
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,13 @@ class LevelAnalysis:
     #: the level pulled together (:func:`parlib.model.synthesis.get_level_synthesis`)
     synthesis: Mapping[str, Any] | None = None
     appraisal_by_unit: pd.DataFrame | None = None
+    #: how sure each rank is (None when not computed: see ``robustness_reason``)
+    robustness: RankUncertainty | None = None
+    #: why the ranks' uncertainty was not computed: ``partial`` (the publisher printed some units
+    #: only), ``too_few_units``; '' when it was
+    robustness_reason: str = ""
+    #: the coherence of the fields (``coherence.reason`` says why it is empty)
+    coherence: Coherence | None = None
 
     @property
     def partial(self) -> bool:
@@ -97,6 +111,8 @@ class Analysis:
     year: int
     previous_year: int | None
     levels: Mapping[str, LevelAnalysis]
+    #: the options the ranks' uncertainty was computed with (draws, seed, what varies)
+    noise: NoiseSpec = DEFAULT_NOISE
 
     def level(self, level: str) -> LevelAnalysis:
         """The analysis of one level (a KeyError names a level not scored this year)."""
@@ -114,7 +130,7 @@ class Analysis:
         return f[f["year"] == self.year] if not f.empty else f
 
 
-def analyse_level(scores: Scores, year: int, level: str) -> LevelAnalysis:
+def analyse_level(scores: Scores, year: int, level: str, noise: NoiseSpec = DEFAULT_NOISE) -> LevelAnalysis:
     """Everything the views say of one level in one year."""
     ds = scores.dataset
     meth = ds.methodology_for(year, level)
@@ -135,6 +151,14 @@ def analyse_level(scores: Scores, year: int, level: str) -> LevelAnalysis:
         cuts = get_appraisal_cuts(fields)
         out["appraisal_cuts"] = cuts
         out["appraisal_by_unit"] = get_appraisal_by_unit(cuts)
+    ranked = cur[cur["total_printed"].notna()]
+    if bool(cur["partial"].any()):
+        out["robustness_reason"] = "partial"
+    elif len(ranked) < MIN_UNITS_RANKED:
+        out["robustness_reason"] = "too_few_units"
+    else:
+        out["robustness"] = rank_uncertainty(level_parts(ranked, fields, meth), meth, noise)
+    out["coherence"] = get_coherence(fields, meth, list(out["units"]["unit_id"]))
     prev_year = ds.previous_year(year)
     prev_fields = scores.level_fields(prev_year, level) if prev_year is not None else None
     if prev_fields is not None and prev_year is not None and ds.methodology_for(prev_year, level).field_ids() != meth.field_ids():
@@ -158,20 +182,22 @@ def analyse_level(scores: Scores, year: int, level: str) -> LevelAnalysis:
     return LevelAnalysis(**out)
 
 
-def analyse(dataset: Dataset, year: int, scores: Scores | None = None) -> Analysis:
+def analyse(dataset: Dataset, year: int, scores: Scores | None = None, noise: NoiseSpec = DEFAULT_NOISE) -> Analysis:
     """The analysis of one year of a dataset.
 
     ``scores`` are the dataset's scores (every year) when already made, so that several years can
-    be analysed from one scoring; otherwise the dataset is scored here.
+    be analysed from one scoring; otherwise the dataset is scored here. ``noise`` says what the
+    ranks' uncertainty varies, how many draws and which seed (the defaults are the report's).
     """
     if year not in dataset.years:
         raise ValueError(f"dataset {dataset.id!r} has no year {year}")
     scores = score_dataset(dataset) if scores is None else scores
-    levels = {lv: analyse_level(scores, year, lv) for lv in dataset.levels_in(year)}
-    return Analysis(dataset, scores, year, dataset.previous_year(year), MappingProxyType(levels))
+    levels = {lv: analyse_level(scores, year, lv, noise) for lv in dataset.levels_in(year)}
+    return Analysis(dataset, scores, year, dataset.previous_year(year), MappingProxyType(levels), noise)
 
 
-def analyse_years(dataset: Dataset, years: list[int] | None = None, scores: Scores | None = None) -> dict[int, Analysis]:
+def analyse_years(dataset: Dataset, years: list[int] | None = None, scores: Scores | None = None,
+                  noise: NoiseSpec = DEFAULT_NOISE) -> dict[int, Analysis]:
     """The analysis of several years (every year by default) from one scoring of the dataset."""
     scores = score_dataset(dataset) if scores is None else scores
-    return {y: analyse(dataset, y, scores) for y in (years or dataset.years)}
+    return {y: analyse(dataset, y, scores, noise) for y in (years or dataset.years)}

@@ -43,8 +43,8 @@ per block of draws, never per draw or per unit) so that memory stays bounded.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -87,6 +87,10 @@ class NoiseSpec:
                 raise ValueError(f"{name} must be at least 0 and below 1 (a share such as 0.25), not {v!r}")
         if not isinstance(self.seed, int) or self.seed < 0:
             raise ValueError(f"seed must be a whole number of 0 or more, not {self.seed!r}")
+
+
+#: the report's options: 1,000 draws, seed 2024, weights ±25 %, survey share ±25 %, rounding on
+DEFAULT_NOISE = NoiseSpec()
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,7 @@ def varied_inputs(parts: LevelParts, spec: NoiseSpec) -> tuple[dict[str, float],
     else:
         varied["survey"] = float(spec.survey)
     if spec.rounding:
-        varied["rounding"] = 1.0
+        varied["rounding"] = 0.5  # half a printed digit
     else:
         why["rounding"] = "off"
     return varied, why
@@ -395,11 +399,12 @@ class RankUncertainty:
     ranks: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
-def rank_uncertainty(parts: LevelParts, meth: Methodology, spec: NoiseSpec = NoiseSpec(), *,
+def rank_uncertainty(parts: LevelParts, meth: Methodology, spec: NoiseSpec | None = None, *,
                      keep_ranks: bool = False) -> RankUncertainty:
     """Monte Carlo uncertainty of the ranks of one level (and, with ``spec.sensitivity_draws``, the
     sensitivity of the mean rank shift to each varied input). Pure: the same parts, methodology and
     spec give the same numbers. ``keep_ranks`` keeps the draws × units rank matrix in the result."""
+    spec = DEFAULT_NOISE if spec is None else spec
     varied, why = varied_inputs(parts, spec)
     n = spec.draws
     a = _sample(parts, n, spec.seed, 0)
