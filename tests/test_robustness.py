@@ -244,3 +244,12 @@ def test_bad_specs_are_refused():
         NoiseSpec(weights=1.5)
     with pytest.raises(ValueError, match="seed"):
         NoiseSpec(seed=-1)
+
+
+def test_rank_robustness_of_a_scored_level_is_the_analysis_figure():
+    from parlib.model.analysis import analyse
+    from parlib.model.robustness import rank_robustness
+    ds = load("criteria-long")
+    spec = NoiseSpec(draws=100, sensitivity_draws=20)
+    got = rank_robustness(score_dataset(ds), 2023, "departments", spec)
+    pd.testing.assert_frame_equal(got.units, analyse(ds, 2023, noise=spec).level("departments").robustness.units)

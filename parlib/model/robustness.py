@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from parlib.data.dataset import Methodology
+from parlib.model.scoring import Scores
 
 INPUTS = ("weights", "survey", "rounding")
 _EPS = 1e-9
@@ -277,16 +278,18 @@ def _block_size(parts: LevelParts) -> int:
 
 
 def _simulate(parts: LevelParts, meth: Methodology, varied: dict[str, float], weights: _Sample, survey: _Sample,
-              noise: _Sample, n: int, *, keep_ranks: bool) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
+              noise: _Sample, n: int, *, keep_ranks: bool) -> tuple[np.ndarray | None, np.ndarray, dict | None]:
     """Run ``n`` draws taking each input from the sample given for it (A, B or a mix).
 
     Returns the ranks (draws × units, when ``keep_ranks``), the mean absolute rank shift of each
-    draw, and (when ``keep_ranks``) whether each unit kept its band in each draw."""
+    draw, and (when ``keep_ranks``) counts per unit of the draws in which it kept its band, ranked
+    first and ranked last, and whether every unit kept its band in each draw."""
     half = 0.5 * 10.0 ** (-meth.decimals) if "rounding" in varied else 0.0
     w_amp, s_amp = varied.get("weights", 0.0), varied.get("survey", 0.0)
     block = _block_size(parts)
     ranks = np.empty((n, parts.n_units), np.int32) if keep_ranks else None
-    kept = np.empty((n, parts.n_units), bool) if keep_ranks else None
+    counts = {"kept": np.zeros(parts.n_units, np.int64), "first": np.zeros(parts.n_units, np.int64),
+              "last": np.zeros(parts.n_units, np.int64), "all_kept": np.zeros(n, bool)} if keep_ranks else None
     shift = np.empty(n)
     nominal = parts.nominal_rank
     band_ids = [b.id for b in meth.bands]
@@ -341,8 +344,12 @@ def _simulate(parts: LevelParts, meth: Methodology, varied: dict[str, float], we
                 sv = parts.survey_points[None, :] + (ks - 1.0) @ pts[:, surv].T
                 if e is not None:
                     sv += np.matmul(e[:, :, surv], ks.astype(np.float32)[:, :, None])[:, :, 0]
-            kept[start:stop] = band_index(totals, meth, min_field_pct=fmin, survey=sv) == nominal_band[None, :]
-    return ranks, shift, kept
+            kept = band_index(totals, meth, min_field_pct=fmin, survey=sv) == nominal_band[None, :]
+            counts["kept"] += kept.sum(axis=0)
+            counts["all_kept"][start:stop] = kept.all(axis=1)
+            counts["first"] += (r == 1).sum(axis=0)
+            counts["last"] += (r == r.max(axis=1, keepdims=True)).sum(axis=0)
+    return ranks, shift, counts
 
 
 def _quantile_rows(sorted_ranks: np.ndarray, q: float) -> np.ndarray:
@@ -408,16 +415,17 @@ def rank_uncertainty(parts: LevelParts, meth: Methodology, spec: NoiseSpec | Non
     varied, why = varied_inputs(parts, spec)
     n = spec.draws
     a = _sample(parts, n, spec.seed, 0)
-    ranks, shift_a, kept = _simulate(parts, meth, varied, a, a, a, n, keep_ranks=True)
-    srt = np.sort(ranks, axis=0)
+    ranks, shift_a, counts = _simulate(parts, meth, varied, a, a, a, n, keep_ranks=True)
+    srt = np.sort(ranks, axis=0) if keep_ranks else ranks
+    if not keep_ranks:
+        srt.sort(axis=0)  # in place: the draws' order is not needed any more
     nominal = parts.nominal_rank
     p5, med, p95 = _quantile_rows(srt, 0.05), _quantile_rows(srt, 0.5), _quantile_rows(srt, 0.95)
-    last = ranks == ranks.max(axis=1, keepdims=True)
     units = pd.DataFrame({
         "unit_id": list(parts.unit_ids), "total": parts.base, "nominal_rank": nominal.astype(int),
         "median_rank": med.astype(int), "p5": p5.astype(int), "p95": p95.astype(int),
         "width": (p95 - p5).astype(int), "best": srt[0].astype(int), "worst": srt[-1].astype(int),
-        "p_band": kept.mean(axis=0), "p_first": (ranks == 1).mean(axis=0), "p_last": last.mean(axis=0),
+        "p_band": counts["kept"] / n, "p_first": counts["first"] / n, "p_last": counts["last"] / n,
     })
     groups = indistinct_groups(nominal, p5, p95)
     gframe = pd.DataFrame([{"group": i + 1, "first_rank": int(nominal[s]), "last_rank": int(nominal[e]),
@@ -432,10 +440,20 @@ def rank_uncertainty(parts: LevelParts, meth: Methodology, spec: NoiseSpec | Non
         "n_wide": int((units["width"] > spec.wide).sum()), "wide": spec.wide,
         "mean_abs_shift": float(shift_a.mean()), "max_width": int(units["width"].max()),
         "n_groups": len(groups), "n_in_groups": int(sum(e - s + 1 for s, e in groups)),
-        "p_band_all": float(kept.all(axis=1).mean()),
+        "p_band_all": float(counts["all_kept"].mean()),
     }
     return RankUncertainty(parts.kind, spec, varied, why, units, level, gframe, sens, parts.survey_max_assumed,
                            share, ranks if keep_ranks else None)
+
+
+def rank_robustness(scores: Scores, year: int, level: str, spec: NoiseSpec | None = None) -> RankUncertainty:
+    """:func:`rank_uncertainty` of one level of a scored dataset (units without a total left
+    out): the entry point of the benchmark (``make bench``). The Analysis computes the same for
+    every level (:func:`parlib.model.analysis.analyse_level`), refusing a partial table."""
+    meth = scores.dataset.methodology_for(year, level)
+    units = scores.level_units(year, level)
+    parts = level_parts(units[units["total_printed"].notna()], scores.level_fields(year, level), meth)
+    return rank_uncertainty(parts, meth, spec)
 
 
 def _sensitivity(parts: LevelParts, meth: Methodology, spec: NoiseSpec, varied: dict[str, float], a: _Sample,
