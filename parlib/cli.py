@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from parlib import __version__
-from parlib.errors import EXIT_BAD_INPUT, DataError
+from parlib.errors import EXIT_BAD_INPUT, DataError, DataErrors
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,7 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as exc:
         if args.debug:
             raise
-        print(f"parlib: error: {exc}", file=sys.stderr)
+        if isinstance(exc, DataErrors):  # every independent problem, one line each, sorted
+            for line in exc.lines():
+                print(f"parlib: error: {line}" if not line.startswith("and ") else f"parlib: {line}", file=sys.stderr)
+            print(f"parlib: {len(exc.errors)} problems", file=sys.stderr)
+        else:
+            print(f"parlib: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # `parlib check x | head`: the reader left before the end; no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 def _check(args) -> int:
     import pandas as pd
 
-    from parlib.check.published import check_printed_columns, check_published
+    from parlib.check.published import check_printed_columns, check_published, summary_line
     from parlib.data.load import load_dataset
     from parlib.data.published import load_published
     from parlib.model.analysis import analyse_years
@@ -119,13 +124,13 @@ def _check(args) -> int:
     w_p = max(len("printed"), table["printed"].str.len().max())
     w_c = max(len("computed"), table["computed"].str.len().max())
     print(f"{'figure':<{w_id}}  {'printed':>{w_p}}  {'computed':>{w_c}}  match")
+    shown = {"match": "yes", "differ": "NO", "unchecked": "—"}
     for r in table.itertuples(index=False):
-        print(f"{r.id:<{w_id}}  {r.printed:>{w_p}}  {r.computed:>{w_c}}  {'yes' if r.match else 'NO'}")
-    n_ok = int(table["match"].sum())
-    print(f"{ds.id}: {n_ok} of {len(table)} figures match at the printed precision")
+        print(f"{r.id:<{w_id}}  {r.printed:>{w_p}}  {r.computed:>{w_c}}  {shown[r.status]}")
+    print(f"{ds.id}: {summary_line(table)} (at the printed precision)")
     if ds.is_illustrative():
         print(f"{ds.id}: note: some rows of this dataset are illustrative, not published; see its dataset.yml")
-    return 0 if n_ok == len(table) else 1
+    return 1 if (table["status"] == "differ").any() else 0
 
 
 def _validate(args) -> int:

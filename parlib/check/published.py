@@ -84,6 +84,55 @@ def _mover(a: Analysis, f: Figure, rise: bool) -> str | None:
     return winners["unit_id"].iloc[0] if len(winners) == 1 else "|".join(sorted(winners["unit_id"]))
 
 
+class _Unchecked:
+    """The value of a measure that needs the whole level, asked of a partial table."""
+
+    def __repr__(self) -> str:
+        return "UNCHECKED"
+
+
+UNCHECKED = _Unchecked()
+UNCHECKED_TEXT = "cannot be checked (partial table)"
+# Measures that need every unit of the level (and, for movers, of both years): not computed over a
+# partial table. top_unit and bottom_unit are known there when the printed ranks name them.
+WHOLE_LEVEL = frozenset({"mean_total", "mean_pct", "n_units", "count_band", "count_at_least", "count_pct_at_least",
+                         "count_between", "top_unit_by_survey", "largest_rise", "largest_fall"})
+
+
+def is_partial(a: Analysis, f: Figure, year: int | None = None) -> bool:
+    """Whether a level the figure speaks of was printed only in part in ``year`` (default the analysis' year)."""
+    year = a.year if year is None else year
+    return any(bool(a.scores.level_units(year, lv)["partial"].any()) for lv in _levels(a.dataset, f))
+
+
+def _by_printed_rank(a: Analysis, f: Figure, bottom: bool) -> Any:
+    """The top (rank 1) or bottom (rank = the level's size) unit of a partial table, from its printed
+    ranks; UNCHECKED when the table does not print that rank."""
+    levels = _levels(a.dataset, f)
+    if len(levels) != 1:
+        return UNCHECKED
+    u = _level_units(a, f)
+    size = a.dataset.level(levels[0]).size
+    if bottom and size is None:
+        return UNCHECKED
+    want = size if bottom else 1
+    hit = u[u["rank"].notna() & (u["rank"] == want)]
+    if hit.empty:
+        return UNCHECKED
+    return hit["unit_id"].iloc[0] if len(hit) == 1 else "|".join(sorted(hit["unit_id"]))
+
+
+def compute_measure(a: Analysis, f: Figure) -> Any:
+    """The value of a figure's measure, or UNCHECKED when a partial table cannot give it."""
+    if f.measure in ("top_unit", "bottom_unit") and is_partial(a, f):
+        return _by_printed_rank(a, f, bottom=f.measure == "bottom_unit")
+    if f.measure in WHOLE_LEVEL:
+        movers = f.measure in ("largest_rise", "largest_fall")
+        if is_partial(a, f) or (movers and a.previous_year is not None and is_partial(a, f, a.previous_year)):
+            return UNCHECKED
+    return MEASURES[f.measure](a, f)
+
+
 # measure → function computing the value (its kind and arguments: parlib.data.published.MEASURE_KINDS)
 MEASURES: dict[str, Callable[[Analysis, Figure], Any]] = {
     "mean_total": lambda s, f: _level_units(s, f)["total"].mean(),
@@ -112,10 +161,14 @@ MEASURES: dict[str, Callable[[Analysis, Figure], Any]] = {
 
 def check_figure(analysis: Analysis, fig: Figure) -> dict[str, Any]:
     """Recompute one figure from the analysis of its year: the printed value, the computed value (as
-    text, in the printed style), and whether they match at the printed precision."""
-    kind, fn = MEASURE_KINDS[fig.measure][0], MEASURES[fig.measure]
-    value = fn(analysis, fig)
+    text, in the printed style), and whether they match at the printed precision (``status``: match,
+    differ, or unchecked when a partial table cannot give the measure)."""
+    kind = MEASURE_KINDS[fig.measure][0]
+    value = compute_measure(analysis, fig)
     ds = analysis.dataset
+    if value is UNCHECKED:
+        return {"id": fig.id, "measure": fig.measure, "sentence": fig.sentence, "printed": fig.printed,
+                "computed": UNCHECKED_TEXT, "match": False, "source": fig.source, "status": "unchecked"}
     missing = value is None or (not isinstance(value, str) and pd.isna(value))
     if kind == "number":
         try:
@@ -157,7 +210,7 @@ def check_figure(analysis: Analysis, fig: Figure) -> dict[str, Any]:
         ok = (not missing) and value == bid
         shown = "—" if missing else _band_name(analysis, fig, str(value))
     return {"id": fig.id, "measure": fig.measure, "sentence": fig.sentence, "printed": fig.printed,
-            "computed": shown, "match": bool(ok), "source": fig.source}
+            "computed": shown, "match": bool(ok), "source": fig.source, "status": "match" if ok else "differ"}
 
 
 def _band_name(analysis: Analysis, fig: Figure, band_id: str) -> str:
@@ -171,7 +224,14 @@ def _vn(value: float, decimals: int, sign: bool = False) -> str:
     return text.replace(".", ",")
 
 
-COLUMNS = ["id", "measure", "sentence", "printed", "computed", "match", "source"]
+COLUMNS = ["id", "measure", "sentence", "printed", "computed", "match", "source", "status"]
+
+
+def summary_line(table: pd.DataFrame) -> str:
+    """ "12 match, 0 differ, 2 cannot be checked" for a table of checked figures."""
+    n = table["status"].value_counts()
+    return (f"{int(n.get('match', 0))} match, {int(n.get('differ', 0))} differ, "
+            f"{int(n.get('unchecked', 0))} cannot be checked")
 
 
 def check_published(analyses: Mapping[int, Analysis], figures: list[Figure]) -> pd.DataFrame:
@@ -194,14 +254,16 @@ def check_printed_columns(analysis: Analysis) -> pd.DataFrame:
             if not bool(u["partial"].any()):
                 rows.append({"id": f"ranks-{level}-{year}", "measure": "printed_ranks",
                              "sentence": f"printed ranks, {level} {year}", "printed": f"{len(pr)}",
-                             "computed": f"{n_ok}", "match": n_ok == len(pr), "source": ""})
+                             "computed": f"{n_ok}", "match": n_ok == len(pr), "source": "",
+                             "status": "match" if n_ok == len(pr) else "differ"})
         pb = u[u["printed_band"].fillna("") != ""]
         if len(pb):
             meth = analysis.levels[level].methodology
             n_ok = int((pb["printed_band"].map(meth.band_id_for) == pb["band"]).sum())
             rows.append({"id": f"bands-{level}-{year}", "measure": "printed_bands",
                          "sentence": f"printed bands, {level} {year}", "printed": f"{len(pb)}",
-                         "computed": f"{n_ok}", "match": n_ok == len(pb), "source": ""})
+                         "computed": f"{n_ok}", "match": n_ok == len(pb), "source": "",
+                         "status": "match" if n_ok == len(pb) else "differ"})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

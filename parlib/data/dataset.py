@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +30,8 @@ EMBEDDED_ROOT = PROJECT_ROOT / "data" / "raw"
 LANGS = ("vi", "en")
 PROVENANCES = ("published", "inferred", "illustrative")
 COMPONENTS = ("appraisal", "survey")
+RANK_RULES = ("min", "printed")
+DEFAULT_INDEX = {"vi": "Chỉ số CCHC", "en": "PAR Index"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -54,11 +57,19 @@ class Band:
     min_pct: float | None = None
     min_field_pct: float | None = None
     min_survey: float | None = None
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Methodology:
-    """How one level is scored in one year: fields, maxima, band rule, rank rule, printed decimals."""
+    """How one level is scored in one year: fields, maxima, band rule, rank rule, printed decimals.
+
+    ``bands`` may be empty: the methodology has no band rule (no band column, sentence or colour).
+    ``rank_ties``: ``min`` (tied totals share the best rank: 1, 2, 2, 4) or ``printed`` (the
+    table's printed ranks are the ranks; the publisher may break ties, still checked against the
+    totals). ``highlight_threshold`` (points) is the line sentences count units at or above when
+    there is no band rule to take it from.
+    """
 
     id: str
     title: dict[str, str]
@@ -66,10 +77,26 @@ class Methodology:
     decimals: int
     fields: tuple[Field, ...]
     bands: tuple[Band, ...]
-    rank_ties: Literal["min"] = "min"
+    rank_ties: Literal["min", "printed"] = "min"
     decision: str = ""
     survey_max: float | None = None
     notes: tuple[dict[str, str], ...] = ()
+    highlight_threshold: float | None = None
+
+    @property
+    def has_bands(self) -> bool:
+        return bool(self.bands)
+
+    def threshold(self) -> float | None:
+        """The line (points) that sentences count units at or above: ``highlight_threshold``, else
+        the lowest threshold of the band rule above zero that asks nothing but a total (80 for a
+        rule Xuất sắc 90 + survey, Tốt 80, ...), else None (no such sentence)."""
+        if self.highlight_threshold is not None:
+            return self.highlight_threshold
+        plain = [b.min_total if b.min_total is not None else (b.min_pct or 0) * self.max_total / 100
+                 for b in self.bands if b.min_field_pct is None and b.min_survey is None]
+        plain = [x for x in plain if x > 0]
+        return max(plain) if plain else None
 
     def field_ids(self) -> list[str]:
         return [f.id for f in self.fields]
@@ -77,7 +104,7 @@ class Methodology:
     def band_names(self) -> dict[str, str]:
         """Band id for every name a band may be printed under (its id, Vietnamese and English
         names), keyed by :func:`~parlib.text.name_key`."""
-        return {name_key(n): b.id for b in self.bands for n in (b.id, b.name["vi"], b.name["en"])}
+        return {name_key(n): b.id for b in self.bands for n in (b.id, b.name["vi"], b.name["en"], *b.aliases)}
 
     def band_id_for(self, name: str) -> str | None:
         """The id of the band printed as ``name`` ("Tốt", "Good", "tot"), or None."""
@@ -105,12 +132,21 @@ class Unit:
 
 @dataclass(frozen=True)
 class Level:
-    """A level ranked on its own (departments, districts, ministries, provinces)."""
+    """A level ranked on its own (departments, districts, ministries, provinces).
+
+    ``size``: how many units the level has in full (63 provinces), when a partial table prints
+    fewer; used for "57/63" and to check printed ranks. ``from_table``: the level lists no units in
+    dataset.yml; its units are the names printed in its tables (ids by :func:`unit_id_from_name`),
+    ``name_aliases`` mapping a name to its other spellings.
+    """
 
     id: str
     name: dict[str, str]
     noun: dict[str, str]
     units: tuple[Unit, ...]
+    size: int | None = None
+    from_table: bool = False
+    name_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def unit_names(self) -> dict[str, str]:
         """Unit id for every name a unit of this level may be printed under (its names and
@@ -151,6 +187,15 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class Context:
+    """Another dataset (embedded id) and one of its units, shown as context in this dataset's
+    reports: ``context: {dataset: vn-provinces, unit: bac-kan}``."""
+
+    dataset: str
+    unit: str
+
+
+@dataclass(frozen=True)
 class Dataset:
     """A loaded, validated dataset (no scores yet: see :func:`parlib.tables.load_scores`)."""
 
@@ -165,6 +210,8 @@ class Dataset:
     sources: dict[str, Source]
     assumptions: tuple[dict[str, str], ...]
     published_path: Path | None
+    index: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_INDEX))
+    context: "Context | None" = None
 
     @property
     def years(self) -> list[int]:
@@ -335,34 +382,41 @@ def _parse_methodology(r: _Reader) -> Methodology:
             raise r._err("fields", f"field maxima sum to {total:g}, not to max_total {max_total:g}",
                          "correct the field maxima or max_total so that they agree")
     bands = []
-    for i, b in enumerate(r.list("bands")):
+    for i, b in enumerate(r.list("bands", [])):
         br = r.sub(f"bands[{i}]", b)
         band = Band(br.ident("id"), br.text("name"), br.num("min_total", None), br.num("min_pct", None),
-                    br.num("min_field_pct", None), br.num("min_survey", None))
+                    br.num("min_field_pct", None), br.num("min_survey", None),
+                    tuple(clean_name(a) for a in br.list("aliases", [])))
         if band.min_total is not None and band.min_pct is not None:
             raise br._err("min_total", "give min_total or min_pct, not both", "keep one threshold per band")
         bands.append(band)
-    if not bands:
-        raise r._err("bands", "a band rule needs at least one band", "list the bands best first")
+    if r.has("bands") and not bands:
+        raise r._err("bands", "a band rule needs at least one band",
+                     "list the bands best first, or leave 'bands:' out for a methodology without bands")
     thresholds = [(b.min_total if b.min_total is not None else (b.min_pct or 0) * max_total / 100) for b in bands]
     for i in range(1, len(bands)):
         if thresholds[i] > thresholds[i - 1] or (thresholds[i] == thresholds[i - 1] and _extra(bands[i - 1]) <= _extra(bands[i])):
             raise r._err(f"bands[{i}]", f"band {bands[i].id!r} has a threshold at or above the band before it "
                          f"({thresholds[i]:g} ≥ {thresholds[i - 1]:g}): bands overlap or are out of order",
                          "list bands best first, each with a lower threshold than the one before")
-    if thresholds[-1] > 0:
+    if bands and thresholds[-1] > 0:
         raise r._err(f"bands[{len(bands) - 1}]", "the last band must take every score (threshold 0)",
                      "give the lowest band min_total: 0")
     band_ids = [b.id for b in bands]
     if len(set(band_ids)) != len(band_ids):
         raise r._err("bands", "two bands share an id", "give every band its own id")
     ties = r.str("rank_ties", "min")
-    if ties != "min":
+    if ties not in RANK_RULES:
         raise r._err("rank_ties", f"{ties!r} is not a rank rule parlib knows",
-                     "write 'min' (tied totals share the best rank: 1, 2, 2, 4)")
+                     "write 'min' (tied totals share the best rank: 1, 2, 2, 4) or 'printed' (the printed ranks "
+                     "are the ranks, ties broken by the publisher)")
+    highlight = r.num("highlight_threshold", None)
+    if highlight is not None and highlight > max_total:
+        raise r._err("highlight_threshold", f"{highlight:g} is above max_total {max_total:g}",
+                     "give a number of points between 0 and max_total")
     notes = tuple(r.sub(f"notes[{i}]", {"text": n}).text("text") for i, n in enumerate(r.list("notes", [])))
-    return Methodology(mid, r.text("title"), max_total, decimals, tuple(fields), tuple(bands), "min",
-                       r.str("decision", ""), r.num("survey_max", None), notes)
+    return Methodology(mid, r.text("title"), max_total, decimals, tuple(fields), tuple(bands), ties,  # type: ignore[arg-type]
+                       r.str("decision", ""), r.num("survey_max", None), notes, highlight)
 
 
 def _extra(band: Band) -> int:
@@ -388,6 +442,16 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
     for i, lv in enumerate(r.list("levels")):
         lr = r.sub(f"levels[{i}]", lv)
         lid = lr.ident("id")
+        size = lr.raw("size", None)
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+            raise lr._err("size", f"{size!r} is not a number of units", "write the level's full number of units, e.g. 63")
+        if not lr.has("units"):
+            levels.append(Level(lid, lr.text("name"), lr.text("noun"), (), size, True,
+                                _name_aliases(lr)))
+            continue
+        if lr.has("aliases"):
+            raise lr._err("aliases", "a level that lists its units gives aliases under each unit",
+                          "move each spelling to 'aliases:' of its unit")
         units = []
         for j, u in enumerate(lr.list("units")):
             ur = lr.sub(f"units[{j}]", u)
@@ -404,7 +468,9 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
                     raise ur._err("aliases", f"the name {name!r} is given to both {owner!r} and {uid!r}",
                                   "each name must point to one unit")
             units.append(unit)
-        levels.append(Level(lid, lr.text("name"), lr.text("noun"), tuple(units)))
+        if size is not None and size < len(units):
+            raise lr._err("size", f"size {size} is below the {len(units)} units listed", "give the level's full size")
+        levels.append(Level(lid, lr.text("name"), lr.text("noun"), tuple(units), size))
     for lv in levels:
         for u in lv.units:
             for target in (u.renamed_to, u.merged_into):
@@ -492,7 +558,80 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
 
     assumptions = tuple(r.sub(f"assumptions[{i}]", {"text": a}).text("text")
                         for i, a in enumerate(r.list("assumptions", [])))
+    index = r.text("index", dict(DEFAULT_INDEX))
+    context = None
+    if r.has("context"):
+        cr = r.sub("context", r.raw("context"))
+        context = Context(cr.ident("dataset"), cr.ident("unit"))
+        if context.dataset == did:
+            raise cr._err("dataset", "a dataset cannot be its own context", "name another embedded dataset")
     published = root / "published.yml"
     ds = Dataset(did, root, title, publisher, date_published, tuple(levels), methodologies, tuple(tables),
-                 sources, assumptions, published if published.is_file() else None)
+                 sources, assumptions, published if published.is_file() else None, index, context)
     return ds
+
+
+def _name_aliases(lr: _Reader) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``aliases`` of a level without units: a map from a name to its other spellings."""
+    raw = lr.raw("aliases", {})
+    if not isinstance(raw, dict):
+        raise lr._err("aliases", "must map a unit's name to its other spellings",
+                      "write 'aliases: {Thừa Thiên Huế: [TT Huế, Thừa Thiên - Huế]}'")
+    out = []
+    for name, spellings in raw.items():
+        if isinstance(spellings, str):
+            spellings = [spellings]
+        if not isinstance(spellings, list) or not spellings:
+            raise lr._err(f"aliases.{name}", "must list the other spellings of this name", "write '[spelling, ...]'")
+        out.append((clean_name(name), tuple(clean_name(a) for a in spellings)))
+    return tuple(out)
+
+
+_DIACRITIC_FREE = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def unit_id_from_name(name: str) -> str:
+    """The id of a unit known only by its printed name (a level without ``units:``): the name in
+    NFC, lower case, đ → d, diacritics removed, every other character that is not a–z or 0–9 → "-",
+    runs of "-" made one and trimmed. "Bắc Kạn" → "bac-kan"; "Bà Rịa - Vũng Tàu" → "ba-ria-vung-tau";
+    "Thành phố Hồ Chí Minh" → "thanh-pho-ho-chi-minh"."""
+    text = unicodedata.normalize("NFC", clean_name(name)).lower().translate(_DIACRITIC_FREE)
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]", "-", text)).strip("-")
+
+
+def units_from_names(level: Level, names: list[tuple[str, str]], path: Path) -> Level:
+    """A level without ``units:`` completed from the names printed in its tables (``names``: each
+    printed name with the file it was read from, in file order). Aliases fold spellings into one
+    unit; two different names that make the same id are an error naming both."""
+    alias_of = {}
+    for name, spellings in level.name_aliases:
+        for sp in spellings:
+            alias_of[name_key(sp)] = name
+    by_id: dict[str, Unit] = {}
+    first_name: dict[str, str] = {}
+    seen_keys: set[str] = set()
+    for printed, source in names:
+        name = alias_of.get(name_key(printed), clean_name(printed))
+        if not name or name_key(name) in seen_keys:
+            continue
+        seen_keys.add(name_key(name))
+        uid = unit_id_from_name(name)
+        if not uid:
+            raise DataError(f"the name {printed!r} gives no id (no letter or digit)",
+                            "list the level's units under 'units:' with their ids", source)
+        if uid in by_id:
+            raise DataError(f"the names {first_name[uid]!r} and {name!r} of level {level.id!r} both make the id {uid!r}",
+                            f"if they are one unit, list one as an alias of the other under the level: "
+                            f"'aliases: {{{first_name[uid]}: [{name}]}}'; if not, list the units under 'units:' with their ids",
+                            source)
+        first_name[uid] = name
+        by_id[uid] = Unit(uid, level.id, {"vi": name, "en": name},
+                          tuple(sp for n, sps in level.name_aliases if name_key(n) == name_key(name) for sp in sps))
+    known = {name_key(n) for n, _ in level.name_aliases}
+    unused = sorted(n for n, _ in level.name_aliases if name_key(n) not in seen_keys)
+    del known
+    if unused:
+        raise DataError(f"aliases of level {level.id!r} are given for {unused[0]!r}, a name no table prints",
+                        "use the name as the tables print it", path, column=f"levels.{level.id}.aliases")
+    return replace(level, units=tuple(by_id.values()))

@@ -298,6 +298,19 @@ def match_units(names: pd.Series, dataset: Dataset, level: str, path, rows: pd.S
     return ids
 
 
+def printed_unit_names(spec: TableSpec, dataset: Dataset) -> list[str]:
+    """The unit names a table prints, in file order (for a level that lists no units)."""
+    meth = dataset.methodologies[spec.methodology]
+    frame, first_row = read_raw_table(spec.path)
+    for col, value in spec.filter.items():
+        if col not in frame.columns:
+            raise DataError(f"dataset.yml filters on column {col!r}, which the table does not have",
+                            f"the table's columns are: {', '.join(frame.columns)}", spec.path, first_row - 1)
+        frame = frame[clean_names(frame[col]) == value]
+    canon, _ = map_columns([c for c in frame.columns if c not in spec.filter], spec, meth, spec.path, first_row - 1)
+    return [n for n in clean_names(frame[canon["unit"]]).tolist() if n]
+
+
 def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
     """Read one table and return its tidy unit and field frames, validated against the methodology."""
     meth = dataset.methodologies[spec.methodology]

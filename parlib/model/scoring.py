@@ -12,7 +12,7 @@ import pandas as pd
 from parlib.data.dataset import Dataset, Methodology
 from parlib.data.numbers import round_half_up_series
 from parlib.data.tables import read_scores_table
-from parlib.errors import DataError
+from parlib.errors import DataError, ErrorCollector
 
 _EPS = 1e-9
 
@@ -141,23 +141,28 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
     or band that the scores contradict, raises a :class:`DataError` naming the row.
     """
     unit_frames, field_frames, gran, checks = [], [], {}, []
+    problems = ErrorCollector()
     for spec in dataset.tables:
         if years is not None and spec.year not in years:
             continue
         meth = dataset.methodologies[spec.methodology]
-        ts = read_scores_table(spec, dataset)
+        ts = problems.run(read_scores_table, spec, dataset)
+        if ts is None:  # its errors are kept; the other tables are still read, so all are reported at once
+            continue
         u, f = ts.units.copy(), ts.fields.copy()
         gran[(spec.year, spec.level)] = ts.granularity
         chk = check_printed_totals(u, meth.decimals)
-        if strict and not chk["ok"].all():
-            bad = chk[~chk["ok"]].iloc[0]
-            raise DataError(f"printed total {bad['printed_total']:g} differs from the sum of its parts "
-                            f"{bad['parts_total']:g} by {abs(bad['gap']):g}, more than rounding allows "
-                            f"({bad['tolerance']:.4g})", "check the total and its parts against the source",
-                            spec.path, int(bad["row"]))
+        if strict:
+            for bad in chk[~chk["ok"]].itertuples():
+                problems.add(DataError(
+                    f"printed total {bad.printed_total:g} differs from the sum of its parts "
+                    f"{bad.parts_total:g} by {abs(bad.gap):g}, more than rounding allows "
+                    f"({bad.tolerance:.4g})", "check the total and its parts against the source",
+                    spec.path, int(bad.row)))
         checks.append(chk)
         if strict:
-            _check_printed_index(u, meth, spec)
+            for e in _check_printed_index(u, meth, spec):
+                problems.add(e)
         u["max_total"] = meth.max_total
         # The total as the method prints it (half up): what ranks, bands and counts compare.
         u["total_printed"] = round_half_up_series(u["total"], meth.decimals)
@@ -170,13 +175,23 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
             u["min_field_pct"] = np.nan
         computed_rank = rank_units(u["total_printed"])
         # A partial table (the publisher printed some units only) cannot be ranked from its
-        # scores: the printed ranks are the ranks.
-        u["rank"] = u["printed_rank"].astype("Int64") if spec.partial else computed_rank
+        # scores, and under rank_ties: printed the publisher's ranks stand: the printed ranks are
+        # the ranks, checked against the order of the totals.
+        uses_printed = spec.partial or meth.rank_ties == "printed"
+        u["rank"] = u["printed_rank"].astype("Int64") if uses_printed else computed_rank
         u["band"] = band_of(u["total"], meth, min_field_pct=u["min_field_pct"], survey=u["survey"])
+        size = dataset.level(spec.level).size
+        # Under `check` (not strict) a whole table's printed ranks under 'min' are listed as
+        # non-matching rows instead; printed ranks that are the ranks must agree with the totals.
+        if strict or uses_printed:
+            for e in check_printed_ranks(u, meth, spec, computed_rank, size):
+                problems.add(e)
         if strict:
-            _check_printed_rank_band(u, meth, spec, computed_rank)
+            for e in _check_printed_bands(u, meth, spec):
+                problems.add(e)
         unit_frames.append(u)
         field_frames.append(f)
+    problems.raise_if_any()
     if not unit_frames:
         raise DataError(f"dataset {dataset.id!r} has no table for year(s) {years}",
                         f"choose among {', '.join(map(str, dataset.years))}")
@@ -191,39 +206,132 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
     return Scores(dataset, units, fields, gran, pd.concat(checks, ignore_index=True))
 
 
-def _check_printed_index(u: pd.DataFrame, meth: Methodology, spec) -> None:
+def _check_printed_index(u: pd.DataFrame, meth: Methodology, spec) -> list[DataError]:
     """A printed index (Chỉ số, % of maximum) must be the total as % of the maximum, within the
     rounding of the printed digits (one unit of the last printed place, on either side)."""
     both = u["printed_index"].notna() & u["total"].notna()
     gap = (u["printed_index"] - u["total"] / meth.max_total * 100.0).abs()
     bad = both & (gap > 10.0 ** (-meth.decimals) + _EPS)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"printed index {u['printed_index'].iloc[i]:g} is not the total {u['total'].iloc[i]:g} as % of "
-                        f"the maximum {meth.max_total:g}", "check the index and the total against the source",
-                        spec.path, int(u["row"].iloc[i]))
+    return [DataError(f"printed index {u['printed_index'].iloc[i]:g} is not the total {u['total'].iloc[i]:g} as % of "
+                      f"the maximum {meth.max_total:g}", "check the index and the total against the source",
+                      spec.path, int(u["row"].iloc[i])) for i in np.flatnonzero(bad.to_numpy())]
 
 
-def _check_printed_rank_band(u: pd.DataFrame, meth: Methodology, spec, computed_rank: pd.Series) -> None:
-    if not spec.partial:
-        has = u["printed_rank"].notna()
-        bad = has & (u["printed_rank"] != computed_rank.astype(float))
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"printed rank {int(u['printed_rank'].iloc[i])} but the totals give rank "
-                            f"{int(computed_rank.iloc[i])}", "check the rank and the totals against the source",
-                            spec.path, int(u["row"].iloc[i]))
+def check_printed_ranks(u: pd.DataFrame, meth: Methodology, spec, computed_rank: pd.Series,
+                        size: int | None = None) -> list[DataError]:
+    """Printed ranks against the totals, one error per contradiction.
+
+    - A whole table under ``rank_ties: min``: each printed rank must be the computed one (1, 2, 2, 4).
+    - A whole table under ``rank_ties: printed``: every row needs a printed rank, and each must lie
+      within the places its total allows: equal totals may carry consecutive ranks in either order
+      (the publisher broke the tie on unrounded scores), never a rank above a higher total.
+    - A partial table (either rule): among the rows printed, a lower total ranked above a higher one
+      is an error naming both rows; so are two different totals sharing a rank, and, under
+      ``min``, equal totals with different ranks. No rank may exceed the level's ``size``.
+    """
+    rank = u["printed_rank"]
+    rows = u["row"].astype(int).to_numpy()
+    errors: list[DataError] = []
+    fmt = f".{meth.decimals}f"
+
+    def who(i: int) -> str:
+        return f"row {rows[i]} ({u['name_printed'].iloc[i]}, {u['total_printed'].iloc[i]:{fmt}}, rank {int(rank.iloc[i])})"
+
+    n_full = size if size is not None else (None if spec.partial else len(u))
+    if n_full is not None:
+        for i in np.flatnonzero((rank > n_full).to_numpy()):
+            errors.append(DataError(f"printed rank {int(rank.iloc[i])} is beyond the level's {n_full} units",
+                                    "check the rank, or the level's size in dataset.yml", spec.path, int(rows[i])))
+    if not spec.partial and meth.rank_ties == "min":
+        bad = rank.notna() & (rank != computed_rank.astype(float))
+        for i in np.flatnonzero(bad.to_numpy()):
+            errors.append(DataError(
+                f"printed rank {int(rank.iloc[i])} but the totals give rank {int(computed_rank.iloc[i])}",
+                "check the rank and the totals against the source; if the publisher breaks ties on unrounded "
+                "scores, write 'rank_ties: printed' in the methodology", spec.path, int(rows[i])))
+        return errors
+    if not spec.partial:  # rank_ties: printed over a whole table
+        missing = rank.isna() & u["total"].notna()
+        if missing.all() and len(u):
+            return errors + [DataError("the methodology says 'rank_ties: printed' but this table prints no rank",
+                                       "add the rank column as printed, or use 'rank_ties: min'", spec.path)]
+        for i in np.flatnonzero(missing.to_numpy()):
+            errors.append(DataError("no printed rank, and 'rank_ties: printed' takes the ranks from the table",
+                                    "fill in the rank as printed", spec.path, int(rows[i])))
+    order_errors = _rank_order_errors(u, meth, who)
+    if not spec.partial and not order_errors:
+        # In order, but a whole table's ranks must also be the places their totals allow (no gap).
+        t = u["total_printed"]
+        lo = computed_rank.astype(float)
+        hi = lo + t.map(t.value_counts()).astype(float) - 1
+        bad = rank.notna() & t.notna() & ((rank < lo) | (rank > hi))
+        for i in np.flatnonzero(bad.to_numpy()):
+            span = f"{int(lo.iloc[i])}" if lo.iloc[i] == hi.iloc[i] else f"{int(lo.iloc[i])} to {int(hi.iloc[i])}"
+            errors.append(DataError(
+                f"printed rank {int(rank.iloc[i])} but total {t.iloc[i]:{fmt}} can only be ranked {span}",
+                "check the rank and the totals against the source", spec.path, int(rows[i])))
+    return errors + [DataError(what, todo, spec.path, row) for what, todo, row in order_errors]
+
+
+def _rank_order_errors(u: pd.DataFrame, meth: Methodology, who) -> list[tuple[str, str, int]]:
+    """Contradictions between printed ranks and totals among the rows that print both: (what, todo, row)."""
+    rank = u["printed_rank"]
+    rows = u["row"].astype(int).to_numpy()
+    errors: list[tuple[str, str, int]] = []
+    # Walk the rows best rank first, keeping the lowest total of the strictly better ranks.
+    has = rank.notna() & u["total_printed"].notna()
+    idx = np.flatnonzero(has.to_numpy())
+    order = idx[np.lexsort((-u["total_printed"].to_numpy()[idx], rank.to_numpy()[idx]))]
+    lowest = None  # position of the lowest total among strictly better ranks
+    group_low = None
+    prev_rank = None
+    t = u["total_printed"].to_numpy()
+    r = rank.to_numpy()
+    for i in order:
+        if prev_rank is not None and r[i] != prev_rank:
+            if lowest is None or (group_low is not None and t[group_low] < t[lowest]):
+                lowest = group_low
+            group_low = None
+        if lowest is not None and t[i] > t[lowest] + _EPS:
+            errors.append((f"{who(lowest)} is ranked above {who(i)}: a lower total above a higher one",
+                           "check both rows' ranks and totals against the source", int(rows[i])))
+        if group_low is not None and r[i] == prev_rank and abs(t[i] - t[group_low]) > _EPS:
+            errors.append((f"{who(group_low)} and {who(i)} share a rank with different totals",
+                           "check both rows' ranks and totals against the source", int(rows[i])))
+        if group_low is None or t[i] < t[group_low]:
+            group_low = i
+        prev_rank = r[i]
+    if meth.rank_ties == "min":
+        printed = u[has]
+        for _, grp in printed.groupby("total_printed"):
+            if grp["printed_rank"].nunique() > 1:
+                a, b = grp.sort_values("printed_rank").index[:2]
+                ia, ib = u.index.get_loc(a), u.index.get_loc(b)
+                errors.append((
+                    f"{who(ia)} and {who(ib)} have equal totals but different ranks, and 'rank_ties: min' gives "
+                    "equal totals the same rank", "if the publisher breaks ties, write 'rank_ties: printed' in the "
+                    "methodology; otherwise check the ranks", int(rows[ib])))
+    return errors
+
+
+def _check_printed_bands(u: pd.DataFrame, meth: Methodology, spec) -> list[DataError]:
     printed = u["printed_band"].fillna("").astype(str)
     has = printed != ""
+    errors: list[DataError] = []
+    if has.any() and not meth.bands:
+        i = int(np.flatnonzero(has.to_numpy())[0])
+        return [DataError(f"the table prints a band ({printed.iloc[i]!r}) but methodology {meth.id!r} has no band rule",
+                          "add 'bands:' to the methodology, or list the column under 'ignore_columns:'",
+                          spec.path, int(u["row"].iloc[i]))]
     ids = printed.map(meth.band_id_for)
     unknown = has & ids.isna()
-    if unknown.any():
-        i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise DataError(f"band {printed.iloc[i]!r} is not a band of methodology {meth.id!r}",
-                        f"use one of: {', '.join(b.name['vi'] for b in meth.bands)}", spec.path, int(u["row"].iloc[i]))
-    bad = has & (ids != u["band"]) & u["band"].notna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"printed band {printed.iloc[i]!r} but the band rule gives {u['band'].iloc[i]!r} "
-                        f"for total {u['total'].iloc[i]:g}", "check the band, the total, or the band rule in dataset.yml",
-                        spec.path, int(u["row"].iloc[i]))
+    for i in np.flatnonzero(unknown.to_numpy()):
+        errors.append(DataError(f"band {printed.iloc[i]!r} is not a band of methodology {meth.id!r}",
+                                f"use one of: {', '.join(b.name['vi'] for b in meth.bands)}, or give it as a band's "
+                                "'aliases:'", spec.path, int(u["row"].iloc[i])))
+    bad = has & (ids != u["band"]) & u["band"].notna() & ids.notna()
+    for i in np.flatnonzero(bad.to_numpy()):
+        errors.append(DataError(f"printed band {printed.iloc[i]!r} but the band rule gives {u['band'].iloc[i]!r} "
+                                f"for total {u['total'].iloc[i]:g}", "check the band, the total, or the band rule in dataset.yml",
+                                spec.path, int(u["row"].iloc[i])))
+    return errors
