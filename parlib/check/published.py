@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 
 from parlib.data.dataset import Dataset
-from parlib.data.numbers import NumberFormatError, matches_printed, parse_number, printed_decimals, round_half_up
-from parlib.data.published import MEASURE_KINDS, Figure, printed_count, unit_id_for
+from parlib.data.numbers import NumberFormatError, matches_printed, round_half_up
+from parlib.data.published import MEASURE_KINDS, Figure, number_context, printed_count, read_printed_number, unit_id_for
 from parlib.errors import DataError
 from parlib.model.analysis import Analysis
 
@@ -172,14 +172,13 @@ def check_figure(analysis: Analysis, fig: Figure) -> dict[str, Any]:
     missing = value is None or (not isinstance(value, str) and pd.isna(value))
     if kind == "number":
         try:
-            printed = parse_number(fig.printed.rstrip("%").strip())
+            printed, dec = read_printed_number(fig.printed, *number_context(ds, fig.measure, fig.args))
         except NumberFormatError:
             raise DataError(f"figure {fig.id!r}: printed value {fig.printed!r} is not a number",
                             "copy the number as printed, e.g. '90,766'", ds.published_path) from None
-        dec = printed_decimals(fig.printed)
         ok = (not missing) and matches_printed(float(value), printed, dec)
-        shown = "—" if missing else _vn(round_half_up(float(value), dec), dec,
-                                        sign=fig.printed.startswith("+"))
+        shown = "—" if missing else _vn(round_half_up(float(value), dec), dec, sign=fig.printed.startswith("+"),
+                                        point="." in fig.printed and "," not in fig.printed)
     elif kind == "count":
         try:
             count, denom = printed_count(fig.printed)
@@ -218,10 +217,12 @@ def _band_name(analysis: Analysis, fig: Figure, band_id: str) -> str:
     return analysis.dataset.methodology_for(analysis.year, level).band(band_id).name["vi"]
 
 
-def _vn(value: float, decimals: int, sign: bool = False) -> str:
+def _vn(value: float, decimals: int, sign: bool = False, point: bool = False) -> str:
+    """A computed number in the printed style: decimal comma (or point, when the figure was printed
+    with one), U+2212 minus, a plus sign when the printed value had one."""
     text = f"{value:+.{decimals}f}" if sign else f"{value:.{decimals}f}"
     text = text.replace("-", "\u2212")
-    return text.replace(".", ",")
+    return text if point else text.replace(".", ",")
 
 
 COLUMNS = ["id", "measure", "sentence", "printed", "computed", "match", "source", "status"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parlib.data.dataset import Dataset, read_yaml
-from parlib.data.numbers import NumberFormatError, parse_number
+from parlib.data.numbers import NumberFormatError, parse_number, printed_decimals
 from parlib.data.text import clean_name, name_key
 from parlib.errors import DataError
 
@@ -54,6 +54,41 @@ MEASURE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "largest_rise": ("unit", ("level", "year")),
     "largest_fall": ("unit", ("level", "year")),
 }
+
+# The column a printed number is read like: its maximum is the methodology's (the three-decimals rule).
+_NUMBER_MAXIMUM = {"mean_total": "max_total", "unit_total": "max_total", "unit_change": "max_total",
+                   "unit_survey": "survey_max", "mean_pct": 100.0, "unit_pct": 100.0}
+
+
+def number_context(dataset: Dataset, measure: str, args: dict[str, Any]) -> tuple[int | None, float | None]:
+    """The printed decimals and the maximum a figure's number is read with, as in its table: those of
+    the methodology of its level and year (None, None when they cannot be told)."""
+    level = args.get("level")
+    if level is None and args.get("unit") in dataset.units():
+        level = dataset.units()[args["unit"]].level
+    if isinstance(level, list):
+        level = level[0] if level else None
+    try:
+        meth = dataset.methodology_for(args.get("year"), level)  # type: ignore[arg-type]
+    except KeyError:
+        return None, None
+    m = _NUMBER_MAXIMUM.get(measure)
+    maximum = (meth.max_total if m == "max_total" else (meth.survey_max or meth.max_total) if m == "survey_max"
+               else m)
+    return meth.decimals, maximum  # type: ignore[return-value]
+
+
+def read_printed_number(text: str, decimals: int | None = None, maximum: float | None = None) -> tuple[float, int]:
+    """A printed figure's number and how many decimals it shows, read like a table's numbers:
+    decimal comma or point, "%" and signs allowed; "97.685" is 97,685 when the methodology prints
+    three decimals or 97685 would exceed the maximum (and an error otherwise)."""
+    s = clean_name(text).rstrip("%").strip()
+    value = parse_number(s, decimals=decimals, maximum=maximum)
+    dec = printed_decimals(s)
+    if re.fullmatch(r"[+\-\u2212]?\d+\.\d{3}", s) and value != float(re.sub(r"[^\d]", "", s)) * (-1 if s[0] in "-\u2212" else 1):
+        dec = 3
+    return value, dec
+
 
 def load_published(dataset: Dataset) -> list[Figure]:
     """Read and validate a dataset's published.yml (an empty list when it has none)."""
@@ -102,7 +137,12 @@ def load_published(dataset: Dataset) -> list[Figure]:
         if "printed" not in item:
             raise DataError(f"figure {fid!r}: no 'printed' value", "copy the value exactly as printed",
                             path, column=f"{where}.printed")
-        _check_printed(dataset, fid, kind, item["printed"], path, f"{where}.printed")
+        if not isinstance(item["printed"], str):
+            raise DataError(f"figure {fid!r}: printed value {item['printed']!r} is not quoted, so YAML has read it "
+                            "as a number and may have changed it", f"write it in quotes exactly as printed, e.g. "
+                            f"printed: \"{item['printed']}\"", path, column=f"{where}.printed")
+        _check_printed(dataset, fid, kind, item["printed"], path, f"{where}.printed",
+                       number_context(dataset, measure, args))
         source = item.get("source", default_source)
         if source not in dataset.sources:
             raise DataError(f"figure {fid!r}: unknown source {source!r}", "name a source id from dataset.yml",
@@ -115,16 +155,17 @@ def load_published(dataset: Dataset) -> list[Figure]:
     return figures
 
 
-def _check_printed(dataset: Dataset, fid: str, kind: str, printed: Any, path, column: str) -> None:
+def _check_printed(dataset: Dataset, fid: str, kind: str, printed: Any, path, column: str,
+                   context: tuple[int | None, float | None] = (None, None)) -> None:
     """A printed value that cannot be read as its measure's kind is an input error, found when
     published.yml is loaded rather than when the figure is checked."""
     text = clean_name(printed)
     if kind == "number":
         try:
-            parse_number(text.rstrip("%").strip())
-        except NumberFormatError:
-            raise DataError(f"figure {fid!r}: printed value {text!r} is not a number",
-                            "copy the number as printed, e.g. '90,766'", path, column=column) from None
+            read_printed_number(text, *context)
+        except NumberFormatError as exc:
+            raise DataError(f"figure {fid!r}: printed value {text!r} is not a number ({exc})",
+                            "copy the number as printed, e.g. '90,766' or '97.685'", path, column=column) from None
     elif kind == "count":
         try:
             printed_count(text)
