@@ -6,6 +6,7 @@ the column where it was found, what is wrong and what to do about it. The CLI pr
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,9 @@ class DataErrors(DataError):
 
 
 def _sort_key(e: DataError) -> tuple:
-    return (str(e.file or ""), e.row or 0, str(e.column or ""), e.what)
+    """File, row, then column in natural order (units[3] before units[10]), then the text."""
+    column = [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", str(e.column or "")) if p]
+    return (str(e.file or ""), e.row or 0, column, e.what)
 
 
 class ErrorCollector:

@@ -69,7 +69,11 @@ def test_a_wrong_printed_value_does_not_match(two, fid, wrong):
 def test_ministries_published_statements(ministries):
     s, figs = ministries
     t = check_published(s, figs).set_index("id")
-    assert t["match"].all()
+    assert (t["status"] != "differ").all()
+    # 2022 was printed in part: the largest rise and fall of the 17 cannot be told from it
+    assert t.loc["largest-rise-2023", "status"] == t.loc["largest-fall-2023", "status"] == "unchecked"
+    assert t.loc["largest-rise-2023", "computed"] == "cannot be checked (partial table)"
+    assert t.drop(index=["largest-rise-2023", "largest-fall-2023"])["match"].all()
     assert t.loc["mean-index-2023", "printed"] == "84,38" and t.loc["mean-index-2023", "computed"] == "84,38"
     assert t.loc["at-least-80-2023", "computed"] == "14/17"
     assert t.loc["largest-rise-value-2023", "computed"] == "+5,83"
@@ -112,7 +116,7 @@ def _pub_variant(tmp_path, figure: dict):
     ({"id": "a", "measure": "unit_total", "unit": "so-xx", "year": 2023, "printed": "1"}, "unknown unit"),
     ({"id": "a", "measure": "mean_total", "level": "districts", "year": 2023, "printed": "1"}, "unknown level"),
     ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2019, "printed": "1"}, "no year 2019"),
-    ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2023}, "no 'printed'"),
+    ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2023}, "'printed:'"),
     ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2023, "printed": "1", "source": "x"},
      "unknown source"),
 ])

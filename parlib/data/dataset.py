@@ -23,7 +23,8 @@ from typing import Any, Literal
 import yaml
 
 from parlib.data.text import clean_name, name_key
-from parlib.errors import DataError
+from parlib.data.schema import schema_errors
+from parlib.errors import DataError, raise_all
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED_ROOT = PROJECT_ROOT / "data" / "raw"
@@ -88,15 +89,17 @@ class Methodology:
         return bool(self.bands)
 
     def threshold(self) -> float | None:
-        """The line (points) that sentences count units at or above: ``highlight_threshold``, else
-        the lowest threshold of the band rule above zero that asks nothing but a total (80 for a
-        rule Xuất sắc 90 + survey, Tốt 80, ...), else None (no such sentence)."""
+        """The line (points) that sentences count units at or above ("19/19 đạt từ 80 điểm trở lên"):
+        ``highlight_threshold`` when given; else, from the band rule, the threshold of the second band
+        when there are three bands or more (Tốt at 80 under Xuất sắc at 90; Nhóm B at 80 % under
+        Nhóm A), or of the best band when there are two; else None (no such sentence)."""
         if self.highlight_threshold is not None:
             return self.highlight_threshold
-        plain = [b.min_total if b.min_total is not None else (b.min_pct or 0) * self.max_total / 100
-                 for b in self.bands if b.min_field_pct is None and b.min_survey is None]
-        plain = [x for x in plain if x > 0]
-        return max(plain) if plain else None
+        if len(self.bands) < 2:
+            return None
+        b = self.bands[1] if len(self.bands) >= 3 else self.bands[0]
+        x = b.min_total if b.min_total is not None else (b.min_pct or 0) * self.max_total / 100
+        return x if x > 0 else None
 
     def field_ids(self) -> list[str]:
         return [f.id for f in self.fields]
@@ -431,7 +434,9 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
     not to, that its sha256 matches the one recorded."""
     root = resolve_dataset_path(dataset)
     path = root / "dataset.yml"
-    r = _Reader(path, read_yaml(path))
+    doc = read_yaml(path)
+    raise_all(schema_errors("dataset", doc, path))  # every schema error at once, with its path
+    r = _Reader(path, doc)
     did = r.ident("id")
     title, publisher = r.text("title"), r.text("publisher")
     date_published = str(r.raw("date_published"))

@@ -17,7 +17,8 @@ from typing import Any
 from parlib.data.dataset import Dataset, read_yaml
 from parlib.data.numbers import NumberFormatError, parse_number, printed_decimals
 from parlib.data.text import clean_name, name_key
-from parlib.errors import DataError
+from parlib.data.schema import schema_errors
+from parlib.errors import DataError, raise_all
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def load_published(dataset: Dataset) -> list[Figure]:
         return []
     path = dataset.published_path
     doc = read_yaml(path)
+    raise_all(schema_errors("published", doc, path))  # every schema error at once, with its path
     if not isinstance(doc, dict) or not isinstance(doc.get("figures"), list):
         raise DataError("published.yml needs a 'figures:' list", "see docs/data-format.md", path)
     default_source = doc.get("source")
@@ -131,6 +133,17 @@ def load_published(dataset: Dataset) -> list[Figure]:
             if k in args and (isinstance(args[k], bool) or not isinstance(args[k], (int, float))):
                 raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a number",
                                 "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
+        if measure in ("count_band", "unit_band"):
+            lv = args.get("level") or (units[args["unit"]].level if args.get("unit") in units else None)
+            try:
+                meths = [dataset.methodology_for(args.get("year"), x) for x in (lv if isinstance(lv, list) else [lv])]
+            except KeyError:
+                meths = []
+            bare = [m.id for m in meths if not m.bands]
+            if bare:
+                raise DataError(f"figure {fid!r}: measure {measure!r} needs bands, but methodology {bare[0]!r} has no "
+                                "band rule", "remove the figure, or add 'bands:' to the methodology",
+                                path, column=f"{where}.measure")
         if "band" in args and all(m.band_id_for(args["band"]) is None for m in dataset.methodologies.values()):
             raise DataError(f"figure {fid!r}: unknown band {args['band']!r}",
                             "use a band id or name from the methodology in dataset.yml", path, column=f"{where}.band")

@@ -31,7 +31,8 @@ from parlib.errors import DataError
 # Canonical column → the headers (compared case-folded, NFC) publishers print for it.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "unit": ("unit", "unit name", "tên đơn vị", "đơn vị", "tên cơ quan", "cơ quan", "đơn vị, địa phương",
-             "tên đơn vị, địa phương", "địa phương"),
+             "tên đơn vị, địa phương", "địa phương",
+             "tỉnh", "tỉnh, thành phố", "tỉnh/thành phố", "province", "bộ, ngành", "bộ, cơ quan ngang bộ"),
     "field": ("field", "lĩnh vực", "tên lĩnh vực"),
     "criterion": ("criterion", "tiêu chí", "tiêu chí thành phần"),
     "max": ("max", "max points", "maximum", "điểm tối đa", "điểm chuẩn"),

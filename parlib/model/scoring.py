@@ -92,10 +92,13 @@ def band_of(total: pd.Series, meth: Methodology, *, min_field_pct: pd.Series | N
     return result
 
 
-def get_level_summary(units: pd.DataFrame, meth: Methodology, *, thresholds: tuple[float, ...] = (80.0,)) -> dict:
+def get_level_summary(units: pd.DataFrame, meth: Methodology, *, thresholds: tuple[float, ...] | None = None) -> dict:
     """Summary of one level in one year: count, mean, median, min, max of totals, count per band,
-    and count at or above each threshold (in points). ``partial`` is true when the publisher
+    and count at or above each threshold (in points; default the methodology's
+    :meth:`~parlib.data.dataset.Methodology.threshold`, if any). ``partial`` is true when the publisher
     printed only some units, in which case the mean is not the level's mean."""
+    if thresholds is None:
+        thresholds = () if meth.threshold() is None else (meth.threshold(),)  # type: ignore[assignment]
     t = units["total"].dropna()
     bands = units["band"].value_counts()
     return {

@@ -91,13 +91,17 @@ def sentence_mean(a: Analysis, level: str, lang: str) -> str | None:
              max=fmt_number(meth.max_total, lang, 0), cmp=cmp)
 
 
-def sentence_at_least(a: Analysis, level: str, lang: str, threshold: float = 80.0) -> str | None:
-    """How many units reached a threshold: "19/19 sở, ngành đạt từ 80 điểm trở lên." """
+def sentence_at_least(a: Analysis, level: str, lang: str, threshold: float | None = None) -> str | None:
+    """How many units reached a threshold: "19/19 sở, ngành đạt từ 80 điểm trở lên." The threshold is
+    the methodology's (:meth:`~parlib.data.dataset.Methodology.threshold`: ``highlight_threshold`` or
+    the band rule); without one there is no such sentence."""
     scores, year = a.scores, a.year
     cur = scores.level_units(year, level)
-    if cur.empty or _partial(cur):
+    meth = scores.dataset.methodology_for(year, level)
+    threshold = meth.threshold() if threshold is None else threshold
+    if cur.empty or _partial(cur) or threshold is None:
         return None
-    dec = scores.dataset.methodology_for(year, level).decimals
+    dec = meth.decimals
     n = int((round_half_up_series(cur["total"], dec) >= threshold - 1e-9).sum())
     return t("s_at_least", lang, count=_mark(a, fmt_count(n, len(cur), lang=lang), year, ("count_at_least", level)), noun=scores.dataset.level(level).noun[lang],
              threshold=fmt_number(threshold, lang, 0))
@@ -132,7 +136,7 @@ def sentence_best_band(a: Analysis, level: str, lang: str) -> str | None:
     scores, year = a.scores, a.year
     ds = scores.dataset
     cur = scores.level_units(year, level)
-    if cur.empty or _partial(cur):
+    if cur.empty or _partial(cur) or not ds.methodology_for(year, level).bands:
         return None
     best = ds.methodology_for(year, level).bands[0]
     noun = ds.level(level).noun[lang]
@@ -143,7 +147,7 @@ def sentence_best_band(a: Analysis, level: str, lang: str) -> str | None:
     if prev_year is not None and len(prev):
         if _partial(prev):
             text += t("s_best_band_prev_partial", lang, prev=prev_year)
-        else:
+        elif ds.methodology_for(prev_year, level).bands:
             pb = ds.methodology_for(prev_year, level).bands[0]
             pn = int((prev["band"] == pb.id).sum())
             text += t("s_best_band_prev" if pn else "s_best_band_prev_none", lang, prev=prev_year,

@@ -1,0 +1,127 @@
+"""The JSON Schemas of dataset.yml and published.yml, and every schema error of a file at once.
+
+The schemas (``dataset.schema.json``, ``published.schema.json`` beside this file, copied to
+docs/schema/) are the one model of the two files' shape: editors read them to complete and check a
+dataset.yml as it is typed (``# yaml-language-server: $schema=...``), and :func:`schema_errors`
+validates a loaded file with them through ``jsonschema``. What a schema cannot say (a band order, a
+unit id that must exist, a file's checksum) is checked afterwards by :mod:`parlib.data.dataset`.
+"""
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from parlib.errors import DataError
+
+SCHEMA_DIR = Path(__file__).resolve().parent
+SCHEMAS = ("dataset", "published")
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of ``dataset`` (dataset.yml) or ``published`` (published.yml)."""
+    with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str):
+    from jsonschema import Draft202012Validator
+    return Draft202012Validator(load_schema(name))
+
+
+def yaml_path(parts) -> str:
+    """A path into a YAML document as written in messages: ``levels[0].units[3].id``."""
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+_TYPE_WORDS = {"string": "a text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "array": "a list", "object": "a mapping of keys to values"}
+
+
+def _what(error, figure_prefix: str) -> tuple[str, str, str]:
+    """(path, what is wrong, what to do) for one jsonschema error."""
+    path = list(error.absolute_path)
+    v, schema = error.instance, error.schema
+    if error.validator == "required":
+        key = re.match(r"'([^']+)'", error.message).group(1)  # type: ignore[union-attr]
+        return yaml_path([*path, key]), "required key is missing", f"add '{key}:' (see docs/data-format.md)"
+    if error.validator == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(k for k in v if k not in allowed) if isinstance(v, dict) else []
+        key = extra[0] if extra else "?"
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        todo = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(allowed)}"
+        return yaml_path([*path, key]), f"unknown key {key!r}", todo
+    key = path[-1] if path and isinstance(path[-1], str) else ""
+    label = f"{key} " if key and figure_prefix else ""
+    if error.validator == "enum":
+        what = f"unknown {key or 'value'} {v!r}" if figure_prefix else f"{v!r} is not a {schema.get('x-name', key or 'value')} parlib knows"
+        return yaml_path(path), what, f"use one of: {', '.join(map(str, schema['enum']))}"
+    if isinstance(v, dict) and "vi" in v and any(k not in ("vi", "en") and v[k] is None for k in v):
+        # {vi: sở, ngành, en: departments}: YAML split the text at its comma and read "ngành" as a key
+        cut = next(k for k in v if k not in ("vi", "en") and v[k] is None)
+        lang = "vi" if list(v).index(cut) > list(v).index("vi") and ("en" not in v or list(v).index(cut) < list(v).index("en")) else "en"
+        return (yaml_path(path), f"YAML cut the text at a comma: it read {cut!r} as a key, not as part of the {lang} text",
+                f"put the text in quotes: {lang}: \"{v.get(lang)}, {cut}\"")
+    if key == "printed" and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return (yaml_path(path), f"printed value {v!r} is not quoted, so YAML read it as a number and may have "
+                "changed it (90,50 or 90.50 becomes 90.5)", f"write it in quotes exactly as printed: printed: \"{v}\"")
+    if isinstance(v, (datetime.date, datetime.datetime)):
+        return yaml_path(path), f"{v} is read by YAML as a date, not a text", f"put it in quotes: \"{v}\""
+    what = schema.get("x-what") or _TYPE_WORDS.get(str(schema.get("type")), "valid")
+    if error.validator in ("minimum", "maximum", "minLength", "minItems", "pattern", "oneOf", "type"):
+        if error.validator == "minItems":
+            return yaml_path(path), "the list is empty", "give at least one item"
+        if error.validator in ("minimum", "maximum") and what in ("a number ≥ 0",):
+            return yaml_path(path), f"{v} is negative", "write a number of points or a percentage ≥ 0"
+        return yaml_path(path), f"{label}{v!r} is not {what}", "see docs/data-format.md"
+    return yaml_path(path), error.message.splitlines()[0], "see docs/data-format.md"
+
+
+def schema_errors(name: str, document: Any, file: Path) -> list[DataError]:
+    """Every place where ``document`` (a loaded dataset.yml or published.yml) breaks its schema, one
+    :class:`~parlib.errors.DataError` each, located by its path (``levels[0].units[3].id``)."""
+    errors = []
+    raw = list(_validator(name).iter_errors(document))
+    # A misspelt key ("nmae") is one mistake: its "unknown key" line says "did you mean 'name'?", so
+    # the missing 'name' it stands for is not reported again.
+    misspelt = set()
+    for error in raw:
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = list(error.schema.get("properties", {}))
+            for k in error.instance:
+                if k not in allowed:
+                    misspelt.update((tuple(error.absolute_path), m) for m in difflib.get_close_matches(str(k), allowed, n=1))
+    for error in raw:
+        if error.validator == "required":
+            key = re.match(r"'([^']+)'", error.message)
+            if key and (tuple(error.absolute_path), key.group(1)) in misspelt:
+                continue
+        path, what, todo = _what(error, "figure" if name == "published" else "")
+        if name == "published":
+            fig = _figure_id(document, list(error.absolute_path))
+            if fig:
+                what = f"figure {fig!r}: {what}"
+        if not path:
+            what = "the document must be a mapping of keys to values" if error.validator == "type" else what
+        errors.append(DataError(what, todo, file, column=path or None))
+    return errors
+
+
+def _figure_id(document: Any, path: list) -> str | None:
+    if len(path) >= 2 and path[0] == "figures" and isinstance(path[1], int):
+        try:
+            fid = document["figures"][path[1]].get("id")
+        except (AttributeError, IndexError, KeyError, TypeError):
+            return None
+        return str(fid) if fid is not None else None
+    return None

@@ -1,0 +1,80 @@
+"""The JSON Schemas of dataset.yml and published.yml (issue 12 part 3, issue 8 item 6): shipped in
+docs/schema/ and in the package, valid schemas, true to every dataset the project has, and used by
+`validate` to report every schema error at once, with its path."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from handmade import DATA
+from parlib.cli import main
+from parlib.data.schema import SCHEMA_DIR, SCHEMAS, load_schema, schema_errors
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = sorted([*ROOT.glob("data/raw/*/*.yml"), *ROOT.glob("docs/example-dataset/*.yml"), *DATA.glob("*/*.yml")])
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_docs_copy_is_the_package_schema(name):
+    """docs/schema/ holds the same bytes as the schema parlib validates with (copy it after a change)."""
+    assert (ROOT / "docs" / "schema" / f"{name}.schema.json").read_bytes() == (SCHEMA_DIR / f"{name}.schema.json").read_bytes()
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_schema_is_a_valid_json_schema(name):
+    Draft202012Validator.check_schema(load_schema(name))
+
+
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_dataset_of_the_project_meets_its_schema(path):
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert schema_errors("dataset" if path.name == "dataset.yml" else "published", doc, path) == []
+
+
+FIVE_MISTAKES = [
+    ('    noun: {vi: "sở, ngành", en: departments}', "    noun: {vi: sở, ngành, en: departments}"),  # unquoted comma
+    ("      - {id: so-nv, name:", "      - {id: So-NV, name:"),                                     # not an id
+    ("    decimals: 3", "    decimals: three"),                                                         # not a number
+    ("      - {id: kha, name: {vi: Khá, en: Fair}, min_total: 70}",
+     "      - {id: kha, nmae: {vi: Khá, en: Fair}, min_total: 70}"),                                   # misspelt key
+    ("    provenance: illustrative", "    provenance: guessed"),                                     # not a provenance
+]
+
+
+def test_five_schema_mistakes_give_five_lines_from_one_validate(tmp_path, capsys):
+    folder = tmp_path / "totals-vi"
+    shutil.copytree(DATA / "totals-vi", folder)
+    text = (folder / "dataset.yml").read_text(encoding="utf-8")
+    for old, new in FIVE_MISTAKES:
+        assert old in text, old
+        text = text.replace(old, new)
+    (folder / "dataset.yml").write_text(text, encoding="utf-8")
+    assert main(["validate", str(folder)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1] == "parlib: 5 problems", lines
+    errors = lines[:-1]
+    assert len(errors) == 5 and all(x.startswith("parlib: error: ") and "dataset.yml, column '" in x for x in errors)
+    # sorted by path, each naming the place and the mistake
+    assert "'levels[0].noun': YAML cut the text at a comma: it read 'ngành' as a key" in errors[0]
+    assert "'levels[0].units[3].id': 'So-NV' is not a valid id" in errors[1]
+    assert "'methodologies[0].bands[2].nmae': unknown key 'nmae' — did you mean 'name'?" in errors[2]
+    assert "'methodologies[0].decimals': 'three' is not a number of decimals" in errors[3]
+    assert "'sources[0].provenance': 'guessed' is not a provenance parlib knows" in errors[4]
+
+
+def test_every_error_then_and_n_more(tmp_path, capsys):
+    """At most 50 lines, then "and N more", then the count."""
+    folder = tmp_path / "totals-vi"
+    shutil.copytree(DATA / "totals-vi", folder)
+    doc = yaml.safe_load((folder / "dataset.yml").read_text(encoding="utf-8"))
+    doc["levels"][0]["units"] = [{"id": f"U{i}", "name": {"vi": f"Đơn vị {i}", "en": f"Unit {i}"}} for i in range(60)]
+    (folder / "dataset.yml").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")  # JSON is YAML
+    assert main(["validate", str(folder)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 52 and lines[50] == "parlib: and 10 more" and lines[51] == "parlib: 60 problems"
+    assert "units[0].id" in lines[0] and "units[9].id" in lines[9] and "units[10].id" in lines[10]  # natural order
