@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-
 EXIT_BAD_INPUT = 2
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from handmade import DATA
 from jsonschema import Draft202012Validator
 
-from handmade import DATA
 from parlib.cli import main
 from parlib.data.schema import SCHEMA_DIR, SCHEMAS, load_schema, schema_errors
 

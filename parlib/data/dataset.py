@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 import yaml
 
-from parlib.data.text import clean_name, name_key
 from parlib.data.schema import schema_errors
+from parlib.data.text import clean_name, name_key
 from parlib.errors import DataError, raise_all
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -214,7 +214,7 @@ class Dataset:
     assumptions: tuple[dict[str, str], ...]
     published_path: Path | None
     index: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_INDEX))
-    context: "Context | None" = None
+    context: Context | None = None
 
     @property
     def years(self) -> list[int]:

@@ -16,8 +16,8 @@ from typing import Any
 
 from parlib.data.dataset import Dataset, read_yaml
 from parlib.data.numbers import NumberFormatError, parse_number, printed_decimals
-from parlib.data.text import clean_name, name_key
 from parlib.data.schema import schema_errors
+from parlib.data.text import clean_name, name_key
 from parlib.errors import DataError, raise_all
 
 

@@ -12,7 +12,7 @@ import datetime
 import difflib
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +22,14 @@ SCHEMA_DIR = Path(__file__).resolve().parent
 SCHEMAS = ("dataset", "published")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema of ``dataset`` (dataset.yml) or ``published`` (published.yml)."""
     with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as fh:
         return json.load(fh)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str):
     from jsonschema import Draft202012Validator
     return Draft202012Validator(load_schema(name))
