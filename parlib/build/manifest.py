@@ -19,6 +19,7 @@ from typing import Any
 
 from parlib.data.commentary import commentary_files
 from parlib.data.dataset import PROJECT_ROOT, Dataset, sha256_of
+from parlib.data.load import load_dataset
 
 MANIFEST = "manifest.json"
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "annual_report.ipynb"
@@ -47,6 +48,9 @@ def get_input_files(ds: Dataset) -> list[Path]:
         files.append(ds.published_path)
     files += sorted({t.path for t in ds.tables})
     files += commentary_files(ds.root)
+    if ds.context is not None:  # the dataset the national context is read from is an input too
+        other = load_dataset(ds.context.dataset)
+        files += [p for p in get_input_files(other) if p.is_relative_to(other.root)]
     if NOTEBOOK.is_file():
         files.append(NOTEBOOK)
     files += sorted(p for p in PARLIB_DIR.rglob("*")

@@ -257,7 +257,7 @@ def check_printed_columns(analysis: Analysis) -> pd.DataFrame:
                              "sentence": f"printed ranks, {level} {year}", "printed": f"{len(pr)}",
                              "computed": f"{n_ok}", "match": n_ok == len(pr), "source": "",
                              "status": "match" if n_ok == len(pr) else "differ"})
-        pb = u[u["printed_band"].fillna("") != ""]
+        pb = u[(u["printed_band"].fillna("") != "") & u["band"].notna()]  # a row without a total has no band to compare
         if len(pb):
             meth = analysis.levels[level].methodology
             n_ok = int((pb["printed_band"].map(meth.band_id_for) == pb["band"]).sum())

@@ -499,6 +499,8 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
         src = Source(sr.ident("id"), sr.text("title"), sr.str("url"), sr.text("publisher"),
                      str(sr.raw("date_published")), str(sr.raw("date_accessed")), prov)
         sources[src.id] = src
+        if sr.has("file"):  # a copied file the source's figures come from (not a score table): read-only too
+            _check_source_file(root, sr, verify_checksums)
 
     level_ids = {lv.id for lv in levels}
     tables, listed = [], set()
@@ -574,6 +576,18 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
     ds = Dataset(did, root, title, publisher, date_published, tuple(levels), methodologies, tuple(tables),
                  sources, assumptions, published if published.is_file() else None, index, context)
     return ds
+
+
+def _check_source_file(root: Path, sr: _Reader, verify: bool) -> None:
+    rel = sr.str("file")
+    fpath = (root / rel).resolve()
+    if root not in fpath.parents or not fpath.is_file():
+        raise sr._err("file", f"source file {rel!r} not found in the dataset folder", "check the path, relative to it")
+    digest = sr.str("sha256", "")
+    if verify and sha256_of(fpath) != digest:
+        raise DataError(f"source file {rel} has changed or has no checksum: its sha256 is {sha256_of(fpath)}",
+                        f"raw files are read-only: restore it, or record 'sha256: {sha256_of(fpath)}' deliberately",
+                        fpath)
 
 
 def _name_aliases(lr: _Reader) -> tuple[tuple[str, tuple[str, ...]], ...]:

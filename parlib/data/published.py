@@ -31,6 +31,7 @@ class Figure:
     args: dict[str, Any]
     sentence: str
     source: str
+    provenance: str = "published"
 
 
 # measure → (kind of printed value, arguments it needs); parlib.check.published computes each.
@@ -164,7 +165,7 @@ def load_published(dataset: Dataset) -> list[Figure]:
             raise DataError(f"figure id {fid!r} appears twice", "give each figure its own id", path, column=where)
         seen.add(fid)
         figures.append(Figure(fid, measure, clean_name(item["printed"]), args, clean_name(item.get("sentence", "")),
-                              source))
+                              source, str(item.get("provenance", "published"))))
     return figures
 
 

@@ -30,6 +30,7 @@ from parlib.model.compare import (
     mean_change,
     year_on_year,
 )
+from parlib.model.context import UnitContext, get_unit_context
 from parlib.model.fields import (
     get_appraisal_by_unit,
     get_appraisal_cuts,
@@ -113,6 +114,8 @@ class Analysis:
     levels: Mapping[str, LevelAnalysis]
     #: the options the ranks' uncertainty was computed with (draws, seed, what varies)
     noise: NoiseSpec = DEFAULT_NOISE
+    #: the unit the dataset names as national context (``context:``), in the other dataset
+    context: UnitContext | None = None
 
     def level(self, level: str) -> LevelAnalysis:
         """The analysis of one level (a KeyError names a level not scored this year)."""
@@ -193,7 +196,8 @@ def analyse(dataset: Dataset, year: int, scores: Scores | None = None, noise: No
         raise ValueError(f"dataset {dataset.id!r} has no year {year}")
     scores = score_dataset(dataset) if scores is None else scores
     levels = {lv: analyse_level(scores, year, lv, noise) for lv in dataset.levels_in(year)}
-    return Analysis(dataset, scores, year, dataset.previous_year(year), MappingProxyType(levels), noise)
+    return Analysis(dataset, scores, year, dataset.previous_year(year), MappingProxyType(levels), noise,
+                    get_unit_context(dataset, year))
 
 
 def analyse_years(dataset: Dataset, years: list[int] | None = None, scores: Scores | None = None,

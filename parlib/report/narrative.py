@@ -234,3 +234,42 @@ SENTENCES = (sentence_partial, sentence_mean, sentence_at_least, sentence_bands,
 def level_summary(analysis: Analysis, level: str, lang: str) -> list[str]:
     """Every sentence of one level's summary that the data supports, in order."""
     return [s for s in (f(analysis, level, lang) for f in SENTENCES) if s]
+
+
+def context_paragraph(a: Analysis, lang: str) -> tuple[str, str, str] | None:
+    """The national context of the unit the dataset names (``context:``), every figure read from the
+    other dataset: (heading, sentence, source note), or None. "Năm 2023, Bắc Kạn đạt 84,24%, xếp thứ
+    57/63 tỉnh, thành phố (năm 2022: 79,35%, thứ 61/63); so với năm 2022, tăng 4,89 điểm và tăng 4 bậc.
+    Điểm trung bình của các tỉnh, thành phố năm 2023 là 86,98%, Bắc Kạn thấp hơn 2,74 điểm." """
+    c = a.context
+    if c is None:
+        return None
+    dec, unit, noun = c.decimals, c.unit_name[lang], c.level_noun[lang]
+    size = fmt_count(c.size, lang=lang) if c.size else "?"
+    cur, prev = c.current, c.previous
+    if cur.pct is None:
+        return None
+    rank = t("c_rank", lang, rank=cur.rank, size=size, noun=noun) if cur.rank is not None else ""
+    text = t("c_year", lang, year=cur.year, unit=unit, pct=fmt_number(cur.pct, lang, dec), rank=rank)
+    if prev is not None and prev.pct is not None:
+        text += t("c_prev", lang, prev=prev.year, ppct=fmt_number(prev.pct, lang, dec),
+                  prank=prev.rank if prev.rank is not None else "—", size=size)
+        if c.change is not None:
+            text += t("c_change", lang, prev=prev.year, dir=t("up" if c.change >= 0 else "down", lang),
+                      points=fmt_number(abs(c.change), lang, dec))
+            if c.places is not None and c.places != 0:
+                text += t("c_places", lang, dir=t("up" if c.places > 0 else "down", lang), places=abs(c.places),
+                          s="" if abs(c.places) == 1 else "s")
+    if cur.mean is not None and c.gap_to_mean is not None:
+        inferred = t("c_inferred", lang) if cur.mean_inferred else ""
+        mean = fmt_number(cur.mean, lang, dec)
+        if c.gap_to_mean == 0:
+            text += t("c_mean_same", lang, noun=noun, year=cur.year, mean=mean, inferred=inferred, unit=unit)
+        else:
+            text += t("c_mean", lang, noun=noun, year=cur.year, mean=mean, inferred=inferred, unit=unit,
+                      cmp=t("c_below" if c.gap_to_mean < 0 else "c_above", lang),
+                      gap=fmt_number(abs(c.gap_to_mean), lang, dec))
+    else:
+        text += "."
+    heading = t("h_context", lang, unit=unit, index=c.index[lang], noun=noun)
+    return heading, text, t("c_source", lang, id=c.dataset_id, title=c.dataset_title[lang])

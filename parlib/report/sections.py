@@ -35,7 +35,7 @@ from parlib.model.scoring import Scores
 from parlib.report import charts
 from parlib.report.i18n import LANGS, fmt_count, fmt_date, fmt_number, fmt_rank_change, in_sentence, is_missing, t
 from parlib.report.markdown import render_markdown
-from parlib.report.narrative import level_summary
+from parlib.report.narrative import context_paragraph, level_summary
 from parlib.report.templating import render
 
 #: A section whose template is not named after its id.
@@ -263,7 +263,7 @@ def html_title(ctx: ReportContext) -> str:
 def html_summary(ctx: ReportContext) -> str:
     """The summary in prose, one paragraph per level."""
     return _render(ctx, "summary.html.j2", paragraphs=[level_summary(ctx.analysis, lv, ctx.lang) for lv in ctx.levels],
-                   illustrative=ctx.ds.is_illustrative(ctx.year))
+                   illustrative=ctx.ds.is_illustrative(ctx.year), national=context_paragraph(ctx.analysis, ctx.lang))
 def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[str]]:
     """The ranked table of one level as text, and the band colour of each row."""
     lang, year = ctx.lang, ctx.year
