@@ -16,7 +16,7 @@ report: $(STAMP)
 	$(BIN)/parlib build --all
 
 check: $(STAMP)
-	$(BIN)/parlib check backan && $(BIN)/parlib check vn-ministries
+	$(BIN)/parlib check backan && $(BIN)/parlib check vn-ministries && $(BIN)/parlib check vn-provinces
 
 # The habits of the field: lint (ruff), the import layers (import-linter; see docs/architecture.md).
 lint: $(STAMP)

@@ -100,6 +100,11 @@ STRINGS: dict[str, dict[str, str]] = {
     # summary sentences
     "s_partial": {"vi": "Số liệu năm {year} chỉ được công bố một phần: {count} {noun}; điểm trung bình và số lượng theo xếp loại không tính được.",
                   "en": "The {year} figures were published only in part: {count} {noun}; the mean and the counts per band cannot be computed."},
+    "s_partial_nosize": {"vi": "Số liệu năm {year} chỉ được công bố một phần: {count} {noun} đã công bố; điểm trung bình và số lượng không tính được, các câu dưới đây chỉ nói về các {noun} đã công bố.",
+                         "en": "The {year} figures were published only in part: {count} printed {noun}; the mean and the counts cannot be computed, and what follows speaks of the printed {noun} only."},
+    "s_top_printed": {"vi": "{unit} đứng đầu các {noun} đã công bố với tổng số điểm đạt {total}{change}.",
+                      "en": "First of the printed {noun}: {unit}, with a total of {total}{change}."},
+    "unchecked_partial": {"vi": "không đối chiếu được (bảng công bố một phần)", "en": "cannot be checked (partial table)"},
     "s_mean": {"vi": "{level}: tổng điểm trung bình đạt {mean}/{max} điểm{cmp}.",
                "en": "{level}: the mean total was {mean} of {max} points{cmp}."},
     "s_mean_up": {"vi": ", cao hơn so với năm {prev} (năm {prev} đạt {pmean} điểm)",

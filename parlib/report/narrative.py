@@ -223,8 +223,11 @@ def sentence_partial(a: Analysis, level: str, lang: str) -> str | None:
     cur = scores.level_units(year, level)
     if not _partial(cur):
         return None
-    return t("s_partial", lang, year=year, count=fmt_count(len(cur), len(scores.dataset.level(level).units), lang=lang),
-             noun=scores.dataset.level(level).noun[lang])
+    size = scores.dataset.level(level).size
+    noun = scores.dataset.level(level).noun[lang]
+    if size is None:
+        return t("s_partial_nosize", lang, year=year, count=fmt_count(len(cur), lang=lang), noun=noun)
+    return t("s_partial", lang, year=year, count=fmt_count(len(cur), size, lang=lang), noun=noun)
 
 
 SENTENCES = (sentence_partial, sentence_mean, sentence_at_least, sentence_bands, sentence_best_band, sentence_top_unit,
