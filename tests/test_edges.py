@@ -8,12 +8,8 @@ arithmetic) and from the tiny tables written below; none is copied from parlib's
 """
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
-import yaml
-from handmade import load
+from handmade import load, one_year
 
 from parlib.check.published import check_figure, check_published
 from parlib.data.load import load_dataset
@@ -180,31 +176,6 @@ def test_no_previous_year_no_mover(three):
 
 
 # --- tiny one-year datasets written here ---------------------------------------------------------
-
-def one_year(root: Path, rows: list[str], header: str, *, decimals: int = 2, max_total: float = 100) -> Path:
-    """A one-year dataset of units u0, u1, ... named 'Đơn vị 0', ... with the table given as CSV lines."""
-    table = root / "2023" / "t.csv"
-    table.parent.mkdir(parents=True)
-    table.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    doc = {"id": "tiny", "title": {"vi": "Thử", "en": "Test"}, "publisher": {"vi": "Thử", "en": "Test"},
-           "date_published": "2024-01-01",
-           "levels": [{"id": "departments", "name": {"vi": "Cấp sở", "en": "Departments"},
-                       "noun": {"vi": "sở", "en": "departments"},
-                       "units": [{"id": f"u{i}", "name": {"vi": f"Đơn vị {i}", "en": f"Unit {i}"}}
-                                 for i in range(len(rows))]}],
-           "methodologies": [{"id": "m", "title": {"vi": "m", "en": "m"}, "max_total": max_total,
-                              "decimals": decimals,
-                              "bands": [{"id": "tot", "name": {"vi": "Tốt", "en": "Good"}, "min_total": 80},
-                                        {"id": "kha", "name": {"vi": "Khá", "en": "Fair"}, "min_total": 0}]}],
-           "sources": [{"id": "s", "title": "t", "url": "https://example.invalid", "publisher": "p",
-                        "date_published": "2024-01-01", "date_accessed": "2024-01-01",
-                        "provenance": "illustrative"}],
-           "years": [{"year": 2023, "tables": [{"file": "2023/t.csv", "level": "departments", "methodology": "m",
-                                                "source": "s",
-                                                "sha256": hashlib.sha256(table.read_bytes()).hexdigest()}]}]}
-    (root / "dataset.yml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    return root
-
 
 @pytest.mark.parametrize("index, ok", [
     ("80,00", True), ("80,01", True), ("79,99", True),    # within one unit of the last place (0,01)

@@ -5,12 +5,14 @@ Expected values: the ministries' table as published (61,86 + 28,10 printed 89,95
 """
 import pandas as pd
 import pytest
-from handmade import load, load_unverified, variant
+from handmade import load, load_unverified, one_year, variant
 
+from parlib.check.published import check_printed_columns
 from parlib.data.dataset import Band, Methodology
 from parlib.data.load import load_dataset
 from parlib.data.numbers import round_half_up, total_from_parts
 from parlib.errors import DataError
+from parlib.model.analysis import analyse
 from parlib.model.scoring import (
     band_of,
     check_printed_totals,
@@ -168,17 +170,23 @@ def test_printed_total_beyond_rounding_is_flagged(tmp_path):
     assert not chk.loc["so-xd", "ok"] and chk.loc["so-xd", "gap"] == pytest.approx(-0.02)
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;3;Khá", "printed rank 3 but the totals give rank 4"),
-    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;4;Tốt", "printed band 'Tốt' but the band rule gives 'kha'"),
-    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;4;Loại B", "not a band"),
+@pytest.mark.parametrize("old, new, message, column", [
+    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;3;Khá", "printed rank 3 but the totals give rank 4",
+     "ranks"),
+    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;4;Tốt", "printed band 'Tốt' but the band rule gives 'kha'",
+     "bands"),
+    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;4;Loại B", "not a band", "bands"),
 ])
-def test_printed_rank_or_band_contradicted(tmp_path, old, new, message):
+def test_printed_rank_or_band_contradicted(tmp_path, old, new, message, column):
     p = variant(tmp_path, "totals-vi", edits={"2023/bang-diem-2023.csv": [(old, new)]})
     ds = load_unverified(p)
     with pytest.raises(DataError, match=message):
         score_dataset(ds)
-    score_dataset(ds, strict=False)  # the check command still scores it, and reports the mismatch
+    # the check command still scores it, and reports the mismatch: 3 of the 4 printed values agree
+    checks = check_printed_columns(analyse(ds, 2023, score_dataset(ds, strict=False))).set_index("id")
+    assert checks.loc[f"{column}-departments-2023", ["printed", "computed", "match"]].tolist() == ["4", "3", False]
+    other = "bands" if column == "ranks" else "ranks"
+    assert checks.loc[f"{other}-departments-2023", ["printed", "computed", "match"]].tolist() == ["4", "4", True]
 
 
 def test_unknown_year():
@@ -186,15 +194,20 @@ def test_unknown_year():
         score_dataset(load("totals-vi"), years=[2019])
 
 
-def test_ranks_bands_and_counts_round_half_up_like_the_printed_figures():
+def test_ranks_bands_and_counts_round_half_up_like_the_printed_figures(tmp_path):
     """Bug: pandas' binary round turned 88,185 into 88,18 (rank 2 behind 88,19) and 39,995 into
     39,99 (below a threshold of 40). Printed at 2 decimals both are 88,19 and 40,00: by hand, the
-    two share rank 1 and 39,995 reaches the 40 band."""
+    two share rank 1 and 39,995 reaches the 40 band. Through score_dataset, which must do the
+    rounding itself (the table prints 3 decimals, the methodology 2)."""
     from parlib.data.numbers import round_half_up_series
     t = pd.Series([88.185, 88.19, 39.995, 39.994])
     assert round_half_up_series(t, 2).tolist() == [88.19, 88.19, 40.0, 39.99]
     assert round_half_up_series(pd.Series([-5.305, float("nan")]), 2).iloc[0] == -5.31
-    assert rank_units(round_half_up_series(t, 2)).tolist() == [1, 1, 3, 4]
+    folder = one_year(tmp_path / "d", ['Đơn vị 0,"88,185"', 'Đơn vị 1,"88,190"', 'Đơn vị 2,"39,995"',
+                                       'Đơn vị 3,"39,994"'], "unit,total", bands=(40, 0))
+    u = score_dataset(load_dataset(folder)).units
+    assert u["rank"].astype(int).tolist() == [1, 1, 3, 4]
+    assert u["band"].tolist() == ["tot", "tot", "tot", "kha"]
     m = Methodology("m", {"vi": "m", "en": "m"}, 100, 2, (), (
         Band("a", {"vi": "A", "en": "A"}, min_total=40), Band("b", {"vi": "B", "en": "B"}, min_total=0)))
     assert band_of(t, m).tolist() == ["a", "a", "a", "b"]
