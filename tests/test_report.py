@@ -110,7 +110,8 @@ def test_backan_vi_html_states_the_article_figures(built):
     # lower-case "huyện" inside a sentence; the name and the total are illustrative (marked †)
     assert "huyện Pác Nặm † có tổng điểm thấp nhất (75,242 † điểm)" in text
     assert "(12,071 điểm)" in text
-    assert "21/21 số liệu đã công bố khớp" in text or re.search(r"(\d+)/\1 số liệu đã công bố khớp", text)
+    # data/raw/backan/published.yml lists 21 figures of 2023, all matching (the tables print no rank or band)
+    assert "21/21 số liệu đã công bố khớp" in text
 
 
 def test_backan_en_html_is_english(built):

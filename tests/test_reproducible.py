@@ -5,13 +5,16 @@ fast; tests/test_determinism.py builds whole reports twice and compares every by
 """
 from __future__ import annotations
 
+import calendar
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,8 +51,22 @@ def test_manifest_records_inputs_outputs_environment_and_no_clock(tmp_path):
     assert m["environment"]["python"].startswith("3.11")
     assert m["environment"]["packages"]["pandas"]
     assert m["parameters"] == {"langs": ["vi"], "report": False}
+    # No wall-clock field: exactly these keys, no date-time text anywhere, and the one timestamp is
+    # the dataset's publication date (dataset.yml), never the build's time.
+    assert set(m) == {"manifest_version", "dataset", "dataset_path", "year", "parameters", "source_date_epoch",
+                      "inputs", "outputs", "processed_dir", "environment", "git_commit"}
     text = json.dumps(m)
-    assert "2026-" not in text and "time" not in json.dumps(sorted(m))  # no wall-clock field
+    assert not re.search(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}", text)
+    published = yaml.safe_load((ROOT / "data" / "raw" / "vn-ministries" / "dataset.yml").read_text(encoding="utf-8"))
+    y, mo, d = (int(x) for x in str(published["date_published"]).split("-"))
+    assert m["source_date_epoch"] == calendar.timegm((y, mo, d, 0, 0, 0))
+
+    def numbers(v):
+        if isinstance(v, dict):
+            return [n for x in v.values() for n in numbers(x)]
+        return [v] if isinstance(v, (int, float)) and not isinstance(v, bool) else []
+    # apart from the publication date, no number that could be a timestamp (2001 to 2033)
+    assert [n for n in numbers(m) if 1e9 <= n < 2e9] == [m["source_date_epoch"]]
 
 
 def test_verify_ok_on_untouched_build(tmp_path):
