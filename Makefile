@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.lock pyproject.toml scripts/setup.sh | sha256sum | cut -c1-12)
 
-.PHONY: setup report test lint check lab clean
+.PHONY: setup report test lint check lab clean mutation
 
 setup: $(STAMP)
 
@@ -27,8 +27,13 @@ test: $(STAMP) lint
 	bash scripts/system-deps.sh --browser
 	$(BIN)/python -m pytest -q
 
+# Mutation testing of the data, model, check and build layers (long: not part of `make test`;
+# see docs/testing.md).
+mutation: $(STAMP)
+	bash scripts/mutation.sh
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf outputs/*/ data/processed/*/
+	rm -rf outputs/*/ data/processed/*/ mutants/ mutation-results.txt
