@@ -1,4 +1,4 @@
-"""Count mutmut's results per module: made, killed, survived (and timeouts, untested, skipped).
+"""Count mutmut's results per module: mutants made, run, killed (a timeout counts as killed), survived.
 
 Reads the output of `mutmut results --all true` (lines "parlib.model.compare.x_f__mutmut_3: killed").
 """
@@ -18,7 +18,7 @@ def main(path: str) -> None:
             continue
         per[name.split(".x", 1)[0]][status.strip()] += 1  # "parlib.model.compare.x_f__mutmut_3"
     total = Counter()
-    print(f"{'module':32} {'made':>6} {'killed':>7} {'survived':>9} {'other':>6} {'killed %':>9}")
+    print(f"{'module':32} {'made':>6} {'run':>6} {'killed':>7} {'survived':>9} {'killed % of run':>16}")
     for module in sorted(per):
         c = per[module]
         total.update(c)
@@ -30,10 +30,9 @@ def _row(name: str, c: Counter) -> None:
     made = sum(c.values())
     killed = sum(c[s] for s in KILLED)
     survived = c["survived"]
-    other = made - killed - survived
-    tested = killed + survived
-    pct = f"{100 * killed / tested:.1f}" if tested else "-"
-    print(f"{name:32} {made:>6} {killed:>7} {survived:>9} {other:>6} {pct:>9}")
+    run = made - c["not checked"] - c["skipped"]
+    pct = f"{100 * killed / run:.1f}" if run else "-"
+    print(f"{name:32} {made:>6} {run:>6} {killed:>7} {survived:>9} {pct:>16}")
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from parlib.build.runner import build_year, report_lock, verify
 from parlib.model.analysis import analyse
 
 
-@pytest.fixture(scope="module")
-def a2023():
+@pytest.fixture
+def a2023():  # function-scoped so that mutmut credits the analysis to each test
     return analyse(load("three-years"), 2023)
 
 

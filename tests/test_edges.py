@@ -8,6 +8,7 @@ arithmetic) and from the tiny tables written below; none is copied from parlib's
 """
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from handmade import load, one_year
 
@@ -16,12 +17,14 @@ from parlib.data.load import load_dataset
 from parlib.data.published import Figure, load_published
 from parlib.errors import DataError
 from parlib.model.analysis import analyse, analyse_years
-from parlib.model.compare import series_id
+from parlib.model.compare import get_change_counts, get_movers, series_id
 from parlib.model.scoring import score_dataset
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def three():
+    # Function-scoped on purpose: mutation testing (mutmut) credits a function to the tests that
+    # call it, and a module-scoped fixture would credit every analysis function to the first test.
     ds = load("three-years")
     return ds, analyse_years(ds)
 
@@ -144,6 +147,20 @@ def test_movers_break_ties_by_unit_id_and_count_changes(three):
     assert (c["up"], c["down"], c["same"]) == (3, 3, 1)
     assert (c["rank_up"], c["rank_down"], c["rank_same"]) == (4, 1, 2)
     assert (c["new"], c["missing"]) == (0, 0)
+
+
+def test_movers_small_changes_and_only_the_top_three():
+    """By hand: rises of 0,25 to 4 points (four of them: the top three shown, largest first), a fall
+    of 0,25, a change of 0 (neither), and a unit without a previous total (not a mover)."""
+    yoy = pd.DataFrame({"unit_id": ["a", "b", "c", "d", "e", "f", "g"],
+                        "change": [0.25, 4.0, 2.0, 1.0, 0.0, -0.25, float("nan")]})
+    m = get_movers(yoy)
+    assert m["up"]["unit_id"].tolist() == ["b", "c", "d"]
+    assert m["down"]["unit_id"].tolist() == ["f"]
+    assert get_movers(yoy, n=5)["up"]["unit_id"].tolist() == ["b", "c", "d", "a"]
+    c = get_change_counts(yoy.assign(rank_change=pd.array([1, 0, -1, 2, 0, -3, None], dtype="Int64"),
+                                     status=["both"] * 6 + ["new"]))
+    assert c == {"up": 4, "down": 1, "same": 1, "rank_up": 2, "rank_down": 2, "rank_same": 2, "new": 1, "missing": 0}
 
 
 # --- a level where nobody rose, or nobody fell ---------------------------------------------------
