@@ -18,7 +18,7 @@ from parlib.data.published import Figure, load_published
 from parlib.errors import DataError
 from parlib.model.analysis import analyse, analyse_years
 from parlib.model.compare import get_change_counts, get_movers, series_id
-from parlib.model.scoring import score_dataset
+from parlib.model.scoring import rank_units, score_dataset
 
 
 @pytest.fixture
@@ -157,10 +157,20 @@ def test_movers_small_changes_and_only_the_top_three():
     m = get_movers(yoy)
     assert m["up"]["unit_id"].tolist() == ["b", "c", "d"]
     assert m["down"]["unit_id"].tolist() == ["f"]
+    assert list(m["up"].columns) == list(m["down"].columns) == ["unit_id", "change"]  # no stray index column
+    assert list(m["up"].index) == [0, 1, 2]
     assert get_movers(yoy, n=5)["up"]["unit_id"].tolist() == ["b", "c", "d", "a"]
     c = get_change_counts(yoy.assign(rank_change=pd.array([1, 0, -1, 2, 0, -3, None], dtype="Int64"),
                                      status=["both"] * 6 + ["new"]))
     assert c == {"up": 4, "down": 1, "same": 1, "rank_up": 2, "rank_down": 2, "rank_same": 2, "new": 1, "missing": 0}
+
+
+def test_ranks_within_groups_share_the_best_rank_on_ties():
+    """By hand: group a 90, 80, 80 → 1, 2, 2; group b 70, 60, 70 → 1, 3, 1; no total, no rank."""
+    totals = pd.Series([90.0, 80.0, 80.0, 70.0, 60.0, 70.0, float("nan")])
+    ranks = rank_units(totals, groups=["a", "a", "a", "b", "b", "b", "b"])
+    assert ranks.tolist()[:6] == [1, 2, 2, 1, 3, 1] and ranks.isna().tolist()[6]
+    assert rank_units(totals).tolist()[:6] == [1, 2, 2, 4, 6, 4]
 
 
 # --- a level where nobody rose, or nobody fell ---------------------------------------------------
