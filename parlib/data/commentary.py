@@ -18,7 +18,7 @@ from parlib.errors import DataError
 COMMENTARY_DIR = "commentary"
 #: The report's sections a commentary can be placed under (their anchors in the page); a new
 #: report section adds its id here.
-SECTION_IDS: tuple[str, ...] = ("intro", "summary", "ranking", "strengths", "yoy", "appraisal", "methods",
+SECTION_IDS: tuple[str, ...] = ("intro", "summary", "ranking", "robustness", "strengths", "yoy", "appraisal", "methods",
                                 "published", "profiles")
 MARKER = re.compile(r"^\s*<!--\s*section\s*:\s*([A-Za-z0-9_-]*)\s*-->\s*$")
 _NOTE = re.compile(r"<!--(?!\s*section\s*:).*?-->", re.S)

@@ -211,6 +211,56 @@ def stamp(fig: Figure, source: str, mark: str = "") -> Figure:
         if mark:
             fig.text(0.99, 0.995, mark, fontsize=7.5, fontweight="bold", color="#6b4e00", ha="right", va="top",
                      bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b100", "boxstyle": "square,pad=0.3", "linewidth": 0.8})
+def plot_rank_uncertainty(names: Sequence[str], nominal: Sequence[int], median: Sequence[int], p5: Sequence[int],
+                          p95: Sequence[int], *, labels: dict[str, str], title: str) -> Figure:
+    """COINr's ``plot_uncertainty``, turned on its side for long names: one row per unit in
+    nominal order (best at the top), a bar from its 5 % to its 95 % rank, a dot at its median
+    rank and a cross at its printed rank; rank 1 on the left. ``labels`` gives the texts of the
+    axis (``axis``) and the legend (``interval``, ``median``, ``nominal``)."""
+    with plt.rc_context(_RC):
+        n = len(names)
+        fig, ax = _new_figure(max(2.2, 0.26 * n + 1.2))
+        y = np.arange(n)
+        lo, hi = np.asarray(p5, float), np.asarray(p95, float)
+        ax.hlines(y, lo - 0.3, hi + 0.3, color="#9ecae1", linewidth=6, label=labels["interval"], zorder=1)
+        ax.scatter(median, y, s=22, color="#08519c", zorder=3, label=labels["median"])
+        ax.scatter(nominal, y, s=26, marker="x", color="#d73027", linewidths=1.2, zorder=4, label=labels["nominal"])
+        ax.set_yticks(y, [_wrap(s, 42) for s in names])
+        ax.invert_yaxis()
+        top = max(n, int(hi.max()) if n else 1)
+        ax.set_xlim(0.3, top + 0.7)
+        step = max(1, int(np.ceil(top / 20)))
+        ax.set_xticks(np.arange(1, top + 1, step))
+        ax.set_xlabel(labels["axis"])
+        ax.set_title(title, loc="left")
+        ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
+        ax.set_axisbelow(True)
+        # Inside the axes, top right: ranked units run from the top left to the bottom right, so that
+        # corner is empty; clear of the title, and of the source line stamped under the chart.
+        ax.legend(loc="upper right", frameon=True, framealpha=0.9, edgecolor="#dddddd")
+        fig.tight_layout()
+    return fig
+
+
+def plot_correlations(table: pd.DataFrame, *, lang: str, title: str, label: str) -> Figure:
+    """Heatmap of a correlation matrix (fields × fields, labels = index and columns), from −1 (red)
+    to +1 (blue), each cell annotated with two decimals in the report's number format; the upper
+    triangle is left blank (it repeats the lower)."""
+    with plt.rc_context(_RC):
+        k = table.shape[0]
+        fig, ax = _new_figure(max(2.4, 0.32 * k + 1.6))
+        mask = np.triu(np.ones(table.shape, bool), k=1)
+        annot = table.map(lambda v: fmt_number(v, lang, 2))
+        sns.heatmap(table.astype(float), ax=ax, mask=mask, cmap="RdBu", vmin=-1, vmax=1, center=0,
+                    annot=annot.values, fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.4, linecolor="white",
+                    square=False, cbar_kws={"label": label, "shrink": 0.8})
+        ax.set_xticks(np.arange(k) + 0.5, [_wrap(str(c), 12) for c in table.columns], rotation=0, fontsize=8)
+        ax.set_yticks(np.arange(k) + 0.5, [_wrap(str(i), 12) for i in table.index], rotation=0, fontsize=8)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.tick_params(length=0)
+        ax.set_title(title, loc="left")
+        fig.tight_layout()
     return fig
 
 

@@ -334,6 +334,179 @@ STRINGS: dict[str, dict[str, str]] = {
                     "en": "{ok} of {n} published figures match the recomputed value at the printed precision."},
     "pub_note": {"vi": "Câu đã công bố được giữ nguyên ngôn ngữ gốc.",
                  "en": "Published sentences are quoted in their original language."},
+    # the section "How robust are the ranks" (parlib.report.robustness_text)
+    "rb_h_robustness": {"vi": "Độ tin cậy của xếp hạng", "en": "How robust are the ranks"},
+    "rb_h_coherence": {"vi": "Tính nhất quán của các lĩnh vực", "en": "Coherence of the fields"},
+    "rb_h_sensitivity": {"vi": "Lựa chọn nào làm thứ hạng thay đổi nhiều nhất", "en": "Which choice moves the ranks most"},
+    "rb_intro": {
+        "vi": "Thứ hạng công bố được in như thể mọi số liệu và mọi lựa chọn phía sau đều chính xác tuyệt đối. "
+              "Để biết mỗi thứ hạng chắc chắn đến đâu, bảng xếp hạng được tính lại {draws} lần (mô phỏng Monte Carlo "
+              "với hạt giống ngẫu nhiên {seed}, nên kết quả lặp lại y hệt ở mỗi lần lập báo cáo), mỗi lần thay đổi "
+              "ngẫu nhiên: {what}. Khoảng 5–95% của một đơn vị chứa 90% số thứ hạng ở giữa mà đơn vị đó nhận được.",
+        "en": "Published ranks are printed as if every number and every choice behind them were exact. To see how "
+              "sure each rank is, the ranking was recomputed {draws} times (a Monte Carlo simulation with seed "
+              "{seed}, so every build of the report gives the same results), each time varying at random: {what}. "
+              "A unit's 5–95% interval holds the middle 90% of the ranks it took."},
+    "rb_v_weights": {
+        "vi": "trọng số của từng lĩnh vực (điểm tối đa của mỗi lĩnh vực nhân với một hệ số trong khoảng ±{pct}%, "
+              "rồi quy đổi tổng điểm về lại thang điểm tối đa)",
+        "en": "the weight of each field (each field's maximum multiplied by a factor within ±{pct}%, the totals "
+              "then rescaled to the methodology's maximum)"},
+    "rb_v_survey": {
+        "vi": "tỷ trọng của điểm điều tra xã hội học so với điểm thẩm định (nhân với một hệ số từ {lo} đến {hi})",
+        "en": "the weight of the survey against the appraisal (multiplied by a factor from {lo} to {hi})"},
+    "rb_v_rounding": {
+        "vi": "phần làm tròn của các số đã in (giá trị thật của mỗi số có thể lệch tới nửa đơn vị của chữ số cuối "
+              "cùng được in)",
+        "en": "the rounding of printed values (each true value may lie up to half a unit of the last printed "
+              "digit away)"},
+    "rb_and": {"vi": " và ", "en": " and "},
+    "rb_n_totals": {
+        "vi": "Bảng chỉ có tổng điểm nên chỉ phần làm tròn được thay đổi: không có trọng số lĩnh vực hay phần "
+              "điều tra xã hội học riêng nào để thay đổi.",
+        "en": "The table gives totals only, so only the rounding varies: there are no field weights and no "
+              "separate survey points to vary."},
+    "rb_n_no_fields": {
+        "vi": "Bảng không có điểm từng lĩnh vực nên trọng số lĩnh vực không được thay đổi.",
+        "en": "The table gives no points per field, so field weights are not varied."},
+    "rb_n_no_survey": {
+        "vi": "Bảng không có điểm điều tra xã hội học riêng nên tỷ trọng của phần này không được thay đổi.",
+        "en": "The table has no separate survey points, so the survey's weight is not varied."},
+    "rb_n_off": {"vi": "Không thay đổi: {what}.", "en": "Not varied: {what}."},
+    "rb_n_survey_assumed": {
+        "vi": "Điểm tối đa của phần điều tra xã hội học không được công bố: tỷ trọng của phần này trong điểm tối "
+              "đa được lấy bằng tỷ trọng của nó trong tổng điểm bình quân ({pct}%).",
+        "en": "The survey's maximum is not published: its share of the maximum is taken as its share of the "
+              "mean total ({pct}%)."},
+    "rb_r_partial": {
+        "vi": "Năm {year}, nguồn chỉ công bố một phần bảng xếp hạng {noun}: thứ hạng là thứ hạng đã in, không "
+              "tính lại được, nên không đánh giá được độ tin cậy của chúng.",
+        "en": "In {year} the sources print only part of the ranking of {noun}: the ranks are the printed ones "
+              "and cannot be recomputed, so how sure they are cannot be assessed."},
+    "rb_r_too_few_units": {
+        "vi": "Chỉ có {n} đơn vị có tổng điểm: không có gì để so sánh thứ hạng.",
+        "en": "Only {n} unit(s) with a total: there is nothing to rank against."},
+    "rb_s_first_all": {"vi": "{unit} xếp thứ nhất trong mọi lần mô phỏng.", "en": "{unit} ranks first in every draw."},
+    "rb_s_first": {"vi": "{unit} xếp thứ nhất trong {pct} số lần mô phỏng", "en": "{unit} ranks first in {pct} of the draws"},
+    "rb_s_first_other": {"vi": "; {unit} vượt lên đứng đầu trong {pct} số lần", "en": "; {unit} takes first place in {pct}"},
+    "rb_s_last_all": {"vi": "Không lần mô phỏng nào đưa {unit} ra khỏi vị trí cuối bảng.",
+                   "en": "No draw moves {unit} out of last place."},
+    "rb_s_last": {"vi": "{unit} đứng cuối bảng trong {pct} số lần mô phỏng.", "en": "{unit} is last in {pct} of the draws."},
+    "rb_s_groups": {
+        "vi": "Không phân biệt được thứ tự giữa các {noun} xếp hạng {ranges}: trong mỗi nhóm, khoảng 5–95% của "
+              "từng đơn vị chồng lên khoảng của đơn vị đứng đầu nhóm.",
+        "en": "The {noun} ranked {ranges} cannot be told apart: within each group, every unit's 5–95% interval "
+              "overlaps that of the group's first."},
+    "rb_range": {"vi": "từ {a} đến {b}", "en": "{a} to {b}"},
+    "rb_s_groups_none": {
+        "vi": "Mọi thứ hạng đều tách biệt: không khoảng 5–95% nào chồng lên khoảng của đơn vị xếp trên.",
+        "en": "Every rank stands clear: no unit's 5–95% interval overlaps that of the unit above it."},
+    "rb_s_wide": {
+        "vi": "{n} {noun} có khoảng 5–95% rộng hơn {wide} bậc; bình quân, thứ hạng của một đơn vị lệch {shift} "
+              "bậc so với thứ hạng công bố.",
+        "en": "{n} {noun} have a 5–95% interval wider than {wide} places; on average, a unit's rank moves "
+              "{shift} places from the published one."},
+    "rb_s_band_all": {"vi": "Mọi đơn vị giữ nguyên xếp loại trong mọi lần mô phỏng.",
+                   "en": "Every unit keeps its band in every draw."},
+    "rb_s_band_some": {"vi": "Xếp loại kém chắc chắn nhất: {items}.", "en": "The least certain bands: {items}."},
+    "rb_s_band_item": {"vi": "{unit} giữ xếp loại {band} trong {pct} số lần mô phỏng",
+                    "en": "{unit} keeps its band ({band}) in {pct} of the draws"},
+    "rb_s_band_sure": {"vi": "Các đơn vị còn lại giữ xếp loại trong ít nhất 95% số lần mô phỏng.",
+                    "en": "Every other unit keeps its band in at least 95% of the draws."},
+    "rb_s_sens": {
+        "vi": "Lựa chọn làm thứ hạng thay đổi nhiều nhất là {input}: hiệu ứng toàn phần {st}, hiệu ứng bậc nhất {s1} "
+              "(trên thang từ 0 đến 1).",
+        "en": "The choice that moves the ranks most is {input}: total effect {st}, first-order effect {s1} "
+              "(on a scale of 0 to 1)."},
+    "rb_s_sens_none": {"vi": "Không lựa chọn nào làm thay đổi thứ hạng.", "en": "None of the choices moves any rank."},
+    "rb_sens_note": {
+        "vi": "Độ nhạy là phần phương sai của mức lệch thứ hạng bình quân do từng lựa chọn gây ra, ước lượng theo "
+              "Saltelli (2010, bậc nhất) và Jansen (1999, toàn phần) từ hai mẫu {m} lần mô phỏng. Hiệu ứng bậc nhất "
+              "là phần của riêng lựa chọn đó; hiệu ứng toàn phần gồm cả tương tác với các lựa chọn khác. Giá trị ước "
+              "lượng hơi nhỏ hơn 0 hoặc hơi lớn hơn 1 là do sai số ước lượng và được ghi thành 0 hoặc 1.",
+        "en": "Sensitivity is the share of the variance of the mean rank shift due to each choice, estimated with "
+              "Saltelli's (2010, first order) and Jansen's (1999, total) estimators from two samples of {m} draws. "
+              "The first-order effect is the choice's own share; the total effect adds its interactions with the "
+              "other choices. Estimates slightly below 0 or above 1 are estimation error and are shown as 0 or 1."},
+    "rb_in_weights": {"vi": "trọng số lĩnh vực", "en": "the field weights"},
+    "rb_in_survey": {"vi": "tỷ trọng điều tra xã hội học", "en": "the survey's weight"},
+    "rb_in_rounding": {"vi": "phần làm tròn số liệu", "en": "the rounding"},
+    "rb_col_rank": {"vi": "Hạng công bố", "en": "Published rank"},
+    "rb_col_unit": {"vi": "Đơn vị", "en": "Unit"},
+    "rb_col_median": {"vi": "Hạng trung vị", "en": "Median rank"},
+    "rb_col_interval": {"vi": "Khoảng 5–95%", "en": "5–95% interval"},
+    "rb_col_band": {"vi": "Giữ xếp loại", "en": "Keeps band"},
+    "rb_col_first": {"vi": "Đứng đầu", "en": "First"},
+    "rb_col_input": {"vi": "Lựa chọn", "en": "Choice"},
+    "rb_col_s1": {"vi": "Hiệu ứng bậc nhất", "en": "First-order effect"},
+    "rb_col_st": {"vi": "Hiệu ứng toàn phần", "en": "Total effect"},
+    "rb_ax_rank": {"vi": "Thứ hạng (1 = cao nhất)", "en": "Rank (1 = highest)"},
+    "rb_lg_interval": {"vi": "Khoảng 5–95%", "en": "5–95% interval"},
+    "rb_lg_median": {"vi": "Hạng trung vị", "en": "Median rank"},
+    "rb_lg_nominal": {"vi": "Hạng công bố", "en": "Published rank"},
+    "rb_chart_title": {"vi": "{level}: hạng công bố và khoảng 5–95%, năm {year}",
+                    "en": "{level}: published rank and 5–95% interval, {year}"},
+    "rb_alt_chart": {"vi": "Biểu đồ: hạng công bố, hạng trung vị và khoảng 5–95% của từng đơn vị",
+                  "en": "Chart: each unit's published rank, median rank and 5–95% interval"},
+    "rb_c_no_fields": {
+        "vi": "Bảng không có điểm từng lĩnh vực nên không kiểm tra được tính nhất quán giữa các lĩnh vực.",
+        "en": "The table gives no points per field, so the coherence of the fields cannot be checked."},
+    "rb_c_too_few_units": {
+        "vi": "Chỉ có {n} đơn vị có điểm từng lĩnh vực: quá ít để tính tương quan.",
+        "en": "Only {n} units have points per field: too few for correlations."},
+    "rb_c_too_few_fields": {
+        "vi": "Phương pháp chỉ có {k} lĩnh vực: không có gì để so sánh.",
+        "en": "The methodology has {k} field only: there is nothing to compare."},
+    "rb_c_alpha_high": {
+        "vi": "Hệ số Cronbach's alpha của {k} lĩnh vực là {alpha}, từ ngưỡng 0,7 thường dùng trở lên: các lĩnh vực "
+              "cùng chiều và tổng điểm đo một đại lượng khá nhất quán.",
+        "en": "Cronbach's alpha of the {k} fields is {alpha}, at or above the usual threshold of 0.7: the fields "
+              "move together and the total measures one fairly consistent thing."},
+    "rb_c_alpha_low": {
+        "vi": "Hệ số Cronbach's alpha của {k} lĩnh vực là {alpha}, dưới ngưỡng 0,7 thường dùng: các lĩnh vực đo những "
+              "mặt khá khác nhau của công tác cải cách hành chính, và đơn vị mạnh ở lĩnh vực này chưa chắc mạnh ở "
+              "lĩnh vực khác.",
+        "en": "Cronbach's alpha of the {k} fields is {alpha}, below the usual threshold of 0.7: the fields measure "
+              "rather different sides of administrative reform, and a unit strong in one is not necessarily strong "
+              "in another."},
+    "rb_c_rest_negative": {
+        "vi": "Tương quan nghịch với tổng các lĩnh vực còn lại (hệ số Spearman): {items}; đơn vị mạnh ở đó thường "
+              "yếu hơn ở phần còn lại.",
+        "en": "Negatively correlated with the total of the other fields (Spearman's rho): {items}; units strong "
+              "there tend to be weaker elsewhere."},
+    "rb_c_flat": {
+        "vi": "{field} hầu như không phân biệt được các {noun}: {n} đạt từ {thr}% điểm tối đa trở lên.",
+        "en": "{field} barely separates the {noun}: {n} score {thr}% of its maximum or more."},
+    "rb_c_tiny": {
+        "vi": "{field} hầu như không phân biệt được các {noun}: độ lệch chuẩn của % điểm tối đa chỉ là {sd} điểm.",
+        "en": "{field} barely separates the {noun}: its % of maximum has a standard deviation of only {sd} points."},
+    "rb_c_all_discriminate": {
+        "vi": "Mọi lĩnh vực đều phân biệt được các {noun}: không lĩnh vực nào có từ {share}% số đơn vị trở lên đạt "
+              "{thr}% điểm tối đa, hay có độ lệch chuẩn dưới {sd} điểm phần trăm.",
+        "en": "Every field separates the {noun}: in none do {share}% or more of the units score {thr}% of the "
+              "maximum or more, and none has a standard deviation below {sd} points of %."},
+    "rb_c_skew": {
+        "vi": "Phân phối của {field} lệch mạnh (độ lệch {skew}, độ nhọn {kurt}, vượt ngưỡng 2 và 3,5 của COINr): có "
+              "thể có giá trị ngoại lai.",
+        "en": "{field} is strongly skewed (skew {skew}, kurtosis {kurt}, beyond COINr's thresholds of 2 and 3.5): "
+              "it may hold outliers."},
+    "rb_c_outliers": {
+        "vi": "Điểm khác thường (điểm z vững vượt ±3,5 so với trung vị của lĩnh vực): {items}.",
+        "en": "Unusual scores (a robust z-score beyond ±3.5 from the field's median): {items}."},
+    "rb_c_outlier_item": {"vi": "{unit} ở lĩnh vực {num} (z = {z})", "en": "{unit} in field {num} (z = {z})"},
+    "rb_c_outliers_more": {"vi": " và {n} trường hợp khác", "en": " and {n} more"},
+    "rb_c_outliers_none": {"vi": "Không có điểm khác thường (điểm z vững vượt ±3,5).",
+                        "en": "No unusual score (a robust z-score beyond ±3.5)."},
+    "rb_c_illustrative": {
+        "vi": "Điểm từng lĩnh vực của bảng này là minh họa: các nhận định về lĩnh vực dưới đây chỉ minh họa cách "
+              "phân tích, không được trích dẫn.",
+        "en": "This table's field points are illustrative: the statements about fields below only illustrate the "
+              "analysis and may not be quoted."},
+    "rb_corr_title": {"vi": "{level}: tương quan hạng Spearman giữa các lĩnh vực, năm {year}",
+                   "en": "{level}: Spearman rank correlation between fields, {year}"},
+    "rb_corr_label": {"vi": "Hệ số Spearman", "en": "Spearman's rho"},
+    "rb_alt_corr": {"vi": "Bản đồ nhiệt: hệ số tương quan hạng Spearman giữa từng cặp lĩnh vực",
+                 "en": "Heatmap: Spearman rank correlation of every pair of fields"},
 }
 
 

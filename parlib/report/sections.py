@@ -33,6 +33,7 @@ from parlib.model.compare import CHANGE_GROUPS
 from parlib.model.fields import get_heatmap_table, has_appraisal
 from parlib.model.scoring import Scores
 from parlib.report import charts
+from parlib.report import robustness_text as rt
 from parlib.report.i18n import LANGS, fmt_count, fmt_date, fmt_number, fmt_rank_change, in_sentence, is_missing, t
 from parlib.report.markdown import render_markdown
 from parlib.report.narrative import context_paragraph, level_summary
@@ -332,6 +333,59 @@ def html_ranking(ctx: ReportContext) -> str:
         levels.append({"name": ctx.level_name(lv), "anchor": f"ranking-{lv}", "table": table, "chart": fig,
                        "inferred": bool((units["provenance"] == "inferred").any())})
     return _render(ctx, "ranking.html.j2", levels=levels)
+
+
+def html_robustness(ctx: ReportContext) -> str:
+    """How robust the ranks are, per level: the chart of each unit's published rank with its
+    5–95 % interval (COINr's plot_uncertainty), quotable sentences, the table of intervals, the
+    sensitivity to each choice, and the coherence of the fields; or why a level's part is short.
+    Everything is read from the Analysis (``LevelAnalysis.robustness`` and ``.coherence``)."""
+    lang, year, ds = ctx.lang, ctx.year, ctx.ds
+    ill = ds.is_illustrative(year)
+    levels = []
+    for lv in ctx.levels:
+        la = ctx.analysis.level(lv)
+        item: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"robustness-{lv}", "omitted": "",
+                                   "notes": [], "chart": None, "sentences": [], "table": None,
+                                   "sensitivity": None, "corr": None, "coherence": []}
+        ru = la.robustness
+        if ru is None:
+            item["omitted"] = rt.reason(la, ds, lang)
+        else:
+            item["notes"] = rt.notes(la, lang)
+            u = ru.units
+            title = rt.p("chart_title", lang, level=ctx.level_name(lv), year=year)
+            fig = charts.plot_rank_uncertainty(
+                [ctx.unit_name(x) for x in u["unit_id"]], u["nominal_rank"].tolist(), u["median_rank"].tolist(),
+                u["p5"].tolist(), u["p95"].tolist(),
+                labels={"axis": rt.p("ax_rank", lang), "interval": rt.p("lg_interval", lang),
+                        "median": rt.p("lg_median", lang), "nominal": rt.p("lg_nominal", lang)}, title=title)
+            item["chart"] = chart(fig, rt.p("alt_chart", lang), ctx=ctx, key=f"robust-{lv}", caption=title)
+            item["sentences"] = rt.sentences(la, ds, lang)
+            frame = rt.uncertainty_table(la, ds, lang)
+            numeric = [c for c in frame.columns if c != rt.p("col_unit", lang)]
+            item["table"] = table_block(ctx, frame, f"robust-{lv}", title, numeric=numeric, illustrative=ill)
+            if not ru.sensitivity.empty:
+                sens = rt.sensitivity_table(la, lang)
+                item["sensitivity"] = {
+                    "sentence": rt.sensitivity_sentence(la, lang),
+                    "table": table_block(ctx, sens, f"sens-{lv}", rt.p("h_sensitivity", lang),
+                                         numeric=list(sens.columns[1:]), illustrative=ill),
+                    "note": rt.p("sens_note", lang, m=min(ru.spec.sensitivity_draws, ru.spec.draws))}
+        c = la.coherence
+        if c is not None and not c.reason:
+            corr = c.correlations.copy()
+            corr.index = [field_number(ctx, lv, f) for f in corr.index]
+            corr.columns = [field_number(ctx, lv, f) for f in corr.columns]
+            ctitle = rt.p("corr_title", lang, level=ctx.level_name(lv), year=year)
+            fig = charts.plot_correlations(corr, lang=lang, title=ctitle, label=rt.p("corr_label", lang))
+            item["corr"] = {"chart": chart(fig, rt.p("alt_corr", lang), ctx=ctx, key=f"corr-{lv}", caption=ctitle),
+                            "key": field_key(ctx, lv, list(c.correlations.columns))}
+        item["coherence"] = rt.coherence_sentences(la, ds, lang, lambda f, lv=lv: field_number(ctx, lv, f))
+        levels.append(item)
+    return _render(ctx, "robustness.html.j2", levels=levels, intro=rt.intro(ctx.analysis.noise, lang),
+                   h_robustness=rt.p("h_robustness", lang), h_sensitivity=rt.p("h_sensitivity", lang),
+                   h_coherence=rt.p("h_coherence", lang), c_illustrative=rt.p("c_illustrative", lang) if ill else "")
 
 
 def heat_floor(ctx: ReportContext) -> float:
@@ -690,6 +744,11 @@ def show_summary(ctx: ReportContext) -> None:
 def show_ranking(ctx: ReportContext) -> None:
     """Display :func:`html_ranking`."""
     show(html_ranking(ctx))
+
+
+def show_robustness(ctx: ReportContext) -> None:
+    """Display :func:`html_robustness`."""
+    show(html_robustness(ctx))
 
 
 def show_strengths(ctx: ReportContext) -> None:
