@@ -64,21 +64,30 @@ class DataError(Exception):
     column: str | None = None
 
     def __str__(self) -> str:
-        where = []
-        if self.file is not None:
-            where.append(shorten(visible(str(self.file)), 100))
+        file = visible(str(self.file)) if self.file is not None else None
+        what, todo = (visible(str(t).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "))
+                      for t in (self.what, self.todo))
+        # Over MAX_MESSAGE characters, shorten in the middle: first what to do (to 60), then the
+        # file's path (to 60, its name stays whole at the end), then what to do again, then what is wrong.
+        text = self._line(file, what, todo)
+        for part, floor in (("todo", 60), ("file", 60), ("todo", 20), ("what", 40), ("file", 30)):
+            excess = len(text) - MAX_MESSAGE
+            if excess <= 0:
+                break
+            if part == "todo" and todo:
+                todo = shorten(todo, max(len(todo) - excess, floor))
+            elif part == "file" and file:
+                file = shorten(file, max(len(file) - excess, floor))
+            elif part == "what":
+                what = shorten(what, max(len(what) - excess, floor))
+            text = self._line(file, what, todo)
+        return text
+
+    def _line(self, file: str | None, what: str, todo: str) -> str:
+        where = [] if file is None else [file]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column {show(self.column, 40)}")
-        head = ", ".join(where) + ": " if where else ""
-        what, todo = (visible(str(t).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "))
-                      for t in (self.what, self.todo))
-        room = MAX_MESSAGE - len(head)
-        if todo:
-            # what is wrong keeps at least half of the room; what to do gets the rest
-            todo_room = max(room - len(what) - 3, room // 3)
-            todo = shorten(todo, max(todo_room, 20))
-            what = shorten(what, max(room - len(todo) - 3, 20))
-            return head + what + " — " + todo
-        return head + shorten(what, max(room, 20))
+        text = (", ".join(where) + ": " if where else "") + what
+        return text + f" — {todo}" if todo else text

@@ -1,0 +1,26 @@
+"""The limits parlib enforces on its inputs, before the expensive work (docs/data-format.md, "Limits").
+
+A real PAR Index table holds tens to a few thousand rows of a few dozen short cells; a dataset.yml
+lists tens to thousands of units. These limits are far above that and keep a malformed or hostile
+file (a YAML alias bomb, a CSV padded with 100,000 columns, an XLSX of millions of styled empty
+cells) from taking more than a few seconds and a few hundred megabytes before it is refused with
+one clear line. Each limit is checked before the work it protects.
+"""
+from __future__ import annotations
+
+MB = 1 << 20
+
+# dataset.yml and published.yml
+MAX_YAML_BYTES = 5 * MB          # file size
+MAX_YAML_ITEMS = 400_000         # values and keys (estimated from the separators before parsing)
+MAX_YAML_DEPTH = 100             # nesting of mappings and lists (libyaml itself stops at 1000)
+
+# score tables (CSV and XLSX)
+MAX_TABLE_BYTES = 50 * MB        # file size of a table (an XLSX: compressed)
+MAX_ROWS = 200_000               # rows, blank ones included
+MAX_COLUMNS = 500                # columns
+MAX_CELL_CHARS = 10_000          # characters in one cell (a 2,000-character unit name is fine)
+MAX_XLSX_SHEET_BYTES = 100 * MB  # the first sheet's XML once uncompressed (an XLSX is a zip)
+MAX_XLSX_CELLS = 2_000_000       # cells in the sheet's XML, empty styled cells included
+
+__all__ = [n for n in dir() if n.startswith("MAX_")]
