@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from parlib import __version__
 from parlib.errors import EXIT_BAD_INPUT, DataError
@@ -17,7 +18,7 @@ from parlib.errors import EXIT_BAD_INPUT, DataError
 class _Parser(argparse.ArgumentParser):
     """argparse, with a usage mistake reported like any other bad input: one line, exit code 2."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         from parlib.errors import shorten
         print(f"parlib: error: {shorten(' '.join(message.split()), 200)} — see '{self.prog} --help'", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)

@@ -353,7 +353,7 @@ def _parse_methodology(r: _Reader) -> Methodology:
                        r.str("decision", ""), r.num("survey_max", None), notes)
 
 
-def _table_path(tr: "_Reader", root: Path, rel: str) -> Path:
+def _table_path(tr: _Reader, root: Path, rel: str) -> Path:
     """A table file's real path: symbolic links are followed, and must end inside the dataset folder at
     a regular file (a link loop, a link out of the folder, a folder or a device is refused)."""
     if root not in Path(os.path.abspath(root / rel)).parents:
@@ -438,7 +438,8 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
         sources[src.id] = src
 
     level_ids = {lv.id for lv in levels}
-    tables, listed, used_by = [], set(), {}
+    tables, listed = [], set()
+    used_by: dict[Path, list[tuple[str, dict[str, str]]]] = {}
     for i, y in enumerate(r.list("years")):
         yr = r.sub(f"years[{i}]", y)
         year = yr.raw("year")

@@ -13,11 +13,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from parlib.data.dataset import Dataset, read_yaml
+from parlib.data.dataset import Dataset
 from parlib.data.numbers import NumberFormatError, parse_number, printed_decimals
 from parlib.data.text import clean_name, name_key
+from parlib.data.yaml_io import read_yaml
 from parlib.errors import DataError
 
 
@@ -109,7 +111,7 @@ def load_published(dataset: Dataset) -> list[Figure]:
         if not isinstance(item["printed"], str):
             raise DataError(f"figure {fid!r}: printed value {item['printed']!r} is not in quotes, so YAML read it as "
                             f"a {_yaml_type(item['printed'])} and what was printed is lost (82.560 becomes 82.56, "
-                            "05 becomes 5, no becomes false)", f"write it in quotes exactly as printed, e.g. "
+                            "05 becomes 5, no becomes false)", "write it in quotes exactly as printed, e.g. "
                             "printed: \"82,560\"", path, column=f"{where}.printed")
         _check_printed(dataset, fid, kind, item["printed"], path, f"{where}.printed")
         if measure in _UNIT_NUMBERS:
@@ -135,16 +137,18 @@ def _yaml_type(value: Any) -> str:
     return {bool: "true/false value", int: "whole number", float: "number"}.get(type(value), type(value).__name__)
 
 
-def _check_printed_decimals(dataset: Dataset, fid: str, measure: str, args: dict, printed: str, path,
-                            column: str) -> None:
+def _check_printed_decimals(dataset: Dataset, fid: str, measure: str, args: dict[str, Any], printed: str,
+                            path: Path, column: str) -> None:
     """A unit's total printed with more decimals than its methodology prints ("97,6850" where totals
     have 2 decimals) is refused: the extra digits cannot be checked, and compared at the method's
     decimals the figure would match whatever they say."""
-    unit = dataset.units().get(args.get("unit"))
+    unit = dataset.units().get(str(args.get("unit")))
     if unit is None:
         return
     decs = []
-    for year in (args.get("year"), dataset.previous_year(args["year"]) if measure == "unit_change" else None):
+    for year in (args["year"], dataset.previous_year(args["year"]) if measure == "unit_change" else None):
+        if year is None:
+            continue
         try:
             decs.append(dataset.methodology_for(year, unit.level).decimals)
         except KeyError:

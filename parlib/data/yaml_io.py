@@ -31,14 +31,14 @@ class _YamlRefused(Exception):
 class StrictLoader(_BASE):  # type: ignore[misc, valid-type]
     """A safe loader that refuses aliases, duplicate keys and deep nesting."""
 
-    def construct_object(self, node, deep=False):
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
             raise _YamlRefused("YAML anchors and aliases (&name, *name) are not accepted: a few of them can "
                                "expand into gigabytes", "write the value out in full where the alias is",
                                node.start_mark)
         return super().construct_object(node, deep)
 
-    def construct_mapping(self, node, deep=False):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         keys: dict[Any, int] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode):
@@ -48,10 +48,11 @@ class StrictLoader(_BASE):  # type: ignore[misc, valid-type]
                                        f"line {keys[key]}); YAML would silently keep the last",
                                        "keep one of them", key_node.start_mark)
                 keys[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
 
 
-def _check_nesting(root) -> None:
+def _check_nesting(root: yaml.Node) -> None:
     """Refuse nesting deeper than MAX_YAML_DEPTH (walked without recursion: a hostile file must not
     exhaust the stack). An alias met twice is left to construct_object, which refuses it."""
     stack, seen = [(root, 0)], set()
