@@ -22,7 +22,7 @@ MAX_COLUMNS = 500                # columns
 MAX_CELLS = 1_000_000            # rows × columns of a table
 MAX_CELL_CHARS = 10_000          # characters in one cell (a 2,000-character unit name is fine)
 MAX_XLSX_SHEET_BYTES = 100 * MB  # the first sheet's XML once uncompressed (an XLSX is a zip)
-MAX_XLSX_CELLS = 3_000_000       # cells and rows in the sheet's XML, formatted empty ones included
+MAX_XLSX_CELLS = 1_000_000       # cells and rows in the sheet's XML, formatted empty ones included
 MAX_XLSX_VALUES = 500_000        # cells that hold a value
 
 __all__ = [n for n in dir() if n.startswith("MAX_")]

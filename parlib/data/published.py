@@ -110,9 +110,9 @@ def load_published(dataset: Dataset) -> list[Figure]:
                             path, column=f"{where}.printed")
         if not isinstance(item["printed"], str):
             raise DataError(f"figure {fid!r}: printed value {item['printed']!r} is not in quotes, so YAML read it as "
-                            f"a {_yaml_type(item['printed'])} and what was printed is lost (82.560 becomes 82.56, "
-                            "05 becomes 5, no becomes false)", "write it in quotes exactly as printed, e.g. "
-                            "printed: \"82,560\"", path, column=f"{where}.printed")
+                            f"a {_yaml_type(item['printed'])}, losing what was printed (82.560 becomes 82.56, 05 "
+                            "becomes 5)", "quote it exactly as printed: printed: \"82,560\"", path,
+                            column=f"{where}.printed")
         _check_printed(dataset, fid, kind, item["printed"], path, f"{where}.printed")
         if measure in _UNIT_NUMBERS:
             _check_printed_decimals(dataset, fid, measure, args, item["printed"], path, f"{where}.printed")

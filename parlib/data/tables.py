@@ -438,7 +438,7 @@ def match_units(names: pd.Series, dataset: Dataset, level: str, path, rows: pd.S
         why = near_miss(names.iloc[i], [n for u in units for n in (*u.name.values(), *u.aliases)])
         raise DataError(f"unknown unit {show(names.iloc[i])} for level {level!r}" + (f": {why}" if why else ""),
                         "add it, or this spelling as an alias of the right unit, under 'units:' in dataset.yml"
-                        if not why else "retype the name (the file holds characters that only look alike)",
+                        if not why else "retype the name",
                         path, int(rows.iloc[i]), header)
     return ids
 

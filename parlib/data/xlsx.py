@@ -34,13 +34,21 @@ from parlib.errors import DataError
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _CHUNK = 1 << 20
-# An empty cell that only carries formatting (<c r="B7" s="3"/>) or an empty row (<row r="9" s="2"/>):
-# removed from the stream before the XML parser sees it, so millions of them cost a regex pass, not a
-# Python call each. Only cells with a reference (r="B7") are removed: the position of a cell without
-# one depends on the cells before it.
-_EMPTY = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?(c|row)\s+r="[A-Za-z]{0,3}\d+"(?:\s+[\w:.-]+="[^"<>]*")*\s*/>')
-_FIX = "delete the formatted empty rows and columns around the table (Ctrl+End shows where Excel thinks it ends) " \
-       "and save again, or export it as CSV"
+_FIX = ("delete the formatted empty rows and columns around the table (Ctrl+End shows where Excel thinks it ends) "
+        "and save again, or export it as CSV")
+# Runs of empty cells that only carry formatting (<c r="B7" s="3"/>) and of empty rows (<row r="9"/>) are
+# replaced, before the XML parser sees them, by one <skip n="k"/> (or <skiprow n="k"/>): millions of them
+# cost a regex pass, not a Python call each, and a cell or row without a reference still lands at its place.
+_EMPTY_CELLS = re.compile(rb'(?:<(?:\w+:)?c\b[^<>]*/>)+')
+_EMPTY_ROWS = re.compile(rb'(?:<(?:\w+:)?row\b[^<>]*/>)+')
+
+
+def _skip_cells(m: re.Match[bytes]) -> bytes:
+    return b'<skip n="%d"/>' % m.group(0).count(b"<")
+
+
+def _skip_rows(m: re.Match[bytes]) -> bytes:
+    return b'<skiprow n="%d"/>' % m.group(0).count(b"<")
 
 
 @dataclass(frozen=True)
@@ -210,10 +218,11 @@ def _shared_strings(zf: zipfile.ZipFile, path: Path) -> list[str]:
     return strings
 
 
-def _feed(zf: zipfile.ZipFile, member: str, parser: Any, on_empty: Any = None) -> None:
+def _feed(zf: zipfile.ZipFile, member: str, parser: Any, collapse: bool = False,
+          on_cells: Any = None) -> None:
     """Decompress ``member`` chunk by chunk into ``parser``, never past MAX_XLSX_SHEET_BYTES (a zip may
-    state a false size). With ``on_empty``, empty formatted cells and rows are removed first and
-    ``on_empty(n)`` is told how many were."""
+    state a false size). With ``collapse``, runs of empty formatted cells and rows are collapsed first,
+    after ``on_cells(n)`` is told about how many cells the chunk holds (counted without parsing)."""
     read, carry = 0, b""
     with zf.open(member) as fh:
         while True:
@@ -222,15 +231,15 @@ def _feed(zf: zipfile.ZipFile, member: str, parser: Any, on_empty: Any = None) -
             read += len(data)
             if read > MAX_XLSX_SHEET_BYTES:
                 raise _Limit("bytes")
-            if on_empty is not None:
+            if collapse:
                 data = carry + data
                 cut = len(data) if eof else data.rfind(b">") + 1
                 data, carry = data[:cut], data[cut:]
                 if len(carry) > _CHUNK:  # no tag ends in a whole megabyte: not the XML of a sheet
                     raise expat.ExpatError("no element ends in 1 MB")
-                data, n = _EMPTY.subn(b"", data)
-                if n:
-                    on_empty(n)
+                if on_cells is not None:
+                    on_cells(data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/") + data.count(b":c "))
+                data = _EMPTY_ROWS.sub(_skip_rows, _EMPTY_CELLS.sub(_skip_cells, data))
             parser.Parse(data, eof)
             if eof:
                 return
@@ -240,7 +249,7 @@ def _read_sheet(zf: zipfile.ZipFile, member: str, strings: list[str],
                 path: Path) -> tuple[list[list[Any]], list[Merged]]:
     rows: list[list[Any]] = []
     merged: list[Merged] = []
-    st: dict[str, Any] = {"row": 0, "col": 0, "type": "n", "text": None, "in_text": False, "cells": 0, "values": 0}
+    st: dict[str, Any] = {"row": 0, "col": 0, "type": "n", "text": None, "in_text": False, "cells": 0, "values": 0, "seen": 0}
     buf: list[str] = []
 
     def count(n: int, values: bool = False) -> None:
@@ -254,6 +263,12 @@ def _read_sheet(zf: zipfile.ZipFile, member: str, strings: list[str],
                 raise DataError(f"the sheet has more than {MAX_XLSX_VALUES:,} cells that hold a value (reached at "
                                 f"row {st['row']:,})", "is this the right sheet? keep only the score table", path)
 
+    def estimate(n: int) -> None:
+        """Cells counted in the raw XML before it is parsed: a bomb is refused without parsing it."""
+        st["seen"] += n
+        if st["seen"] > MAX_XLSX_CELLS:
+            count(st["seen"] - st["cells"])
+
     def start(name: str, attrs: dict[str, str]) -> None:
         tag = _local(name)
         if tag == "c":
@@ -266,6 +281,16 @@ def _read_sheet(zf: zipfile.ZipFile, member: str, strings: list[str],
                 st["col"] += 1
             st["type"] = attrs.get("t", "n")
             st["text"] = None
+        elif tag == "skip":
+            n = int(attrs.get("n", "1"))
+            count(n)
+            st["col"] += n
+        elif tag == "skiprow":
+            n = int(attrs.get("n", "1"))
+            count(n)
+            st["row"] += n
+            if st["row"] > MAX_ROWS:
+                raise DataError(f"the sheet has more than {MAX_ROWS:,} rows (formatted empty rows count)", _FIX, path)
         elif tag == "row":
             r = attrs.get("r")
             st["row"] = int(r) if r and r.isdigit() else st["row"] + 1
@@ -299,7 +324,7 @@ def _read_sheet(zf: zipfile.ZipFile, member: str, strings: list[str],
     p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, text
     p.buffer_text = True
     try:
-        _feed(zf, member, p, count)
+        _feed(zf, member, p, collapse=True, on_cells=estimate)
     except _Limit:
         raise DataError(f"the sheet is more than {MAX_XLSX_SHEET_BYTES:,} bytes once uncompressed", _FIX,
                         path) from None
