@@ -31,8 +31,11 @@ PROCESSED = ROOT / "data" / "processed"
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file's sha256, and every symbolic link's target as written (a case may hold a link that
+    loops or leads out of its folder)."""
+    return {str(p.relative_to(folder)): ("link to " + os.readlink(p)) if p.is_symlink()
+            else hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_symlink() or p.is_file()}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

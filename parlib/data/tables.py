@@ -100,7 +100,7 @@ def read_raw_table(path, rows: dict | None = None, *, unit_headers: tuple[str, .
     del data
     if not text.strip():
         raise DataError("the file is empty", "export the table again with its header and rows", path)
-    n_lines = text.count("\n") + 1
+    n_lines = text.count("\n") + (not text.endswith("\n"))
     if n_lines > MAX_ROWS:
         raise DataError(f"the file has {n_lines:,} lines; parlib reads tables of at most {MAX_ROWS:,} rows",
                         "is this the right file? keep only the score table", path)
@@ -179,8 +179,7 @@ def _guess_separator(text: str, first: str) -> str:
     """The separator that splits the header into the most headers parlib knows: a header such as
     "Đơn vị, địa phương" holds a comma even in a semicolon-separated file. Headers parlib does not
     know (mapped under 'columns:') fall back to sniffing the first rows (at most 64 KB of them)."""
-    known = {d: sum(name_key(c) in _ALIAS_TO_CANON for c in next(csv.reader([first], delimiter=d), []))
-             for d in (",", ";", "\t")}
+    known = {d: sum(name_key(c) in _ALIAS_TO_CANON for c in _split_line(first, d)) for d in (",", ";", "\t")}
     sep = max(known, key=lambda d: known[d])
     if known[sep] == 0:
         sample = "\n".join(text[:65536].splitlines()[:10])
@@ -189,6 +188,14 @@ def _guess_separator(text: str, first: str) -> str:
         except csv.Error:
             sep = ","
     return sep
+
+
+def _split_line(line: str, sep: str) -> list[str]:
+    """One CSV line's cells (a quoted cell longer than the csv module's field limit: split plainly)."""
+    try:
+        return next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:
+        return line.split(sep)
 
 
 def _refuse_nul(text: str, sep: str, path, header_row: int) -> None:
@@ -209,9 +216,12 @@ def _refuse_nul(text: str, sep: str, path, header_row: int) -> None:
 
 def _first_long_row(text: str, sep: str, n_columns: int) -> int:
     """Offset from the header of the first row with more cells than the header (for the error's row)."""
-    for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep)):
-        if i and len(row) > n_columns:
-            return i - 1
+    try:
+        for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep)):
+            if i and len(row) > n_columns:
+                return i - 1
+    except csv.Error:
+        pass
     return 0
 
 
@@ -237,7 +247,7 @@ def _check_csv_header(frame: pd.DataFrame, first_line: str, sep: str, path, head
     """Headers as the file has them (pandas renames a repeated "Tổng điểm" to "Tổng điểm.1" and an
     empty header to "Unnamed: 6"): a repeated header is refused; a column without a header is
     dropped when empty (Excel's trailing separator) and refused when it holds values."""
-    header = [clean_name(h) for h in next(csv.reader([first_line], delimiter=sep), [])]
+    header = [clean_name(h) for h in _split_line(first_line, sep)]
     if len(header) != len(frame.columns):  # a header spanning lines: keep pandas' names
         frame.columns = [clean_name(c) for c in frame.columns]
         return frame
