@@ -119,6 +119,7 @@ def read_raw_table(path, rows: dict | None = None, *, unit_headers: tuple[str, .
     if (first.count(sep) + 1) * n_lines > MAX_CELLS:
         raise DataError(f"the table has {n_lines:,} rows of {first.count(sep) + 1} columns; parlib reads tables of at "
                         f"most {MAX_CELLS:,} cells", "is this the right file? keep only the score table", path)
+    _check_row_widths(text, sep, path, header_row)
     if "\x00" in text:
         _refuse_nul(text, sep, path, header_row)
     try:
@@ -188,6 +189,20 @@ def _guess_separator(text: str, first: str) -> str:
         except csv.Error:
             sep = ","
     return sep
+
+
+def _check_row_widths(text: str, sep: str, path, header_row: int) -> None:
+    """No row with more than MAX_COLUMNS cells (a row padded with 100,000 separators would make the
+    CSV parser build a 100,000-level index), checked before parsing: separators counted per line, and
+    a line with too many read as CSV to be sure (a quoted cell may hold separators)."""
+    lines = text.split("\n")
+    counts = [line.count(sep) for line in lines]
+    for i, n in enumerate(counts):
+        if n + 1 > MAX_COLUMNS:
+            cells = len(_split_line(lines[i], sep))
+            if cells > MAX_COLUMNS:
+                raise DataError(f"the row has {cells:,} cells; parlib reads at most {MAX_COLUMNS} columns",
+                                "delete the empty cells right of the table", path, header_row + i)
 
 
 def _split_line(line: str, sep: str) -> list[str]:
