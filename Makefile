@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.lock pyproject.toml scripts/setup.sh | sha256sum | cut -c1-12)
 
-.PHONY: setup report test lint check lab clean mutation
+.PHONY: setup report test lint fuzz check lab clean mutation
 
 setup: $(STAMP)
 
@@ -14,6 +14,10 @@ $(STAMP):
 
 report: $(STAMP)
 	$(BIN)/parlib build --all
+
+# A long random run of the fuzz test of the CSV, XLSX and YAML readers (make test runs a short one).
+fuzz: $(STAMP)
+	PARLIB_FUZZ_EXAMPLES=$${PARLIB_FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 check: $(STAMP)
 	$(BIN)/parlib check backan && $(BIN)/parlib check vn-ministries && $(BIN)/parlib check vn-provinces

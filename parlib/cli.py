@@ -9,13 +9,23 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from parlib import __version__
 from parlib.errors import EXIT_BAD_INPUT, DataError, DataErrors
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake reported like any other bad input: one line, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        from parlib.errors import shorten
+        print(f"parlib: error: {shorten(' '.join(message.split()), 200)} — see '{self.prog} --help'", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="parlib", description=(
+    p = _Parser(prog="parlib", description=(
         "Turn a PAR Index (Chỉ số CCHC) table as a publisher printed it into verified totals, ranks, "
         "bands and a bilingual annual report."))
     p.add_argument("--version", action="version", version=f"parlib {__version__}")
@@ -63,7 +73,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help and --version exit 0; a usage mistake was printed on one line
+        return int(exc.code or 0) if isinstance(exc.code, int) or exc.code is None else EXIT_BAD_INPUT
     try:
         if args.command == "build":
             from parlib.build.runner import run_build

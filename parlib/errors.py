@@ -3,14 +3,55 @@
 Every problem with input data is raised as :class:`DataError`, which knows the file, the row and
 the column where it was found, what is wrong and what to do about it. The CLI prints
 ``str(error)`` and exits with code 2; no traceback unless ``--debug``.
+
+The line is at most :data:`MAX_MESSAGE` characters: a long value is shortened in the middle with
+"…", and characters a reader cannot see (zero-width spaces, control characters, a NUL byte, an
+unusual space) are written as code points (``Sở\\u200bY tế``) so that two names that look
+identical on screen can be told apart.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 EXIT_BAD_INPUT = 2
+MAX_MESSAGE = 285          # characters of one error line; with the "parlib: error: " prefix at most 300
+MAX_VALUE = 60             # characters of one value quoted in a message
+
+
+def _invisible(ch: str) -> bool:
+    """A character that does not show as itself on screen: controls, format characters (zero-width
+    space, byte-order mark, bidi marks), unassigned or private ones, and spaces other than ' '."""
+    cat = unicodedata.category(ch)
+    return cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or (cat == "Zs" and ch != " ")
+
+
+def visible(text: str) -> str:
+    """``text`` with every invisible character written as its code point: "Sở\u200bY tế" → 'Sở\\u200bY tế'."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(_code_point(c) if _invisible(c) else c for c in text)
+
+
+def _code_point(ch: str) -> str:
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+def shorten(text: str, limit: int = MAX_VALUE) -> str:
+    """``text`` cut in the middle to at most ``limit`` characters, the cut marked with "…"."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2 + (limit - 1) % 2
+    tail = limit - 1 - head
+    return text[:head] + "…" + (text[-tail:] if tail else "")
+
+
+def show(value: object, limit: int = MAX_VALUE) -> str:
+    """A value quoted for an error message: invisible characters as code points, shortened in the
+    middle when long ('Sở Rất Dài Rất…Cuối')."""
+    return "'" + shorten(visible(str(value)), limit) + "'"
 
 
 @dataclass
@@ -24,17 +65,33 @@ class DataError(Exception):
     column: str | None = None
 
     def __str__(self) -> str:
-        where = []
-        if self.file is not None:
-            where.append(str(self.file))
+        file = visible(str(self.file)) if self.file is not None else None
+        what, todo = (visible(str(t).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "))
+                      for t in (self.what, self.todo))
+        # Over MAX_MESSAGE characters, shorten in the middle: first what to do (to 60), then the
+        # file's path (to 60, its name stays whole at the end), then what to do again, then what is wrong.
+        text = self._line(file, what, todo)
+        for part, floor in (("todo", 60), ("file", 60), ("todo", 20), ("what", 40), ("file", 30)):
+            excess = len(text) - MAX_MESSAGE
+            if excess <= 0:
+                break
+            if part == "todo" and todo:
+                todo = shorten(todo, max(len(todo) - excess, floor))
+            elif part == "file" and file:
+                file = shorten(file, max(len(file) - excess, floor))
+            elif part == "what":
+                what = shorten(what, max(len(what) - excess, floor))
+            text = self._line(file, what, todo)
+        return text
+
+    def _line(self, file: str | None, what: str, todo: str) -> str:
+        where = [] if file is None else [file]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column!r}")
-        text = (", ".join(where) + ": " if where else "") + self.what
-        if self.todo:
-            text += f" — {self.todo}"
-        return text.replace("\n", " ")
+            where.append(f"column {show(self.column, 40)}")
+        text = (", ".join(where) + ": " if where else "") + what
+        return text + f" — {todo}" if todo else text
 
 
 MAX_LINES = 50

@@ -31,8 +31,11 @@ PROCESSED = ROOT / "data" / "processed"
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file's sha256, and every symbolic link's target as written (a case may hold a link that
+    loops or leads out of its folder)."""
+    return {str(p.relative_to(folder)): ("link to " + os.readlink(p)) if p.is_symlink()
+            else hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_symlink() or p.is_file()}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -145,3 +148,46 @@ def bad_input_counts() -> tuple[int, int]:
                 and "Traceback" not in r["plain"].stderr
                 and all(t in r["plain"].stderr for t in _expected(name)))
     return len(res), clear
+
+
+# --- issue 13: command-line mistakes, which no dataset folder can hold ------------------------------
+
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["build", "backan", "--lang", "fr"], ["argument --lang", "invalid choice: 'fr'", "parlib build --help"]),
+    (["biuld", "backan"], ["invalid choice: 'biuld'"]),
+    (["check"], ["the following arguments are required: dataset"]),
+    (["build", "backan", "--year", "hai"], ["argument --year", "invalid int value: 'hai'"]),
+])
+def test_usage_mistake_is_one_line_exit_2(args, expected):
+    r = _run(*args)
+    assert r.returncode == 2, r
+    assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("parlib: error: "), r.stderr
+    assert len(r.stderr.strip()) <= 300
+    for text in expected:
+        assert text in r.stderr
+
+
+@pytest.mark.parametrize("option", ["--out", "--processed"])
+def test_output_folder_that_is_a_file_is_refused_and_nothing_is_left(tmp_path, option):
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    other = tmp_path / "other"
+    args = ["build", str(ROOT / "docs" / "example-dataset"), "--no-report",
+            option, str(a_file), "--out" if option == "--processed" else "--processed", str(other)]
+    r = _run(*args)
+    assert r.returncode == 2, r
+    assert len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr, r.stderr
+    assert f"{option} " in r.stderr and "is a file, not a folder" in r.stderr
+    assert a_file.read_text() == "x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]   # no lock, no folder left
+
+
+def test_output_folders_are_created_and_no_lock_is_left(tmp_path):
+    out, processed = tmp_path / "a" / "out", tmp_path / "b" / "processed"
+    r = _run("build", str(ROOT / "docs" / "example-dataset"), "--no-report", "--out", str(out),
+             "--processed", str(processed))
+    assert r.returncode == 0, r.stderr
+    assert (out / "example-province").is_dir() and (processed / "example-province").is_dir()
+    assert [p.name for p in out.rglob(".*.lock")] == []

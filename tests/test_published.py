@@ -129,7 +129,7 @@ def test_published_yml_mistakes(tmp_path, figure, message):
 
 def test_duplicate_figure_id(tmp_path):
     f = {"id": "a", "measure": "n_units", "level": "departments", "year": 2023, "printed": "04"}
-    doc = {"source": "hand", "figures": [f, f]}
+    doc = {"source": "hand", "figures": [f, dict(f)]}  # two objects: yaml.safe_dump writes one object twice as an alias
     p = variant(tmp_path, "two-years", files={"published.yml": yaml.safe_dump(doc, allow_unicode=True)})
     with pytest.raises(DataError, match="appears twice"):
         load_published(load_dataset(p))

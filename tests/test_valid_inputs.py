@@ -259,3 +259,106 @@ def test_trailing_empty_column_from_excel_is_dropped(tmp_path):
     from parlib.model.scoring import score_dataset
     s = score_dataset(load_dataset(dst))
     assert s.units["total"].tolist() == [91.75, 85.5, 75.3, 58.0]
+
+
+# --- issue 13: valid files that were refused, and awkward ones that must stay accepted ------------
+
+BASE_TOTALS = {"noi-vu": 91.75, "tu-phap": 85.5, "tai-chinh": 75.3, "gtvt": 58.0}   # from corpus.ROWS by hand
+
+
+def _totals(folder: Path) -> dict:
+    ds, s = scored(folder)
+    return s.level_units(2023, "departments").set_index("unit_id")["total"].to_dict()
+
+
+def test_xlsx_with_its_own_headers_mapped_under_columns(tmp_path):
+    """An XLSX whose headers are not ones parlib knows is read through 'columns:' (its header row used
+    to be searched for known names only: "no header row with a unit column found")."""
+    rows = [["Bảng 1. Kết quả", None, None], ["Ministry", "Appraisal pts", "Survey pts"],
+            *[[r[1], float(r[2].strip('"').replace(",", ".")), float(r[3].strip('"').replace(",", "."))]
+              for r in corpus.ROWS]]
+    c = corpus.Case("mapped", "XLSX with its own headers, mapped")
+    c.files = {"2023/ket-qua-2023.xlsx": corpus.xlsx_bytes(rows)}
+    c.table.update(file="2023/ket-qua-2023.xlsx",
+                   columns={"unit": "Ministry", "appraised": "Appraisal pts", "survey": "Survey pts"})
+    # 65,50 + 26,25 = 91,75; 60,10 + 25,40 = 85,50; 55,00 + 20,30 = 75,30; 40,00 + 18,00 = 58,00
+    assert _totals(write_case(c, tmp_path / "mapped")) == pytest.approx(BASE_TOTALS)
+
+
+def test_sha256_in_upper_case_is_the_same_digest(tmp_path):
+    import hashlib
+    c = corpus.Case("upper", "sha256 as Windows' certutil prints it")
+    c.table["sha256"] = hashlib.sha256(c.files[corpus.TABLE]).hexdigest().upper()
+    assert _totals(write_case(c, tmp_path / "upper")) == pytest.approx(BASE_TOTALS)
+
+
+def test_xlsx_row_of_spaces_is_skipped_like_in_csv(tmp_path):
+    rows = [corpus.HEADER.split(","), *[[x.strip('"') for x in r] for r in corpus.ROWS[:2]], [" ", None, "  "],
+            *[[x.strip('"') for x in r] for r in corpus.ROWS[2:]]]
+    ds, s = scored(_xlsx_case(tmp_path, rows, []))
+    u = s.level_units(2023, "departments").set_index("unit_id")
+    assert u["total"].to_dict() == pytest.approx(BASE_TOTALS)
+    assert u["row"].to_dict() == {"noi-vu": 2, "tu-phap": 3, "tai-chinh": 5, "gtvt": 6}
+
+
+def test_csv_row_of_spaces_is_skipped(tmp_path):
+    c = corpus.Case("spaces", "a line of spaces and a line of separators and spaces")
+    lines = corpus.csv_text(corpus.HEADER, corpus.ROWS).splitlines()
+    c.files[corpus.TABLE] = "\n".join([*lines[:3], "     ", " ,  , ,\t,,,", *lines[3:], ""]).encode("utf-8")
+    assert _totals(write_case(c, tmp_path / "spaces")) == pytest.approx(BASE_TOTALS)
+
+
+def test_excel_sep_line_names_the_separator(tmp_path):
+    """Excel's 'sep=;' first line: read with that separator, rows counted from the top of the file."""
+    c = corpus.Case("sep", "sep=; then a semicolon table")
+    body = "\n".join(";".join(x.strip('"') for x in [*h]) for h in [corpus.HEADER.split(","), *corpus.ROWS])
+    c.files[corpus.TABLE] = ("sep=;\r\n" + body + "\n").encode("utf-8")
+    ds, s = scored(write_case(c, tmp_path / "sep"))
+    u = s.level_units(2023, "departments").set_index("unit_id")
+    assert u["total"].to_dict() == pytest.approx(BASE_TOTALS)
+    assert u.loc["noi-vu", "row"] == 3
+
+
+def test_xlsx_with_formatted_empty_cells_around_the_table(tmp_path):
+    """Thousands of empty cells that only carry a style, as a formatted sheet has, are not data."""
+    c = corpus.Case("styled", "styled empty cells")
+    c.files = {"2023/ket-qua-2023.xlsx": corpus.xlsx_styled_bomb(40_000)}
+    c.table["file"] = "2023/ket-qua-2023.xlsx"
+    assert _totals(write_case(c, tmp_path / "styled")) == pytest.approx(BASE_TOTALS)
+
+
+def test_xlsx_header_merged_over_an_empty_column_is_read(tmp_path):
+    """A header merged over a column that holds nothing (a layout habit) is read as meant: the empty
+    column is dropped."""
+    rows = [corpus.HEADER.split(",")[:5] + [None], *[[x.strip('"') for x in r[:5]] + [None] for r in corpus.ROWS]]
+    assert _totals(_xlsx_case(tmp_path, rows, ["E1:F1"])) == pytest.approx(BASE_TOTALS)
+
+
+def test_ampersand_in_a_name_and_thousands_space_are_not_refused(tmp_path):
+    """'&' is not a YAML anchor inside a plain text; a non-breaking space between groups of three
+    digits is a thousands separator (1 000 points)."""
+    from parlib.data.numbers import parse_number
+    c = corpus.Case("amp", "an ampersand in a unit name")
+    c.yml["levels"][0]["units"][1]["aliases"] = ["Sở KH&CN"]
+    assert _totals(write_case(c, tmp_path / "amp")) == pytest.approx(BASE_TOTALS)
+    assert parse_number("1\u00a0000,5") == pytest.approx(1000.5)
+
+
+def test_symlink_inside_the_dataset_is_followed(tmp_path):
+    c = corpus.Case("link", "the table is a link to a file in the same dataset")
+    c.files["raw/ket-qua-2023.csv"] = c.files.pop(corpus.TABLE)
+    c.links = {corpus.TABLE: "../raw/ket-qua-2023.csv"}
+    import hashlib
+    c.table["sha256"] = hashlib.sha256(c.files["raw/ket-qua-2023.csv"]).hexdigest()
+    assert _totals(write_case(c, tmp_path / "link")) == pytest.approx(BASE_TOTALS)
+
+
+def test_one_file_for_two_years_with_distinct_filters(tmp_path):
+    c = corpus.Case("filters", "one file holding two years, each table filtered")
+    rows = [r + ["2023"] for r in corpus.ROWS] + [r + ["2022"] for r in corpus.ROWS]
+    c.set_rows(rows, corpus.HEADER + ",year")
+    c.table["filter"] = {"year": "2023"}
+    t22 = dict(c.table, filter={"year": "2022"})
+    c.yml["years"].insert(0, {"year": 2022, "tables": [t22]})
+    ds, s = scored(write_case(c, tmp_path / "filters"))
+    assert s.level_units(2022, "departments")["total"].tolist() == pytest.approx(list(BASE_TOTALS.values()))

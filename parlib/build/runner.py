@@ -65,14 +65,53 @@ def replace_dir(staging: Path, target: Path) -> None:
 
 @contextmanager
 def report_lock(folder: Path, name: str) -> Iterator[None]:
-    """An exclusive lock on one report while it is built: a second build of the same report waits."""
+    """An exclusive lock on one report while it is built: a second build of the same report waits.
+
+    The lock file is removed when the build ends. A build that was waiting on a lock file that has
+    since been removed (its inode is no longer the one at the path) opens the new one and waits again,
+    so two builds never hold the lock at once.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f".{name}.lock", "w") as fh:
+    path = folder / f".{name}.lock"
+    while True:
+        fh = open(path, "a")
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            same = os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        fh.close()
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def check_output_folder(path: Path, option: str) -> Path:
+    """``path`` resolved, when it is a folder or can be made one (it is created when the build writes);
+    a DataError, before anything is read or written, when it names a file or lies under one."""
+    try:
+        resolved = path.expanduser().resolve()
+    except (OSError, RuntimeError):
+        raise DataError(f"{option} {str(path)!r} cannot be resolved (a symbolic link loop?)",
+                        f"give {option} a folder") from None
+    for p in (resolved, *resolved.parents):
+        if p.exists():
+            if not p.is_dir():
+                what = "is a file, not a folder" if p == resolved else f"lies under {str(p)!r}, which is a file"
+                raise DataError(f"{option} {str(path)!r} {what}", f"give {option} a folder (it is created if absent)")
+            if not os.access(p, os.W_OK | os.X_OK):
+                raise DataError(f"{option} {str(path)!r}: no permission to write in {str(p)!r}",
+                                f"give {option} a folder you can write to")
+            break
+    return resolved
 
 
 def run_build(args) -> int:
@@ -84,8 +123,8 @@ def run_build(args) -> int:
     else:
         raise DataError("no dataset given", "name a dataset (e.g. `parlib build backan`) or use --all")
     langs = args.lang or (["vi", "en"] if args.all else ["vi"])
-    out_root = (args.out or OUTPUTS_ROOT).resolve()
-    processed_root = (args.processed or PROCESSED_ROOT).resolve()
+    out_root = check_output_folder(args.out or OUTPUTS_ROOT, "--out")
+    processed_root = check_output_folder(args.processed or PROCESSED_ROOT, "--processed")
     loaded = []
     for ref in targets:  # validate everything first: a bad dataset stops the build before any write
         ds = load_dataset(ref)

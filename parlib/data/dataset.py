@@ -14,17 +14,18 @@ and the key (or row and column) at fault.
 from __future__ import annotations
 
 import hashlib
+import math
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from parlib.data.schema import schema_errors
 from parlib.data.text import clean_name, name_key
-from parlib.errors import DataError, raise_all
+from parlib.data.yaml_io import read_yaml
+from parlib.errors import DataError, raise_all, shorten, show
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED_ROOT = PROJECT_ROOT / "data" / "raw"
@@ -276,22 +277,6 @@ def embedded_datasets() -> list[str]:
     return sorted(p.name for p in EMBEDDED_ROOT.iterdir() if (p / "dataset.yml").is_file())
 
 
-def read_yaml(path: Path) -> Any:
-    """Read a YAML file, turning syntax errors into one located line."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # C parser when built
-    except FileNotFoundError:
-        raise DataError("file not found", "create it as docs/data-format.md describes", path) from None
-    except UnicodeDecodeError:
-        raise DataError("not UTF-8 text", "save the file as UTF-8", path) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DataError(f"YAML syntax error: {problem}", "fix the YAML syntax at that line", path, row) from None
-
-
 class _Reader:
     """Typed access to a YAML mapping, with errors naming the file and key path."""
 
@@ -335,6 +320,9 @@ class _Reader:
             return v
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise self._err(key, f"{v!r} is not a number", "write a plain number with a decimal point, e.g. 12.5")
+        if not math.isfinite(v):
+            raise self._err(key, f"{v!r} is not a finite number (YAML reads .nan and .inf as numbers; every "
+                            "comparison with them would pass or fail silently)", "write a plain number, e.g. 100")
         if v < 0:
             raise self._err(key, f"{v} is negative", "write a number of points or a percentage ≥ 0")
         return float(v)
@@ -422,6 +410,26 @@ def _parse_methodology(r: _Reader) -> Methodology:
                        r.str("decision", ""), r.num("survey_max", None), notes, highlight)
 
 
+def _table_path(tr: _Reader, root: Path, rel: str) -> Path:
+    """A table file's real path: symbolic links are followed, and must end inside the dataset folder at
+    a regular file (a link loop, a link out of the folder, a folder or a device is refused)."""
+    if root not in Path(os.path.abspath(root / rel)).parents:
+        raise tr._err("file", f"{rel!r} is outside the dataset folder", "keep table files inside it")
+    try:
+        fpath = (root / rel).resolve(strict=True)
+    except FileNotFoundError:
+        raise tr._err("file", f"table file {rel!r} not found", "check the path, relative to the dataset folder") from None
+    except (RuntimeError, OSError) as exc:  # RuntimeError: "Symlink loop" (Python 3.11); OSError: ELOOP
+        raise tr._err("file", f"{rel!r} cannot be resolved: a symbolic link that points to itself or loops "
+                      f"({type(exc).__name__})", "replace the link with the table file itself") from None
+    if root not in fpath.parents:
+        raise tr._err("file", f"{rel!r} is a symbolic link to {str(fpath)!r}, outside the dataset folder",
+                      "keep table files inside it (copy the file in rather than linking to it)")
+    if not fpath.is_file():
+        raise tr._err("file", f"{rel!r} is not a regular file", "give the path of the table file")
+    return fpath
+
+
 def _extra(band: Band) -> int:
     """How many conditions besides the total a band has (a band may share a threshold with the
     next one only if it asks for more)."""
@@ -504,6 +512,7 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
 
     level_ids = {lv.id for lv in levels}
     tables, listed = [], set()
+    used_by: dict[Path, list[tuple[str, dict[str, str]]]] = {}
     for i, y in enumerate(r.list("years")):
         yr = r.sub(f"years[{i}]", y)
         year = yr.raw("year")
@@ -525,12 +534,12 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
             prov = tr.str("provenance", sources[sid].provenance)
             if prov not in PROVENANCES:
                 raise tr._err("provenance", f"{prov!r} is not a provenance", f"write one of {', '.join(PROVENANCES)}")
-            fpath = (root / rel).resolve()
-            if root not in fpath.parents:
-                raise tr._err("file", f"{rel!r} is outside the dataset folder", "keep table files inside it")
-            if not fpath.is_file():
-                raise tr._err("file", f"table file {rel!r} not found", "check the path, relative to the dataset folder")
+            fpath = _table_path(tr, root, rel)
             digest = tr.str("sha256", "")
+            if digest and not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
+                raise tr._err("sha256", f"{show(digest)} is not a sha256 (64 hexadecimal digits)",
+                              f"write the digest `sha256sum {rel}` prints")
+            digest = digest.lower()  # Windows' certutil prints it in upper case: the same digest
             if verify_checksums:
                 actual = sha256_of(fpath)
                 if not digest:
@@ -538,9 +547,8 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
                                   f"add 'sha256: {actual}' after checking the file is the one you mean")
                 if actual != digest:
                     raise DataError(
-                        f"raw file {rel} has changed: its sha256 is {actual}, dataset.yml records {digest}",
-                        "raw files are read-only: restore the file, or if the change is deliberate, record it by "
-                        f"setting sha256: {actual} for {rel} in dataset.yml and say why in the source's notes", fpath)
+                        f"raw file has changed: its sha256 is {actual}, dataset.yml records {shorten(digest, 13)}",
+                        "raw files are read-only: restore it, or record the new sha256 deliberately", fpath)
             columns = tr.raw("columns", {})
             if not isinstance(columns, dict):
                 raise tr._err("columns", "must map parlib's column names to the table's headers", "see docs/data-format.md")
@@ -555,6 +563,14 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
             if (year, level) in listed:
                 raise tr._err("level", f"two tables for {year} {level}", "give one table per year and level")
             listed.add((year, level))
+            # One file may hold several tables only when each takes its own rows through a filter.
+            spec_filter = tables[-1].filter
+            for other, other_filter in used_by.get(fpath, []):
+                if not spec_filter or not other_filter or spec_filter == other_filter:
+                    raise tr._err("file", f"{rel!r} is already the table of {other}: one file cannot be the table "
+                                  "of two years or levels", "give each its own file, or each its own 'filter:' "
+                                  "(e.g. filter: {year: \"2022\"})")
+            used_by.setdefault(fpath, []).append((f"{year} {level}", spec_filter))
     if not tables:
         raise r._err("years", "the dataset lists no score table", "add a year with at least one table")
 

@@ -21,6 +21,9 @@ _COMMA_DEC = re.compile(r"^[+-]?\d+,\d+$")
 _POINT_DEC = re.compile(r"^[+-]?\d+\.\d+$")
 _VN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 _EN_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPACE = re.compile(r"\s")
+_DIGITS_AND_SPACES = re.compile(r"^[+-]?[\d\s.,]+$")
+_SPACED_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+([,.]\d+)?$")
 
 
 class NumberFormatError(ValueError):
@@ -40,7 +43,14 @@ def parse_number(text: object, *, decimals: int | None = None, maximum: float | 
         if math.isnan(value):
             raise NumberFormatError("the value is missing")
         return value
-    s = str(text).strip().replace("\u00a0", "").replace(" ", "").replace("\u2212", "-")
+    s = str(text).strip().replace("\u2212", "-")
+    if _SPACE.search(s) and _DIGITS_AND_SPACES.match(s):
+        # a space is a thousands separator only between groups of three digits ("1 234,5"); anywhere
+        # else ("75, 09", "7 5,09") the cell is two things, or a typo, and is not guessed at
+        if not _SPACED_THOUSANDS.match(s):
+            raise NumberFormatError(f"{str(text).strip()!r} has a space inside; it is not read as a number "
+                                    "(is it '" + _SPACE.sub("", s) + "'?)")
+        s = _SPACE.sub("", s)
     if s in MISSING_TOKENS:
         raise NumberFormatError(f"the value {str(text).strip()!r} is missing or not a number")
     if _PLAIN.match(s):

@@ -10,14 +10,17 @@ aliases) or band it names.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from parlib.data.dataset import Dataset, read_yaml
+from parlib.data.dataset import Dataset
 from parlib.data.numbers import NumberFormatError, parse_number, printed_decimals
 from parlib.data.schema import schema_errors
 from parlib.data.text import clean_name, name_key
+from parlib.data.yaml_io import read_yaml
 from parlib.errors import DataError, raise_all
 
 
@@ -134,6 +137,9 @@ def load_published(dataset: Dataset) -> list[Figure]:
             if k in args and (isinstance(args[k], bool) or not isinstance(args[k], (int, float))):
                 raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a number",
                                 "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
+            if k in args and not math.isfinite(args[k]):
+                raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a finite number",
+                                "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
         if measure in ("count_band", "unit_band"):
             lv = args.get("level") or (units[args["unit"]].level if args.get("unit") in units else None)
             try:
@@ -152,11 +158,14 @@ def load_published(dataset: Dataset) -> list[Figure]:
             raise DataError(f"figure {fid!r}: no 'printed' value", "copy the value exactly as printed",
                             path, column=f"{where}.printed")
         if not isinstance(item["printed"], str):
-            raise DataError(f"figure {fid!r}: printed value {item['printed']!r} is not quoted, so YAML has read it "
-                            "as a number and may have changed it", f"write it in quotes exactly as printed, e.g. "
-                            f"printed: \"{item['printed']}\"", path, column=f"{where}.printed")
+            raise DataError(f"figure {fid!r}: printed value {item['printed']!r} is not in quotes, so YAML read it as "
+                            f"a {_yaml_type(item['printed'])}, losing what was printed (82.560 becomes 82.56, 05 "
+                            "becomes 5)", "quote it exactly as printed: printed: \"82,560\"", path,
+                            column=f"{where}.printed")
         _check_printed(dataset, fid, kind, item["printed"], path, f"{where}.printed",
                        number_context(dataset, measure, args))
+        if measure in _UNIT_NUMBERS:
+            _check_printed_decimals(dataset, fid, measure, args, item["printed"], path, f"{where}.printed")
         source = item.get("source", default_source)
         if source not in dataset.sources:
             raise DataError(f"figure {fid!r}: unknown source {source!r}", "name a source id from dataset.yml",
@@ -167,6 +176,41 @@ def load_published(dataset: Dataset) -> list[Figure]:
         figures.append(Figure(fid, measure, clean_name(item["printed"]), args, clean_name(item.get("sentence", "")),
                               source, str(item.get("provenance", "published"))))
     return figures
+
+
+# Figures about one unit that are totals (or sums or differences of them) printed by the method at its
+# decimals: such a figure cannot be known to more decimals than the method prints.
+_UNIT_NUMBERS = ("unit_total", "unit_survey", "unit_change")
+
+
+def _yaml_type(value: Any) -> str:
+    return {bool: "true/false value", int: "whole number", float: "number"}.get(type(value), type(value).__name__)
+
+
+def _check_printed_decimals(dataset: Dataset, fid: str, measure: str, args: dict[str, Any], printed: str,
+                            path: Path, column: str) -> None:
+    """A unit's total printed with more decimals than its methodology prints ("97,6850" where totals
+    have 2 decimals) is refused: the extra digits cannot be checked, and compared at the method's
+    decimals the figure would match whatever they say."""
+    unit = dataset.units().get(str(args.get("unit")))
+    if unit is None:
+        return
+    decs = []
+    for year in (args["year"], dataset.previous_year(args["year"]) if measure == "unit_change" else None):
+        if year is None:
+            continue
+        try:
+            decs.append(dataset.methodology_for(year, unit.level).decimals)
+        except KeyError:
+            pass
+    if not decs:
+        return
+    shown = printed_decimals(clean_name(printed).rstrip("%").strip())
+    if shown > max(decs):
+        raise DataError(f"figure {fid!r}: printed value {clean_name(printed)!r} has {shown} decimals, but the "
+                        f"methodology prints totals with {max(decs)}: the extra digits cannot be checked",
+                        "copy the value exactly as printed, or correct the methodology's 'decimals' in dataset.yml",
+                        path, column=column)
 
 
 def _check_printed(dataset: Dataset, fid: str, kind: str, printed: Any, path, column: str,

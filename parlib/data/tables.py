@@ -24,9 +24,11 @@ import numpy as np
 import pandas as pd
 
 from parlib.data.dataset import Dataset, Methodology, TableSpec
+from parlib.data.limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TABLE_BYTES
 from parlib.data.numbers import parse_number_series, total_from_parts
-from parlib.data.text import clean_name, clean_names, name_key
-from parlib.errors import DataError
+from parlib.data.text import clean_name, clean_names, name_key, near_miss
+from parlib.data.xlsx import column_letter, read_xlsx
+from parlib.errors import DataError, show
 
 # Canonical column → the headers (compared case-folded, NFC) publishers print for it.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -51,6 +53,7 @@ _ALIAS_TO_CANON = {name_key(a): canon for canon, aliases in HEADER_ALIASES.items
 NUMERIC = ("max", "self_assessed", "appraised", "survey", "total", "index", "rank")
 GRANULARITIES = ("totals", "components", "fields", "criteria")
 _EPS = 1e-9
+_HEADER_SEARCH_ROWS = 10  # an XLSX header is looked for in the first rows (title rows above it are skipped)
 
 
 @dataclass(frozen=True)
@@ -62,32 +65,30 @@ class TableScores:
     granularity: str
 
 
-def read_raw_table(path, rows: dict | None = None) -> tuple[pd.DataFrame, int]:
-    """Read a CSV or XLSX as text cells. Returns the frame and the file row of its first data row."""
+def read_raw_table(path, rows: dict | None = None, *, unit_headers: tuple[str, ...] = ()) -> tuple[pd.DataFrame, int]:
+    """Read a CSV or XLSX as text cells. Returns the frame and the file row of its first data row.
+
+    ``unit_headers``: headers mapped to the unit column under ``columns:`` (an XLSX header row is
+    found by its unit column). The limits of :mod:`parlib.data.limits` are checked before the work
+    they protect. The frame's index is each row's offset from the first data row (blank rows,
+    including rows of spaces only, are dropped but keep their place)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        grid, merged = _read_xlsx(path)
-        header_at = _find_header_row(grid)
-        if header_at is None:
-            raise DataError("no header row with a unit column found in the first 10 rows",
-                            "put a header such as 'Tên đơn vị' or 'unit' above the data", path)
-        header_at, header_end = _header_block(grid, merged, header_at)
-        header = [clean_name(h) if pd.notna(h) and str(h).strip() else "" for h in grid.iloc[header_end]]
-        frame = grid.iloc[header_end + 1:].reset_index(drop=True)
-        frame.columns = header
-        frame = frame.loc[:, [h != "" for h in header]]
-        frame = frame.dropna(how="all").astype(object)
-        frame = frame.map(_xlsx_cell_text)
-        frame = frame.where(frame.notna(), "").astype(str)
-        return frame, header_end + 2
+        return _read_xlsx_table(path, unit_headers)
     if suffix not in (".csv", ".txt"):
         raise DataError(f"unsupported file type {suffix!r}", "save the table as .csv (UTF-8) or .xlsx", path)
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise DataError(f"the file is {size:,} bytes; parlib reads tables of at most {MAX_TABLE_BYTES:,}",
+                        "is this the right file? keep only the score table", path)
     data = path.read_bytes()
     if not data.strip():
         raise DataError("the file is empty", "export the table again with its header and rows", path)
+    _refuse_other_formats(data, path)
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise DataError("the file is UTF-16, not UTF-8", "save it as 'CSV UTF-8' (Excel) or re-encode it to UTF-8", path)
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if head.count(b"\x00") * 4 >= len(head):
         # NUL bytes between letters: UTF-16 written without a byte-order mark
         raise DataError("the file looks like UTF-16 without a byte-order mark, not UTF-8",
                         "save it as 'CSV UTF-8' (Excel) or re-encode it to UTF-8", path)
@@ -97,42 +98,172 @@ def read_raw_table(path, rows: dict | None = None) -> tuple[pd.DataFrame, int]:
         line = data[:exc.start].count(b"\n") + 1
         raise DataError("the file is not UTF-8 (perhaps Windows-1258 or another legacy encoding)",
                         "save it as 'CSV UTF-8' or re-encode it, e.g. iconv -f CP1258 -t UTF-8", path, line) from None
+    del data
     if not text.strip():
         raise DataError("the file is empty", "export the table again with its header and rows", path)
-    # The separator is the one that splits the header into the most headers parlib knows: a
-    # header such as "Đơn vị, địa phương" holds a comma even in a semicolon-separated file.
-    # Headers parlib does not know (mapped under 'columns:') fall back to sniffing the first rows.
-    first = text.splitlines()[0] if text.splitlines() else ""
-    known = {d: sum(name_key(c) in _ALIAS_TO_CANON for c in next(csv.reader([first], delimiter=d), []))
-             for d in (",", ";", "\t")}
-    sep = max(known, key=known.get)
-    if known[sep] == 0:
-        try:
-            sep = csv.Sniffer().sniff("\n".join(text.splitlines()[:10]), delimiters=",;\t").delimiter
-        except csv.Error:
-            sep = ","
+    n_lines = text.count("\n") + (not text.endswith("\n"))
+    if n_lines > MAX_ROWS:
+        raise DataError(f"the file has {n_lines:,} lines; parlib reads tables of at most {MAX_ROWS:,} rows",
+                        "is this the right file? keep only the score table", path)
+    # Excel's "sep=;" first line names the separator; the header is then the second line.
+    header_row = 1
+    m = re.match(r"sep=(.)\r?\n", text)
+    forced = m.group(1) if m else None
+    if m:
+        text, header_row = text[m.end():], 2
+    first = text.split("\n", 1)[0].rstrip("\r")
+    _check_header_line(first, path, header_row)
+    sep = forced or _guess_separator(text, first)
+    if first.count(sep) + 1 > MAX_COLUMNS:
+        raise DataError(f"the header has {first.count(sep) + 1:,} columns; parlib reads at most {MAX_COLUMNS}",
+                        "delete the empty columns right of the table", path, header_row)
+    if (first.count(sep) + 1) * n_lines > MAX_CELLS:
+        raise DataError(f"the table has {n_lines:,} rows of {first.count(sep) + 1} columns; parlib reads tables of at "
+                        f"most {MAX_CELLS:,} cells", "is this the right file? keep only the score table", path)
+    _check_row_widths(text, sep, path, header_row)
+    if "\x00" in text:
+        _refuse_nul(text, sep, path, header_row)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False)
     except pd.errors.ParserError as exc:
         m = re.search(r"\bline (\d+)", str(exc))
         raise DataError(f"not a well-formed CSV table: {str(exc).strip().splitlines()[-1]}",
                         "check quoting and that every row has the header's number of columns", path,
-                        int(m.group(1)) if m else None) from None
+                        int(m.group(1)) + header_row - 1 if m else None) from None
+    except (csv.Error, ValueError, OverflowError) as exc:
+        raise DataError(f"not a well-formed CSV table: {str(exc).strip()}", "check quoting and the separator",
+                        path) from None
     if not isinstance(frame.index, pd.RangeIndex):
         raise DataError(f"rows have more columns than the header (read with separator {sep!r})",
-                        "give every row the header's number of columns; quote values holding the separator", path)
-    frame = _check_csv_header(frame, first, sep, path)
-    # Drop empty lines (and the ",,,," lines Excel exports) but keep every row's place: the index
-    # stays the row's offset from the first data row, so errors name the right file row.
-    blank = frame.fillna("").astype(str).apply(lambda col: col.str.strip().eq("")).all(axis=1)
-    return frame[~blank], 2
+                        "give every row the header's number of columns; quote values holding the separator", path,
+                        header_row + 1 + _first_long_row(text, sep, len(frame.columns)))
+    frame = _check_csv_header(frame, first, sep, path, header_row)
+    _check_cell_lengths(frame, path, header_row + 1)
+    # Drop empty lines (and the ",,,," lines Excel exports, and lines of spaces) but keep every row's
+    # place: the index stays the row's offset from the first data row, so errors name the right file row.
+    return frame[~_blank_rows(frame)], header_row + 1
 
 
-def _check_csv_header(frame: pd.DataFrame, first_line: str, sep: str, path) -> pd.DataFrame:
+def _refuse_other_formats(data: bytes, path) -> None:
+    """A file named .csv that is something else: an XLSX or XLS workbook, a PDF, an HTML page (Excel's
+    'Web page' or a table saved from a browser) or an Excel XML spreadsheet."""
+    if data.startswith(b"PK\x03\x04"):
+        raise DataError("the file is an XLSX workbook (a zip), not a CSV, though its name ends in .csv",
+                        "rename it to .xlsx (and its 'file:' in dataset.yml), or save it from Excel as CSV UTF-8", path)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError("the file is an Excel 97-2003 workbook (.xls), not a CSV", "save it from Excel as CSV UTF-8 "
+                        "or .xlsx", path)
+    if data.startswith(b"%PDF"):
+        raise DataError("the file is a PDF, not a CSV", "copy the table out of the PDF into a spreadsheet and save "
+                        "it as CSV UTF-8", path)
+    start = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<table", b"<head", b"<body", b"<meta", b"<div")):
+        raise DataError("the file is an HTML page, not a CSV (a table saved from a web page or as Excel's "
+                        "'Web Page')", "open it in a spreadsheet and save it as CSV UTF-8 or .xlsx", path)
+    if start.startswith(b"<?xml"):
+        raise DataError("the file is XML (perhaps an Excel 2003 XML spreadsheet), not a CSV",
+                        "open it in Excel and save it as CSV UTF-8 or .xlsx", path)
+
+
+def _check_header_line(first: str, path, header_row: int) -> None:
+    """A header line whose every cell is longer than MAX_CELL_CHARS, whatever the separator, is refused
+    before the csv module meets it (its field limit is 131,072 characters)."""
+    if len(first) <= MAX_CELL_CHARS:
+        return
+    longest = min(max(len(c) for c in first.split(d)) for d in (",", ";", "\t"))
+    if longest > MAX_CELL_CHARS:
+        raise DataError(f"the header holds a cell of {longest:,} characters; parlib reads cells of at most "
+                        f"{MAX_CELL_CHARS:,}", "is this the right file? the first line must be the table's header",
+                        path, header_row)
+
+
+def _guess_separator(text: str, first: str) -> str:
+    """The separator that splits the header into the most headers parlib knows: a header such as
+    "Đơn vị, địa phương" holds a comma even in a semicolon-separated file. Headers parlib does not
+    know (mapped under 'columns:') fall back to sniffing the first rows (at most 64 KB of them)."""
+    known = {d: sum(name_key(c) in _ALIAS_TO_CANON for c in _split_line(first, d)) for d in (",", ";", "\t")}
+    sep = max(known, key=lambda d: known[d])
+    if known[sep] == 0:
+        sample = "\n".join(text[:65536].splitlines()[:10])
+        try:
+            sep = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+        except csv.Error:
+            sep = ","
+    return sep
+
+
+def _check_row_widths(text: str, sep: str, path, header_row: int) -> None:
+    """No row with more than MAX_COLUMNS cells (a row padded with 100,000 separators would make the
+    CSV parser build a 100,000-level index), checked before parsing: separators counted per line, and
+    a line with too many read as CSV to be sure (a quoted cell may hold separators)."""
+    lines = text.split("\n")
+    counts = [line.count(sep) for line in lines]
+    for i, n in enumerate(counts):
+        if n + 1 > MAX_COLUMNS:
+            cells = len(_split_line(lines[i], sep))
+            if cells > MAX_COLUMNS:
+                raise DataError(f"the row has {cells:,} cells; parlib reads at most {MAX_COLUMNS} columns",
+                                "delete the empty cells right of the table", path, header_row + i)
+
+
+def _split_line(line: str, sep: str) -> list[str]:
+    """One CSV line's cells (a quoted cell longer than the csv module's field limit: split plainly)."""
+    try:
+        return next(csv.reader([line], delimiter=sep), [])
+    except csv.Error:
+        return line.split(sep)
+
+
+def _refuse_nul(text: str, sep: str, path, header_row: int) -> None:
+    """A NUL character in a UTF-8 file (a damaged export): refused with its row, column and cell."""
+    at = text.index("\x00")
+    line_no = text.count("\n", 0, at)
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start:end if end >= 0 else len(text)].rstrip("\r")
+    header = text.split("\n", 1)[0].rstrip("\r").split(sep)
+    cells = line.split(sep)
+    col = next((i for i, c in enumerate(cells) if "\x00" in c), None)
+    column = clean_name(header[col]) if col is not None and col < len(header) and line_no else None
+    cell = cells[col] if col is not None else line
+    raise DataError(f"a NUL character (U+0000) in {show(cell)}", "remove it; the file may be damaged, export it "
+                    "again as CSV UTF-8", path, header_row + line_no, column)
+
+
+def _first_long_row(text: str, sep: str, n_columns: int) -> int:
+    """Offset from the header of the first row with more cells than the header (for the error's row)."""
+    try:
+        for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep)):
+            if i and len(row) > n_columns:
+                return i - 1
+    except csv.Error:
+        pass
+    return 0
+
+
+def _check_cell_lengths(frame: pd.DataFrame, path, first_row: int) -> None:
+    """No cell longer than MAX_CELL_CHARS (checked a column at a time, vectorised)."""
+    for c in frame.columns:
+        lengths = frame[c].fillna("").astype(str).str.len()
+        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+            i = int(lengths.to_numpy().argmax())
+            raise DataError(f"the cell holds {int(lengths.iloc[i]):,} characters ({show(frame[c].iloc[i])}); "
+                            f"parlib reads cells of at most {MAX_CELL_CHARS:,}", "is this the right cell? shorten it",
+                            path, first_row + int(frame.index[i]), c)
+
+
+def _blank_rows(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose every cell is empty or spaces only (the same rule for CSV and XLSX)."""
+    if frame.shape[1] == 0:
+        return pd.Series(True, index=frame.index)
+    return frame.fillna("").astype(str).apply(lambda col: col.str.strip().eq("")).all(axis=1)
+
+
+def _check_csv_header(frame: pd.DataFrame, first_line: str, sep: str, path, header_row: int = 1) -> pd.DataFrame:
     """Headers as the file has them (pandas renames a repeated "Tổng điểm" to "Tổng điểm.1" and an
     empty header to "Unnamed: 6"): a repeated header is refused; a column without a header is
     dropped when empty (Excel's trailing separator) and refused when it holds values."""
-    header = [clean_name(h) for h in next(csv.reader([first_line], delimiter=sep), [])]
+    header = [clean_name(h) for h in _split_line(first_line, sep)]
     if len(header) != len(frame.columns):  # a header spanning lines: keep pandas' names
         frame.columns = [clean_name(c) for c in frame.columns]
         return frame
@@ -140,30 +271,63 @@ def _check_csv_header(frame: pd.DataFrame, first_line: str, sep: str, path) -> p
     for h, k in zip(header, keys):
         if h and keys.count(k) > 1:
             raise DataError(f"column {h!r} appears twice in the header", "keep one column of that name, or rename one",
-                            path, 1, h)
+                            path, header_row, h)
     unnamed = [c for c, h in zip(frame.columns, header) if not h]
     for c in unnamed:
         filled = frame[c].fillna("").astype(str).str.strip().ne("")
         if filled.any():
             raise DataError(f"column {list(frame.columns).index(c) + 1} has no header but holds values",
-                            "give the column a header, or delete it", path, int(np.flatnonzero(filled.to_numpy())[0]) + 2)
+                            "give the column a header, or delete it", path,
+                            int(np.flatnonzero(filled.to_numpy())[0]) + header_row + 1)
     frame = frame.drop(columns=unnamed)
     frame.columns = [h for h in header if h]
     return frame
 
 
-def _read_xlsx(path) -> tuple[pd.DataFrame, list]:
-    """The first sheet's cells (row i of the frame is sheet row i + 1) and its merged ranges."""
-    try:
-        from openpyxl import load_workbook
-        wb = load_workbook(path, data_only=True)  # not read-only: merged ranges are needed
-        ws = wb.worksheets[0]
-        cells = [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
-        merged = list(ws.merged_cells.ranges)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise DataError(f"cannot read as XLSX ({type(exc).__name__})", "re-save it from Excel as .xlsx", path) from None
-    grid = pd.DataFrame(cells, dtype=object)
-    return grid.where(grid.notna(), None), merged
+def _read_xlsx_table(path, unit_headers: tuple[str, ...] = ()) -> tuple[pd.DataFrame, int]:
+    """The first sheet of an XLSX as text cells: title rows above the header skipped, a header merged
+    over two rows rebuilt, blank rows dropped (keeping their place), within the limits."""
+    rows, merged = read_xlsx(path)
+    width = max((len(r) for r in rows), default=0)
+    if width * len(rows) > MAX_CELLS:
+        raise DataError(f"the sheet spans {len(rows):,} rows by {width} columns; parlib reads tables of at most "
+                        f"{MAX_CELLS:,} cells", "delete what lies below and right of the table, or is this the "
+                        "right file?", path)
+    grid = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[:_HEADER_SEARCH_ROWS]], dtype=object)
+    header_at = _find_header_row(grid, unit_headers)
+    if header_at is None:
+        raise DataError(f"no header row with a unit column found in the first {_HEADER_SEARCH_ROWS} rows",
+                        "put a header such as 'Tên đơn vị' or 'unit' above the data, or map yours under 'columns:'",
+                        path)
+    grid = pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
+    header_at, header_end = _header_block(grid, merged, header_at)
+    header = [clean_name(h) if pd.notna(h) and str(h).strip() else "" for h in grid.iloc[header_end]]
+    frame = grid.iloc[header_end + 1:].reset_index(drop=True)
+    frame.columns = range(frame.shape[1])
+    frame = frame.map(_xlsx_cell_text).astype(object)
+    frame = frame.where(frame.notna(), "").astype(str)
+    blank = _blank_rows(frame)
+    for j, h in enumerate(header):
+        if h:
+            continue
+        filled = frame[j].str.strip().ne("") & ~blank
+        if not filled.any():
+            continue
+        i = int(np.flatnonzero(filled.to_numpy())[0])
+        cover = next((m for m in merged if m.min_col - 1 < j + 1 <= m.max_col and m.min_row - 1 <= header_end
+                      and m.max_row - 1 >= header_at and m.min_col - 1 != j), None)
+        if cover is not None:
+            name = clean_name(grid.iat[cover.min_row - 1, cover.min_col - 1])
+            raise DataError(f"the header cell {show(name)} is merged over {cover.coord}, and column "
+                            f"{column_letter(j + 1)} under it holds values: parlib cannot tell what that column is",
+                            "unmerge the cells and give each column its own header", path, header_end + 1, name)
+        raise DataError(f"column {column_letter(j + 1)} has no header but holds values",
+                        "give the column a header, or delete it", path, header_end + 2 + i)
+    keep = [j for j, h in enumerate(header) if h]
+    frame = frame[keep]
+    frame.columns = [header[j] for j in keep]
+    _check_cell_lengths(frame, path, header_end + 2)
+    return frame[~blank], header_end + 2
 
 
 def _header_block(grid: pd.DataFrame, merged: list, header_at: int) -> tuple[int, int]:
@@ -201,10 +365,13 @@ def _xlsx_cell_text(value):
     return value
 
 
-def _find_header_row(grid: pd.DataFrame) -> int | None:
-    for i in range(min(10, len(grid))):
-        keys = {_ALIAS_TO_CANON.get(name_key(v)) for v in grid.iloc[i] if pd.notna(v)}
-        if "unit" in keys:
+def _find_header_row(grid: pd.DataFrame, unit_headers: tuple[str, ...] = ()) -> int | None:
+    """The first of the first rows holding a unit column header (one parlib knows, or one mapped to
+    the unit column under 'columns:')."""
+    mapped = {name_key(h) for h in unit_headers}
+    for i in range(min(_HEADER_SEARCH_ROWS, len(grid))):
+        keys = {name_key(v) for v in grid.iloc[i] if pd.notna(v)}
+        if any(_ALIAS_TO_CANON.get(k) == "unit" for k in keys) or keys & mapped:
             return i
     return None
 
@@ -293,8 +460,11 @@ def match_units(names: pd.Series, dataset: Dataset, level: str, path, rows: pd.S
     missing = ids.isna()
     if missing.any():
         i = int(np.flatnonzero(missing.to_numpy())[0])
-        raise DataError(f"unknown unit {names.iloc[i]!r} for level {level!r}",
-                        "add it, or this spelling as an alias of the right unit, under 'units:' in dataset.yml",
+        units = dataset.level(level).units
+        why = near_miss(names.iloc[i], [n for u in units for n in (*u.name.values(), *u.aliases)])
+        raise DataError(f"unknown unit {show(names.iloc[i])} for level {level!r}" + (f": {why}" if why else ""),
+                        "add it, or this spelling as an alias of the right unit, under 'units:' in dataset.yml"
+                        if not why else "retype the name",
                         path, int(rows.iloc[i]), header)
     return ids
 
@@ -316,14 +486,21 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
     """Read one table and return its tidy unit and field frames, validated against the methodology."""
     meth = dataset.methodologies[spec.methodology]
     path = spec.path
-    frame, first_row = read_raw_table(path)
+    frame, first_row = read_raw_table(path, unit_headers=tuple(v for k, v in spec.columns.items() if k == "unit"))
     # the frame's index is each row's offset from the first data row (gaps where empty rows were dropped)
     rows = pd.Series(frame.index.to_numpy() + first_row, index=frame.index)
     for col, value in spec.filter.items():
         if col not in frame.columns:
             raise DataError(f"dataset.yml filters on column {col!r}, which the table does not have",
                             f"the table's columns are: {', '.join(frame.columns)}", path, first_row - 1)
-        keep = clean_names(frame[col]) == value
+        values = clean_names(frame[col])
+        keep = values == value
+        if not keep.any() and not frame.empty:
+            seen = sorted(set(values[values != ""]))
+            listed = ", ".join(show(v, 20) for v in seen[:8]) + (f" and {len(seen) - 8} more" if len(seen) > 8 else "")
+            raise DataError(f"the filter {col}: {show(value)} in dataset.yml matches no row: column {show(col)} holds "
+                            f"{listed or 'no value'}", "correct the filter's value (it is compared as text)",
+                            path, first_row - 1, col)
         frame, rows = frame[keep], rows[keep]
     if frame.empty:
         raise DataError("the table has a header but no rows", "add the units' rows below the header", path, first_row)
@@ -412,7 +589,7 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
         have_parts = "appraised" in num and "survey" in num
         units["parts_total"] = (units["appraised"] + units["survey"]) if have_parts else np.nan
         units["n_parts"] = 2 if have_parts else 0
-    return TableScores(_finish_units(units, meth, spec), fields, gran)
+    return TableScores(_finish_units(units, meth, spec, canon), fields, gran)
 
 
 def _criteria_table(frame, canon, base, num, meth: Methodology, spec: TableSpec, rows: pd.Series) -> TableScores:
@@ -488,7 +665,7 @@ def _criteria_table(frame, canon, base, num, meth: Methodology, spec: TableSpec,
                           "printed_total": np.nan, "printed_index": np.nan, "printed_rank": np.nan,
                           "printed_band": "", "parts_total": g["points"].sum(), "n_parts": len(meth.fields)})
     units = units.rename_axis("unit_id").reset_index()
-    return TableScores(_finish_units(units, meth, spec), fields.reset_index(drop=True), "criteria")
+    return TableScores(_finish_units(units, meth, spec, canon), fields.reset_index(drop=True), "criteria")
 
 
 def _check_field_maxima(fields: pd.DataFrame, meth: Methodology, path, field_cols: dict[str, str]) -> None:
@@ -507,8 +684,11 @@ def _empty_fields() -> pd.DataFrame:
         ("max", float), ("self_assessed", float), ("appraised", float), ("survey", float), ("points", float))})
 
 
-def _finish_units(units: pd.DataFrame, meth: Methodology, spec: TableSpec) -> pd.DataFrame:
-    """Totals from what the table gives: printed total, else sum of parts, else index × maximum."""
+def _finish_units(units: pd.DataFrame, meth: Methodology, spec: TableSpec,
+                  canon: dict[str, str] | None = None) -> pd.DataFrame:
+    """Totals from what the table gives: printed total, else sum of parts, else index × maximum.
+    ``canon`` (canonical column → header) names the column of a total above the maximum."""
+    canon = canon or {}
     units = units.copy()
     parts = total_from_parts(units["parts_total"], meth.decimals)
     from_index = units["printed_index"] * meth.max_total / 100.0
@@ -516,14 +696,23 @@ def _finish_units(units: pd.DataFrame, meth: Methodology, spec: TableSpec) -> pd
     over = units["total"] > meth.max_total + _EPS
     if over.any():
         i = int(np.flatnonzero(over.to_numpy())[0])
-        raise DataError(f"total {units['total'].iloc[i]:g} is above the maximum {meth.max_total:g}",
-                        "check the score and the methodology's max_total", spec.path, int(units["row"].iloc[i]))
+        if pd.notna(units["printed_total"].iloc[i]):
+            column, source = canon.get("total"), ""
+        elif pd.notna(units["parts_total"].iloc[i]):
+            column, source = None, " (the sum of its parts" + (
+                f": {canon['appraised']} + {canon['survey']})" if "appraised" in canon and "survey" in canon else ")")
+        else:
+            column, source = canon.get("index"), " (from the printed index)"
+        raise DataError(f"total {units['total'].iloc[i]:g}{source} is above the maximum {meth.max_total:g}",
+                        "check the score and the methodology's max_total", spec.path, int(units["row"].iloc[i]),
+                        column)
     if meth.survey_max is not None:
         over = units["survey"] > meth.survey_max + _EPS
         if over.any():
             i = int(np.flatnonzero(over.to_numpy())[0])
             raise DataError(f"survey points {units['survey'].iloc[i]:g} above the maximum {meth.survey_max:g}",
-                            "check the score and the methodology's survey_max", spec.path, int(units["row"].iloc[i]))
+                            "check the score and the methodology's survey_max", spec.path, int(units["row"].iloc[i]),
+                            canon.get("survey"))
     units["partial"] = spec.partial
     cols = ["year", "level", "unit_id", "name_printed", "row", "provenance", "self_assessed", "appraised", "survey",
             "parts_total", "n_parts", "printed_total", "printed_index", "printed_rank", "printed_band", "total", "partial"]

@@ -107,6 +107,8 @@ class Case:
         self.yml = base_yaml()
         self.files: dict[str, bytes] = {TABLE: csv_text(HEADER, ROWS).encode("utf-8")}
         self.published: dict | None = None
+        self.raw_published: bytes | None = None  # published.yml written verbatim
+        self.links: dict[str, str] = {}         # symbolic links: path → target (relative, as written)
         self.raw_yml: bytes | None = None   # dataset.yml written verbatim (no checksums filled in)
         self.fill_sha = True
         self.expected: list[str] = []
@@ -130,6 +132,10 @@ class Case:
             p = folder / rel
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(data)
+        for rel, target in self.links.items():
+            p = folder / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.symlink_to(target)
         if self.raw_yml is not None:
             (folder / "dataset.yml").write_bytes(self.raw_yml)
         else:
@@ -137,13 +143,15 @@ class Case:
             if self.fill_sha:
                 for y in yml.get("years", []):
                     for t in y.get("tables", []):
-                        if "sha256" not in t and (folder / t["file"]).is_file():
+                        if "sha256" not in t and not (folder / t["file"]).is_symlink() and (folder / t["file"]).is_file():
                             t["sha256"] = hashlib.sha256((folder / t["file"]).read_bytes()).hexdigest()
             text = f"# {self.doc}\n" + yaml.safe_dump(yml, allow_unicode=True, sort_keys=False, width=120)
             (folder / "dataset.yml").write_text(text, encoding="utf-8", newline="\n")
         if self.published is not None:
             text = yaml.safe_dump(self.published, allow_unicode=True, sort_keys=False, width=120)
             (folder / "published.yml").write_text(text, encoding="utf-8", newline="\n")
+        if self.raw_published is not None:
+            (folder / "published.yml").write_bytes(self.raw_published)
         (folder / "expected.txt").write_text("".join(e + "\n" for e in self.expected), encoding="utf-8",
                                              newline="\n")
 
@@ -227,7 +235,7 @@ def cases() -> list[Case]:
     c = case("dataset-yml-cp1258", "dataset.yml itself is saved in Windows-1258.")
     c.raw_yml = ("# dataset.yml in Windows-1258\n" + yaml.safe_dump(base_yaml(), allow_unicode=True, sort_keys=False))
     c.raw_yml = to_cp1258(c.raw_yml)
-    c.expected = ["dataset.yml", "not UTF-8"]
+    c.expected = ["dataset.yml", "row 4", "not UTF-8"]
 
     # --- numbers ---------------------------------------------------------------------------
     c = case("mixed-comma-point-thousands", "A total printed with a thousands point and a decimal comma "
@@ -271,7 +279,7 @@ def cases() -> list[Case]:
 
     c = case("score-above-maximum", "A total of 101,50 points under a methodology of 100.")
     c.set_rows(rows_with(0, 4, '"101,50"'))
-    c.expected = ["ket-qua-2023.csv", "row 2", "total 101.5 is above the maximum 100"]
+    c.expected = ["ket-qua-2023.csv", "row 2", "column 'Tổng điểm'", "total 101.5 is above the maximum 100"]
 
     c = case("survey-above-maximum", "Survey points of 31,00 when the survey gives at most 30.")
     c.set_rows([["1", "Sở Nội vụ", '"60,75"', '"31,00"', '"91,75"', "1", "Xuất sắc"], *ROWS[1:]])
@@ -448,7 +456,7 @@ def cases() -> list[Case]:
 
     c = case("checksum-mismatch", "The table's recorded sha256 is not the file's: the raw file changed.")
     c.table["sha256"] = "0" * 64
-    c.expected = ["ket-qua-2023.csv", "has changed", "sha256", "0" * 64]
+    c.expected = ["ket-qua-2023.csv", "has changed", "sha256", "records 000000…000000"]
 
     c = case("table-file-missing", "dataset.yml lists a table file that is not there.")
     c.table["file"] = "2023/khong-co.csv"
@@ -491,9 +499,166 @@ def cases() -> list[Case]:
                                    "year": 2023, "printed": "Hạng A"})
     c.expected = ["published.yml", "column 'figures[1].printed'", "'Hạng A' is not a band"]
 
+    hostile_cases(case)
+
     names = [c.name for c in out]
     assert len(names) == len(set(names)), "case names must be unique"
     return out
+
+
+def dataset_text(c: Case, extra: str = "") -> str:
+    """The dataset.yml a case would write (checksums filled in from its files), plus ``extra`` lines."""
+    yml = copy.deepcopy(c.yml)
+    for y in yml["years"]:
+        for t in y["tables"]:
+            if t["file"] in c.files and "sha256" not in t:
+                t["sha256"] = hashlib.sha256(c.files[t["file"]]).hexdigest()
+    return f"# {c.doc}\n" + yaml.safe_dump(yml, allow_unicode=True, sort_keys=False, width=120) + extra
+
+
+def xlsx_styled_bomb(n_cells: int) -> bytes:
+    """A small XLSX (a few kilobytes) whose sheet holds a valid table and then ``n_cells`` empty cells
+    that only carry a style: millions of cells once uncompressed."""
+    import zipfile
+    base = zipfile.ZipFile(io.BytesIO(xlsx_bytes([HEADER.split(",")] + [[x.strip('"') for x in r] for r in ROWS])))
+    sheet = base.read("xl/worksheets/sheet1.xml")
+    filler = b'<row r="6">' + b'<c s="1"/>' * (n_cells // 4) + b"</row>"
+    filler += b"".join(b'<row r="%d">' % r + b'<c s="1"/>' * (n_cells // 4) + b"</row>" for r in (7, 8, 9))
+    sheet = sheet.replace(b"</sheetData>", filler + b"</sheetData>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+        for info in base.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(zi, sheet if info.filename == "xl/worksheets/sheet1.xml" else base.read(info.filename),
+                         compresslevel=9)
+    return out.getvalue()
+
+
+def hostile_cases(case) -> None:
+    """Issue 13: messy and hostile files, one case (at least) per class of the issue."""
+    # --- resource bombs ------------------------------------------------------------------------
+    c = case("yaml-alias-bomb", "A YAML alias bomb in the title: nine levels of nine aliases, a few hundred bytes "
+             "that would expand into gigabytes.")
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    c.raw_yml = dataset_text(c).replace("title:\n", "\n".join(lines) + "\ntitle:\n", 1).encode("utf-8")
+    c.raw_yml = c.raw_yml.replace(b"title:\n  vi: B\xe1\xbb\x99", b"title: [*a8, *a8]\nold_title:\n  vi: B\xe1\xbb\x99")
+    c.expected = ["dataset.yml", "row 3", "anchors and aliases", "are not accepted"]
+
+    c = case("yaml-deep-nesting", "An assumption nested 200 lists deep.")
+    c.raw_yml = dataset_text(c, "assumptions:\n  - " + "[" * 200 + "x" + "]" * 200 + "\n").encode("utf-8")
+    c.expected = ["dataset.yml", "nested more than 100 levels"]
+
+    c = case("csv-padded-columns", "The header is padded with 100,000 empty columns (separators only).")
+    c.files[TABLE] = (HEADER + "," * 100_000 + "\n" + "".join(",".join(r) + "\n" for r in ROWS)).encode("utf-8")
+    c.expected = ["ket-qua-2023.csv", "row 1", "100,007 columns", "at most 500"]
+
+    c = case("csv-too-many-lines", "A table followed by 200,000 empty lines.")
+    c.files[TABLE] = (csv_text(HEADER, ROWS) + "\n" * 200_000).encode("utf-8")
+    c.expected = ["ket-qua-2023.csv", "200,005 lines", "at most 200,000 rows"]
+
+    c = case("csv-huge-cell", "A unit name of 20,000 characters: refused, and shown shortened in the middle.")
+    c.set_rows(rows_with(1, 1, "Sở Tư pháp " + "x" * 20_000 + " cuối"))
+    c.expected = ["ket-qua-2023.csv", "row 3", "column 'Tên đơn vị'", "20,016 characters", "…", "at most 10,000"]
+
+    c = case("csv-first-line-too-long", "A first line of 140,000 characters, longer than Python's csv field limit.")
+    c.files[TABLE] = ("Tên đơn vị" + "y" * 140_000 + "\n" + "Sở Nội vụ\n").encode("utf-8")
+    c.expected = ["ket-qua-2023.csv", "row 1", "header holds a cell of 140,010 characters"]
+
+    c = case("xlsx-styled-cells-bomb", "An XLSX of a few kilobytes holding the table and 2,000,000 empty cells that "
+             "only carry a style.")
+    c.files = {"2023/ket-qua-2023.xlsx": xlsx_styled_bomb(2_000_000)}
+    c.table["file"] = "2023/ket-qua-2023.xlsx"
+    c.expected = ["ket-qua-2023.xlsx", "more than 1,000,000 cells", "formatted"]
+
+    # --- tracebacks ----------------------------------------------------------------------------
+    c = case("table-symlink-loop", "The table file is a symbolic link to itself.")
+    c.files = {}
+    c.links = {TABLE: "ket-qua-2023.csv"}
+    c.table["sha256"] = "0" * 64
+    c.expected = ["dataset.yml", "years[0].tables[0].file", "symbolic link", "loops"]
+
+    c = case("table-symlink-outside", "The table file is a symbolic link to a file outside the dataset folder.")
+    c.files = {}
+    c.links = {TABLE: "../../make_corpus.py"}
+    c.table["sha256"] = "0" * 64
+    c.expected = ["dataset.yml", "years[0].tables[0].file", "symbolic link", "outside the dataset folder"]
+
+    # --- silently accepted ---------------------------------------------------------------------
+    c = case("dataset-yml-duplicate-key", "dataset.yml gives the key 'id' twice (YAML would keep the last).")
+    text = dataset_text(c)
+    c.raw_yml = text.replace("\ntitle:", "\nid: another-id\ntitle:", 1).encode("utf-8")
+    c.expected = ["dataset.yml", "row 3", "the key 'id' is given twice", "first at line 2"]
+
+    c = case("published-duplicate-key", "A figure of published.yml gives 'printed' twice.")
+    c.raw_published = ("source: test-source\nfigures:\n  - id: top-2023\n    measure: top_unit\n"
+                       "    level: departments\n    year: 2023\n    printed: Sở Nội vụ\n"
+                       "    printed: Sở Tư pháp\n").encode("utf-8")
+    c.expected = ["published.yml", "row 8", "the key 'printed' is given twice"]
+
+    c = case("max-total-nan", "max_total: .nan (every 'above the maximum' check would pass).")
+    c.meth["max_total"] = float("nan")
+    c.expected = ["dataset.yml", "methodologies[0].max_total", "not a finite number"]
+
+    c = case("table-used-twice", "One file listed as the table of two years.")
+    c.yml["years"].insert(0, {"year": 2022, "tables": [dict(c.table)]})
+    c.expected = ["dataset.yml", "years[1].tables[0].file", "already the table of 2022 departments"]
+
+    c = case("published-printed-unquoted", "An unquoted printed value, 'printed: 82.560', which YAML reads as 82.56.")
+    c.raw_published = ("source: test-source\nfigures:\n  - id: total-noi-vu\n    measure: unit_total\n"
+                       "    unit: noi-vu\n    year: 2023\n    printed: 91.750\n").encode("utf-8")
+    c.expected = ["published.yml", "figures[0].printed", "not in quotes", "82.560 becomes 82.56"]
+
+    c = case("published-printed-too-many-decimals", "A unit's total printed '91,7500' where the method prints "
+             "2 decimals.")
+    c.published = {"source": "test-source", "figures": [
+        {"id": "total-noi-vu", "measure": "unit_total", "unit": "noi-vu", "year": 2023, "printed": "91,7500"}]}
+    c.expected = ["published.yml", "figures[0].printed", "has 4 decimals", "prints totals with 2"]
+
+    c = case("xlsx-header-merged-over-two-columns", "An XLSX whose header 'Tổng điểm' is merged over two columns, "
+             "both holding values.")
+    c.files = {"2023/ket-qua-2023.xlsx": xlsx_bytes(
+        [HEADER.split(",")[:5] + [None]] + [[x.strip('"') for x in r[:5]] + ["1"] for r in ROWS], merges=["E1:F1"])}
+    c.table["file"] = "2023/ket-qua-2023.xlsx"
+    c.expected = ["ket-qua-2023.xlsx", "row 1", "column 'Tổng điểm'", "merged over E1:F1", "column F"]
+
+    c = case("number-inner-space", "A score printed with a space inside ('65, 50').")
+    c.set_rows(rows_with(0, 2, '"65, 50"'))
+    c.expected = ["ket-qua-2023.csv", "row 2", "column 'Điểm thẩm định'", "'65, 50' has a space inside"]
+
+    # --- errors that point at their place ------------------------------------------------------
+    c = case("nul-in-name", "A NUL byte inside a unit name.")
+    c.set_rows(rows_with(1, 1, "Sở Tư\x00 pháp"))
+    c.expected = ["ket-qua-2023.csv", "row 3", "column 'Tên đơn vị'", "NUL character (U+0000)", "\\u0000"]
+
+    c = case("excel-sep-line-unknown-unit", "Excel's 'sep=,' first line above the header, and an unknown unit: the "
+             "row is counted from the top of the file.")
+    c.files[TABLE] = ("sep=,\n" + csv_text(HEADER, rows_with(2, 1, "Sở Y tế"))).encode("utf-8")
+    c.expected = ["ket-qua-2023.csv", "row 5", "column 'Tên đơn vị'", "unknown unit 'Sở Y tế'"]
+
+    c = case("filter-matches-no-row", "A filter {year: '2022'} on a table whose year column holds only 2023.")
+    c.set_rows([r + ["2023"] for r in ROWS], HEADER + ",year")
+    c.table["filter"] = {"year": "2022"}
+    c.expected = ["ket-qua-2023.csv", "column 'year'", "matches no row", "'2023'"]
+
+    c = case("zero-width-space-in-name", "A zero-width space inside a unit name that looks identical on screen.")
+    c.set_rows(rows_with(1, 1, "Sở Tư\u200bpháp"))
+    c.expected = ["ket-qua-2023.csv", "row 3", "'Sở Tư\\u200bpháp'", "U+200B ZERO WIDTH SPACE"]
+
+    c = case("lookalike-letter-in-name", "A unit name typed with Ð (U+00D0, Icelandic eth) for Đ (U+0110).")
+    c.yml["levels"][0]["units"][3]["name"]["vi"] = "Đài Phát thanh và Truyền hình"
+    c.set_rows(rows_with(3, 1, "\u00d0ài Phát thanh và Truyền hình"))
+    c.expected = ["ket-qua-2023.csv", "row 5", "Ð (U+00D0) where Đ (U+0110) is expected"]
+
+    c = case("html-saved-as-csv", "An HTML page saved with a .csv name.")
+    c.files[TABLE] = ("<!DOCTYPE html>\n<html><body><table><tr><td>Tên đơn vị</td></tr></table></body></html>\n"
+                      ).encode("utf-8")
+    c.expected = ["ket-qua-2023.csv", "HTML page, not a CSV"]
+
+    c = case("xlsx-named-csv", "An XLSX workbook saved with a .csv name.")
+    c.files[TABLE] = xlsx_bytes([HEADER.split(",")] + [[x.strip('"') for x in r] for r in ROWS])
+    c.expected = ["ket-qua-2023.csv", "XLSX workbook", "rename it to .xlsx"]
 
 
 def main() -> int:
