@@ -14,8 +14,8 @@ Cases (issue 14):
 - report: one report (backan 2023, vi: tables, notebook, HTML, PDF) against the floor, papermill
   running a notebook that only imports pandas, matplotlib and seaborn;
 - reports of a 63-unit and a 500-unit level (synthetic, 2023, vi): time and peak memory;
-- job: a cold ``parlib build --all`` (what ``make report`` runs) against one with nothing changed,
-  and ``--jobs 2`` against ``--jobs 1`` on its 8 reports;
+- job: a cold ``parlib build --all`` (what ``make report`` runs, one job per core) against one with
+  nothing changed, and ``--jobs 2`` against ``--jobs 1`` on its 8 reports (``--force``);
 - robustness: the rank-robustness analysis at 10,000 units, when ``parlib.model.robustness`` exists.
 
 ``--smoke`` runs the smallest case only (engine at 200 units, one run) to check that the benchmark
@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=3, help="runs per case; the median is shown (default 3)")
     p.add_argument("--heavy-repeat", type=int, default=1,
-                   help="runs of the heavy cases: 100,000-unit engine, 500-unit report (default 1)")
+                   help="runs of the heavy cases: 100,000-unit engine, 500-unit report, whole builds (default 1)")
     p.add_argument("--only", choices=CASES, action="append", help="run only these groups of cases")
     p.add_argument("--smoke", action="store_true", help="the smallest case only (engine at 200 units, one run)")
     p.add_argument("--work", type=Path, default=ROOT / ".bench", help="folder for generated data and outputs")
@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     if "report" in cases:
         rows += report_rows(work, args.repeat, args.heavy_repeat)
     if "job" in cases:
-        rows += job_rows(work, args.repeat)
+        rows += job_rows(work, args.heavy_repeat)
     if "robustness" in cases:
         rows += robustness_rows(work, args.repeat)
     print()
