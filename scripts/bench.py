@@ -137,6 +137,8 @@ def measure(kind: str, args: list[str], runs: int, before=None) -> Measure:
         if proc.returncode != 0:
             raise RuntimeError(f"benchmark case {kind} {args} failed:\n{proc.stderr[-3000:]}")
         r = json.loads(proc.stdout.strip().splitlines()[-1])
+        label = " ".join(x if len(x) < 40 else "…" + x[-30:] for x in args[:9])
+        print(f"bench: {kind} {label}: {r['seconds']:.2f} s, {r['peak_mb']:,.0f} MB", file=sys.stderr, flush=True)
         m.seconds.append(r["seconds"])
         m.peak_mb.append(r["peak_mb"])
     return m
@@ -195,6 +197,14 @@ def machine() -> str:
         pass
     return (f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
             f"Python {platform.python_version()}")
+
+
+def load_average() -> str:
+    """The 1-minute load average: other work on the machine slows every figure of the table."""
+    try:
+        return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    except OSError:
+        return "load average unknown"
 
 
 def engine_rows(work: Path, sizes: list[int], runs: dict[int, int]) -> list[Row]:
@@ -316,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {machine()}", flush=True)
+    print(f"machine: {machine()}; {load_average()} at the start", flush=True)
     if args.smoke:
         rows = engine_rows(work, [200], {200: 1})
         print_table(rows)
@@ -336,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print_table(rows)
     print(f"\n{len(rows)} rows, measured in one run of {time.perf_counter() - started:.0f} s "
-          f"(--repeat {args.repeat}, --heavy-repeat {args.heavy_repeat})")
+          f"(--repeat {args.repeat}, --heavy-repeat {args.heavy_repeat}); {load_average()} at the end")
     return 0
 
 

@@ -104,8 +104,10 @@ def run_build(args) -> int:
             for lang in langs:  # a commentary file that names no section of the report
                 read_commentary(ds.root, y, lang, SECTION_IDS)
         loaded.append(analyse_years(ds, years))
-    build_years([a for analyses in loaded for a in analyses.values()], langs, out_root, processed_root,
-                report=not args.no_report, force=args.force, jobs=jobs)
+    # In one order (dataset, year) whatever the command line's: a year's lock is held until it is in
+    # place, so two builds taking locks in different orders could wait for each other for ever.
+    todo = sorted((a for analyses in loaded for a in analyses.values()), key=lambda a: (a.dataset.id, a.year))
+    build_years(todo, langs, out_root, processed_root, report=not args.no_report, force=args.force, jobs=jobs)
     return 0
 
 
