@@ -150,7 +150,6 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
     fails is kept in <out_root>/<ds>/<year>/failed/ for debugging; everything else of the years not
     yet in place is discarded and their previous outputs stay. One progress bar covers the job.
     """
-    from parlib.report import render
     done_paths: list[Path] = []
     builds: list[_YearBuild] = []
     total = len(analyses) * len(langs) if report else 0
@@ -199,6 +198,7 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
             assert b.stage_o is not None and b.stage_p is not None
             for lang, future in b.reports:
                 if future is None:
+                    from parlib.report import render  # only when a report is rendered here: a no-change build skips it
                     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(ds))
                     render.SHOW_PROGRESS = False
                     try:
