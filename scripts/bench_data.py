@@ -76,8 +76,8 @@ def _yaml_text(ds_id: str, n_units: int, sha: dict[int, str]) -> str:
     lines = [
         "# SYNTHETIC BENCHMARK DATA, made by scripts/bench_data.py (seeded); not real scores.",
         f"id: {ds_id}",
-        f"title: {{vi: Chỉ số CCHC cấp xã (dữ liệu tổng hợp {n_units} đơn vị), en: Commune PAR Index "
-        f"(synthetic, {n_units} units)}}",
+        f'title: {{vi: "Chỉ số CCHC cấp xã (dữ liệu tổng hợp {n_units} đơn vị)", en: "Commune PAR Index '
+        f'(synthetic, {n_units} units)"}}',
         "publisher: {vi: Dữ liệu tổng hợp cho kiểm thử hiệu năng, en: Synthetic data for the benchmark}",
         'date_published: "2024-01-31"',
         "assumptions:",
