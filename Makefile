@@ -12,8 +12,15 @@ $(STAMP):
 	bash scripts/setup.sh
 	rm -f $(VENV)/.installed-* && touch $@
 
+# Reports are rendered in parallel processes, one per core by default (JOBS=1 for one after another).
+JOBS   ?= $(shell nproc 2>/dev/null || echo 1)
+
 report: $(STAMP)
-	$(BIN)/parlib build --all
+	$(BIN)/parlib build --all --jobs $(JOBS)
+
+# Speed and memory goals (issue 14), measured in one run: prints one table; docs/benchmarks.md holds a run.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 # A long random run of the fuzz test of the CSV, XLSX and YAML readers (make test runs a short one).
 fuzz: $(STAMP)

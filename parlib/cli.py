@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--processed", type=Path, default=None, help="folder for tidy tables (default data/processed/)")
     b.add_argument("--no-report", action="store_true", help="write tables and figures.json only, no notebook report")
     b.add_argument("--force", action="store_true", help="rebuild even when the outputs are up to date")
+    b.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="reports rendered at once, each in its own process (default: the number of cores)")
 
     c = sub.add_parser("check", help="recompute every published figure and compare it with the printed value")
     c.add_argument("dataset")

@@ -54,7 +54,7 @@ def test_a_field_nearly_everyone_maxes_out_is_named_with_its_count():
     name = meth.fields[0].name["en"]
     assert f"{name} barely separates the departments: 17 of 19 score 95% of its maximum or more." in out
     vi = rt.coherence_sentences(replace(la, coherence=c), ds, "vi", str)
-    assert f"{meth.fields[0].name['vi']} hầu như không phân biệt được các sở: 17/19 đạt từ 95% điểm tối đa trở lên." in vi
+    assert f"{meth.fields[0].name['vi']} hầu như không phân biệt được các sở, ngành: 17/19 đạt từ 95% điểm tối đa trở lên." in vi
 
 
 def test_shares_near_0_and_100_are_never_rounded_to_all_or_none():

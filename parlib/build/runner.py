@@ -10,10 +10,14 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 from parlib.build.manifest import (
@@ -39,7 +43,7 @@ from parlib.build.outputs import (
 )
 from parlib.check.published import get_checks
 from parlib.data.commentary import SECTION_IDS, read_commentary
-from parlib.data.dataset import embedded_datasets
+from parlib.data.dataset import Dataset, embedded_datasets
 from parlib.data.load import load_dataset
 from parlib.data.published import load_published
 from parlib.errors import DataError
@@ -122,6 +126,10 @@ def run_build(args) -> int:
         targets = args.dataset
     else:
         raise DataError("no dataset given", "name a dataset (e.g. `parlib build backan`) or use --all")
+    jobs = default_jobs() if getattr(args, "jobs", None) is None else args.jobs
+    if jobs < 1:
+        raise DataError(f"--jobs {jobs}: the number of reports built at once must be 1 or more",
+                        "give --jobs 1 (one after another) or more, or leave it out (one per core)")
     langs = args.lang or (["vi", "en"] if args.all else ["vi"])
     out_root = check_output_folder(args.out or OUTPUTS_ROOT, "--out")
     processed_root = check_output_folder(args.processed or PROCESSED_ROOT, "--processed")
@@ -135,58 +143,194 @@ def run_build(args) -> int:
             for lang in langs:  # a commentary file that names no section of the report
                 read_commentary(ds.root, y, lang, SECTION_IDS)
         loaded.append(analyse_years(ds, years))
-    for analyses in loaded:
-        for analysis in analyses.values():
-            build_year(analysis, langs, out_root, processed_root, report=not args.no_report, force=args.force)
+    # In one order (dataset, year) whatever the command line's: a year's lock is held until it is in
+    # place, so two builds taking locks in different orders could wait for each other for ever.
+    todo = sorted((a for analyses in loaded for a in analyses.values()), key=lambda a: (a.dataset.id, a.year))
+    build_years(todo, langs, out_root, processed_root, report=not args.no_report, force=args.force, jobs=jobs)
     return 0
+
+
+def default_jobs() -> int:
+    """How many reports ``parlib build`` renders at once by default: one per core it may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def build_year(analysis: Analysis, langs: list[str], out_root: Path, processed_root: Path, *,
                report: bool, force: bool) -> Path:
-    """Write <processed_root>/<ds>/<year>/ and <out_root>/<ds>/<year>/ for the year of ``analysis``; returns the report folder.
+    """Write <processed_root>/<ds>/<year>/ and <out_root>/<ds>/<year>/ for the year of ``analysis``, its
+    reports one after another in this process; returns the report folder. See :func:`build_years`."""
+    return build_years([analysis], langs, out_root, processed_root, report=report, force=force, jobs=1)[0]
 
-    A notebook that fails is kept in <out_root>/<ds>/<year>/failed/ for debugging; everything else
-    of the failed build is discarded and the previous outputs stay in place.
+
+@dataclass
+class _YearBuild:
+    """One year being built: its folders, its lock, its staging folders and its reports in flight."""
+
+    analysis: Analysis
+    target: Path
+    processed: Path
+    lock: ExitStack
+    stage_p: Path | None = None
+    stage_o: Path | None = None
+    reports: list[tuple[str, Future[None] | None]] = field(default_factory=list)
+
+
+def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, processed_root: Path, *,
+                report: bool, force: bool, jobs: int) -> list[Path]:
+    """Build the years of ``analyses``, rendering up to ``jobs`` reports at once in separate processes;
+    returns the report folders.
+
+    Each year is written to staging folders and moved into place whole, in the order given, once
+    all its reports are rendered; a year whose manifest matches its inputs is skipped unless
+    ``force``. A report renders to the same bytes whichever process renders it. A notebook that
+    fails is kept in <out_root>/<ds>/<year>/failed/ for debugging; everything else of the years not
+    yet in place is discarded and their previous outputs stay. One progress bar covers the job.
     """
-    ds, year = analysis.dataset, analysis.year
-    processed = processed_root / ds.id / str(year)
-    target = out_root / ds.id / str(year)
-    # Computed before any folder is made, so that an error in the data writes nothing.
-    tables = get_processed_tables(analysis)
-    figures = get_figures(analysis, get_checks(analysis, load_published(ds)))
-    with report_lock(target.parent, str(year)):
-        if not force and is_up_to_date(target / MANIFEST, ds, year, langs, report, target, processed):
-            log(f"{ds.id} {year}: up to date ({_rel(target)}); use --force to rebuild")
-            return target
-        processed.parent.mkdir(parents=True, exist_ok=True)
-        stage_p = Path(tempfile.mkdtemp(prefix=f".staging-{year}-", dir=processed.parent))
-        stage_o = Path(tempfile.mkdtemp(prefix=f".staging-{year}-", dir=target.parent))
-        for stage in (stage_p, stage_o):  # mkdtemp makes 0700 folders; outputs are for everyone to read
-            stage.chmod(0o755)
-        try:
+    done_paths: list[Path] = []
+    builds: list[_YearBuild] = []
+    total = len(analyses) * len(langs) if report else 0
+    progress = _JobProgress(total)
+    pool: ProcessPoolExecutor | None = None
+    current: _YearBuild | None = None
+    try:
+        for analysis in analyses:
+            ds, year = analysis.dataset, analysis.year
+            processed = processed_root / ds.id / str(year)
+            target = out_root / ds.id / str(year)
+            # Computed before any folder is made, so that an error in the data writes nothing.
+            tables = get_processed_tables(analysis)
+            figures = get_figures(analysis, get_checks(analysis, load_published(ds)))
+            lock = ExitStack()
+            lock.enter_context(report_lock(target.parent, str(year)))
+            if not force and is_up_to_date(target / MANIFEST, ds, year, langs, report, target, processed):
+                lock.close()
+                log(f"{ds.id} {year}: up to date ({_rel(target)}); use --force to rebuild")
+                progress.skip(len(langs) if report else 0)
+                done_paths.append(target)
+                continue
+            b = _YearBuild(analysis, target, processed, lock)
+            builds.append(b)
+            processed.parent.mkdir(parents=True, exist_ok=True)
+            b.stage_p = Path(tempfile.mkdtemp(prefix=f".staging-{year}-", dir=processed.parent))
+            b.stage_o = Path(tempfile.mkdtemp(prefix=f".staging-{year}-", dir=target.parent))
+            for stage in (b.stage_p, b.stage_o):  # mkdtemp makes 0700 folders; outputs are for everyone to read
+                stage.chmod(0o755)
             log(f"{ds.id} {year}: tables")
-            save_processed(tables, stage_p)
-            write_json(stage_o / "figures.json", figures)
+            save_processed(tables, b.stage_p)
+            write_json(b.stage_o / "figures.json", figures)
             if report:
-                from parlib.report.render import render_report
-                os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(ds))
+                epoch = str(source_date_epoch(ds))
                 for lang in langs:
-                    render_report(ds, year, lang, stage_o)
-            manifest = make_manifest(ds, year, langs, report, stage_o, stage_p)
-            manifest["processed_dir"] = display_path(processed)
-            write_manifest(stage_o / MANIFEST, manifest)
-            replace_dir(stage_p, processed)
-            replace_dir(stage_o, target)
-        except BaseException as exc:
-            kept = _keep_failed_notebooks(stage_o, target / "failed")
-            shutil.rmtree(stage_p, ignore_errors=True)
-            shutil.rmtree(stage_o, ignore_errors=True)
-            if kept and type(exc).__name__ == "ReportError":
-                raise type(exc)(f"{exc} — the failed notebook is kept in {_rel(kept)}; previous outputs "
-                                "were left in place") from None
-            raise
-    log(f"{ds.id} {year}: written to {_rel(target)}")
-    return target
+                    future = None
+                    if jobs > 1 and total > 1:
+                        if pool is None:
+                            pool = ProcessPoolExecutor(min(jobs, total), mp_context=get_context("spawn"),
+                                                       initializer=_quiet_worker)
+                        future = pool.submit(render_in_process, ds, year, lang, b.stage_o, epoch)
+                    b.reports.append((lang, future))
+        for b in builds:
+            current = b
+            ds, year = b.analysis.dataset, b.analysis.year
+            assert b.stage_o is not None and b.stage_p is not None
+            for lang, future in b.reports:
+                if future is None:
+                    from parlib.report import render  # only when a report is rendered here: a no-change build skips it
+                    os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(ds))
+                    render.SHOW_PROGRESS = False
+                    try:
+                        render.render_report(ds, year, lang, b.stage_o)
+                    finally:
+                        render.SHOW_PROGRESS = True
+                else:
+                    future.result()
+                progress.done(f"{ds.id} {year} {lang}")
+            manifest = make_manifest(ds, year, langs, report, b.stage_o, b.stage_p)
+            manifest["processed_dir"] = display_path(b.processed)
+            write_manifest(b.stage_o / MANIFEST, manifest)
+            replace_dir(b.stage_p, b.processed)
+            replace_dir(b.stage_o, b.target)
+            b.stage_p = b.stage_o = None
+            b.lock.close()
+            log(f"{ds.id} {year}: written to {_rel(b.target)}")
+            done_paths.append(b.target)
+        current = None
+    except BaseException as exc:
+        if pool is not None:
+            _stop_pool(pool)
+            pool = None
+        kept = None
+        for b in builds:
+            if b.stage_o is not None and b is current:
+                kept = _keep_failed_notebooks(b.stage_o, b.target / "failed")
+            for stage in (b.stage_p, b.stage_o):
+                if stage is not None:
+                    shutil.rmtree(stage, ignore_errors=True)
+            b.lock.close()
+        if kept and type(exc).__name__ == "ReportError":
+            raise type(exc)(f"{exc} — the failed notebook is kept in {_rel(kept)}; previous outputs "
+                            "were left in place") from None
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown()
+        progress.close()
+    return done_paths
+
+
+def render_in_process(ds: Dataset, year: int, lang: str, out_dir: Path, source_date: str) -> None:
+    """Render one report (in a worker process of ``parlib build --jobs``)."""
+    from parlib.report import render
+    os.environ["SOURCE_DATE_EPOCH"] = source_date
+    render.render_report(ds, year, lang, out_dir)
+
+
+def _quiet_worker() -> None:
+    """A worker shows no progress of its own (the parent's bar covers the job); Ctrl-C is the parent's."""
+    from parlib.report import render
+    render.SHOW_PROGRESS = False
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now (a failed or interrupted build does not wait for reports it will discard)."""
+    procs = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in procs:
+        proc.join(timeout=10)
+
+
+class _JobProgress:
+    """One progress bar (tqdm) for all the reports of a build on a terminal; a line per report otherwise."""
+
+    def __init__(self, total: int):
+        self.total, self.count = total, 0
+        self.bar = None
+        if total and sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, desc="parlib build", unit="report", file=sys.stderr)
+
+    def done(self, label: str) -> None:
+        self.count += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(label)
+            self.bar.update(1)
+        else:
+            log(f"parlib: {label}: report written ({self.count}/{self.total})")
+
+    def skip(self, n: int) -> None:
+        self.count += n
+        if self.bar is not None and n:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _keep_failed_notebooks(stage: Path, failed: Path) -> Path | None:

@@ -124,6 +124,16 @@ def parse_number_series(values: pd.Series, *, decimals: int | None = None,
     if pd.api.types.is_numeric_dtype(values):
         out = values.astype(float)
         return out, pd.Series("", index=values.index, dtype=object)
+    # Once per distinct printed value (a column of 400,000 scores holds a few hundred), then
+    # spread back to the rows.
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    parsed, errors = _parse_texts(pd.Series(uniques, dtype=object), decimals=decimals, maximum=maximum)
+    return (pd.Series(parsed.to_numpy()[codes], index=values.index, dtype=float),
+            pd.Series(errors.to_numpy()[codes], index=values.index, dtype=object))
+
+
+def _parse_texts(values: pd.Series, *, decimals: int | None, maximum: float | None) -> tuple[pd.Series, pd.Series]:
+    """:func:`parse_number_series` of distinct values (a default RangeIndex)."""
     texts = values.astype(object).where(values.notna(), "").astype(str).str.strip()
     # Fast path, vectorised: plain integers, decimal commas, and decimal points with other than
     # three decimals parse without ambiguity; only the rest is looked at cell by cell.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -19,10 +20,19 @@ def name_key(text: object) -> str:
     return clean_name(text).casefold()
 
 
-def clean_names(values: pd.Series) -> pd.Series:
-    """:func:`clean_name` over a column, vectorised."""
-    s = values.astype(object).where(values.notna(), "").astype(str)
-    s = s.map(lambda v: unicodedata.normalize("NFC", v))
+def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``fn`` (a vectorised function of a column) computed once per distinct value of ``values``
+    and spread back to every row, with ``values``' index. A table of 400,000 rows holds a few
+    thousand distinct names and a few hundred distinct printed numbers: the work is per name."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    done = fn(pd.Series(uniques, dtype=object))
+    out = done.iloc[codes]
+    out.index = values.index
+    return out
+
+
+def _clean_unique(values: pd.Series) -> pd.Series:
+    s = values.where(values.notna(), "").astype(str).str.normalize("NFC")
     return s.str.replace(_SPACES, " ", regex=True).str.strip()
 
 
@@ -30,13 +40,11 @@ def near_miss(name: str, known: list[str]) -> str:
     """Why ``name`` may look like one of the ``known`` names and still not be it, for an error message:
     invisible characters ("it holds U+200B ZERO WIDTH SPACE"), or look-alike letters of another
     alphabet ("Ð (U+00D0) where Đ (U+0110) is expected"). Empty when no known name is that close."""
-    import unicodedata as ud
-
     from parlib.errors import _invisible
 
     hidden = sorted({c for c in name if _invisible(c) or (c.isspace() and c != " ")})
     if hidden:
-        codes = ", ".join(f"U+{ord(c):04X} {ud.name(c, 'control character')}" for c in hidden)
+        codes = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'control character')}" for c in hidden)
         return f"it holds invisible characters ({codes})"
     target = clean_name(name)
     for k in known:
@@ -47,3 +55,13 @@ def near_miss(name: str, known: list[str]) -> str:
         if 0 < len(diffs) <= 2:
             return "; ".join(f"{a} (U+{ord(a):04X}) where {b} (U+{ord(b):04X}) is expected" for a, b in diffs)
     return ""
+
+
+def clean_names(values: pd.Series) -> pd.Series:
+    """:func:`clean_name` over a column, vectorised, once per distinct value."""
+    return per_unique(values, _clean_unique)
+
+
+def name_keys(values: pd.Series) -> pd.Series:
+    """:func:`name_key` over a column, vectorised, once per distinct value."""
+    return per_unique(values, lambda u: _clean_unique(u).str.casefold())

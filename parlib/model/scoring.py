@@ -12,6 +12,7 @@ import pandas as pd
 from parlib.data.dataset import Dataset, Methodology
 from parlib.data.numbers import round_half_up_series
 from parlib.data.tables import read_scores_table
+from parlib.data.text import per_unique
 from parlib.errors import DataError, ErrorCollector
 
 _EPS = 1e-9
@@ -326,7 +327,7 @@ def _check_printed_bands(u: pd.DataFrame, meth: Methodology, spec) -> list[DataE
         return [DataError(f"the table prints a band ({printed.iloc[i]!r}) but methodology {meth.id!r} has no band rule",
                           "add 'bands:' to the methodology, or list the column under 'ignore_columns:'",
                           spec.path, int(u["row"].iloc[i]))]
-    ids = printed.map(meth.band_id_for)
+    ids = per_unique(printed, lambda u: u.map(meth.band_id_for))  # once per distinct printed band
     unknown = has & ids.isna()
     for i in np.flatnonzero(unknown.to_numpy()):
         errors.append(DataError(f"band {printed.iloc[i]!r} is not a band of methodology {meth.id!r}",

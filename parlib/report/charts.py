@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
@@ -58,6 +59,9 @@ def band_colours(band_ids: Sequence[str]) -> dict[str, str]:
 def _new_figure(height: float) -> tuple[Figure, plt.Axes]:
     with plt.rc_context(_RC):
         fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+        # A canvas of its own: without one, every text measurement (seaborn's tick-label overlap
+        # check, tight_layout) builds a new full-size renderer, so memory grew with units².
+        FigureCanvasAgg(fig)
         ax = fig.add_subplot()
     return fig, ax
 
