@@ -168,4 +168,5 @@ def test_the_lock_serialises_two_builds(a2023, tmp_path, monkeypatch):
     t.join(120)
     assert not t.is_alive() and not errors, errors
     assert acquired.is_set() and (target / MANIFEST).is_file()
-    assert (target.parent / ".2023.lock").is_file()
+    # the lock file is removed when the build ends: none is left behind (issue 13)
+    assert not (target.parent / ".2023.lock").exists()

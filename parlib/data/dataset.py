@@ -657,8 +657,8 @@ def units_from_names(level: Level, names: list[tuple[str, str]], path: Path) -> 
                             "list the level's units under 'units:' with their ids", source)
         if uid in by_id:
             raise DataError(f"the names {first_name[uid]!r} and {name!r} of level {level.id!r} both make the id {uid!r}",
-                            f"if they are one unit, list one as an alias of the other under the level: "
-                            f"'aliases: {{{first_name[uid]}: [{name}]}}'; if not, list the units under 'units:' with their ids",
+                            f"'aliases: {{{first_name[uid]}: [{name}]}}' under the level makes them one unit; "
+                            "if they are two, list them under 'units:' with their ids",
                             source)
         first_name[uid] = name
         by_id[uid] = Unit(uid, level.id, {"vi": name, "en": name},
