@@ -72,9 +72,11 @@ def _what(error, figure_prefix: str) -> tuple[str, str, str]:
         lang = "vi" if list(v).index(cut) > list(v).index("vi") and ("en" not in v or list(v).index(cut) < list(v).index("en")) else "en"
         return (yaml_path(path), f"YAML cut the text at a comma: it read {cut!r} as a key, not as part of the {lang} text",
                 f"put the text in quotes: {lang}: \"{v.get(lang)}, {cut}\"")
-    if key == "printed" and isinstance(v, (int, float)) and not isinstance(v, bool):
-        return (yaml_path(path), f"printed value {v!r} is not quoted, so YAML read it as a number and may have "
-                "changed it (90,50 or 90.50 becomes 90.5)", f"write it in quotes exactly as printed: printed: \"{v}\"")
+    if key == "printed" and isinstance(v, (int, float, datetime.date)):
+        # the same words as parlib.data.published's check, which the schema reaches first
+        kind = {bool: "true/false value", int: "whole number", float: "number"}.get(type(v), "date")
+        return (yaml_path(path), f"printed value {v!r} is not in quotes, so YAML read it as a {kind}, losing what "
+                "was printed (82.560 becomes 82.56, 05 becomes 5)", "quote it exactly as printed: printed: \"82,560\"")
     if isinstance(v, (datetime.date, datetime.datetime)):
         return yaml_path(path), f"{v} is read by YAML as a date, not a text", f"put it in quotes: \"{v}\""
     what = schema.get("x-what") or _TYPE_WORDS.get(str(schema.get("type")), "valid")
