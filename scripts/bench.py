@@ -43,7 +43,14 @@ from bench_data import make_dataset  # noqa: E402
 
 PY = sys.executable
 PARLIB = [PY, "-m", "parlib"]
-ENV = {**os.environ, "PYTHONHASHSEED": "0"}
+# The synthetic datasets are far above the limits that bound a hostile file (issue 13; 10,000 units
+# × 40 criteria make a 400,000-row table): a genuinely large dataset raises them per run, as a
+# user's would (docs/data-format.md, "Limits"). Set only where the caller has not set them.
+LARGE_DATASET_LIMITS = {
+    "PARLIB_MAX_ROWS": "10000000", "PARLIB_MAX_CELLS": "100000000", "PARLIB_MAX_TABLE_BYTES": "2000000000",
+    "PARLIB_MAX_YAML_BYTES": "200000000", "PARLIB_MAX_YAML_ITEMS": "20000000",
+}
+ENV = {**LARGE_DATASET_LIMITS, **os.environ, "PYTHONHASHSEED": "0"}
 
 
 # --- what a child process measures ------------------------------------------------------------
