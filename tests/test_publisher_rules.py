@@ -278,5 +278,5 @@ def test_published_number_with_a_decimal_point(tmp_path, capsys):
 def test_published_unquoted_number_is_refused(tmp_path):
     pub = "source: s\nfigures:\n  - {id: t, measure: unit_total, unit: soc-trang, year: 2023, printed: 70.12}\n"
     root = make(tmp_path, {"2023": TIE_BROKEN}, meth_extra="    rank_ties: printed\n", published=pub)
-    with pytest.raises(DataError, match="not quoted"):
+    with pytest.raises(DataError, match="not in quotes, so YAML read it as a number"):
         load_dataset(root)
