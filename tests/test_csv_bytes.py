@@ -1,0 +1,87 @@
+"""The CSV reader's checks on the file's bytes (issue 13's limits, kept when issue 14 made pandas read
+from the path): line bounds and UTF-8 read a chunk at a time, rows too wide, NUL located, Excel's
+"sep=" line with a byte-order mark, cells longer than the limit inside quotes. Hand-made tiny files;
+the chunk size and the limits are lowered so that a few bytes cross them."""
+import numpy as np
+import pytest
+
+import parlib.data.tables as tables
+from parlib.data.tables import read_raw_table
+from parlib.errors import DataError
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4, 5, 64])
+def test_line_bounds_whatever_the_chunk(monkeypatch, chunk):
+    # lines: "ab" (0-2), "cdefgh" (3-9), "" (10-10), "xyz" (11-14, no newline at the end)
+    monkeypatch.setattr(tables, "_CHUNK", chunk)
+    bounds = list(tables._line_bounds(b"ab\ncdefgh\n\nxyz"))
+    starts = np.concatenate([s for s, _ in bounds]).tolist()
+    ends = np.concatenate([e for _, e in bounds]).tolist()
+    assert (starts, ends) == ([0, 3, 10, 11], [2, 9, 10, 14])
+    assert tables._longest_line(b"ab\ncdefgh\n\nxyz") == 6
+    assert tables._longest_line(b"ab\n") == 2
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7])
+def test_utf8_checked_in_chunks_a_letter_cut_between_two_is_fine(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(tables, "_CHUNK", chunk)
+    p = tmp_path / "t.csv"
+    good = "Tên đơn vị,Tổng điểm\nSở Tư pháp,80\n".encode()  # 'ê', 'ơ', 'ở' are 2-3 bytes each
+    tables._check_utf8(good, p)
+    bad = good + b"S\xe9 Y t\xe9,70\n"  # Windows-1258 bytes on the third line
+    with pytest.raises(DataError, match="not UTF-8") as e:
+        tables._check_utf8(bad, p)
+    assert e.value.row == 3
+
+
+def test_a_data_row_padded_with_separators_is_refused_with_its_row(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("unit,total\nSở Y tế,80\nSở Nội vụ,70" + "," * 600 + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="the row has 602 cells; parlib reads at most 500") as e:
+        read_raw_table(p)
+    assert e.value.row == 3
+
+
+def test_separators_inside_quotes_do_not_count_as_columns(tmp_path):
+    p = tmp_path / "t.csv"
+    name = "Sở" + "," * 600 + "Y tế"
+    p.write_text(f'unit,total\n"{name}",80\n', encoding="utf-8")
+    frame, first = read_raw_table(p)
+    assert frame["unit"].tolist() == [name] and frame["total"].tolist() == ["80"] and first == 2
+
+
+def test_bom_then_sep_line_then_semicolons(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_bytes("\ufeffsep=;\r\nunit;total\r\nSở Y tế;80,5\r\n\r\nSở Nội vụ;70\r\n".encode())
+    frame, first = read_raw_table(p)
+    assert first == 3  # the header is file row 2, the first data row file row 3
+    assert list(frame.columns) == ["unit", "total"]
+    assert frame["total"].tolist() == ["80,5", "70"]
+    assert [first + i for i in frame.index] == [3, 5]  # the blank row 4 keeps its place
+
+
+def test_nul_after_a_sep_line_names_file_row_and_column(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_bytes(b"sep=;\nunit;total\nS\xe1\xbb\x9f Y t\xe1\xba\xbf;80\nS\xe1\xbb\x9f N\x00i v\xe1\xbb\xa5;70\n")
+    with pytest.raises(DataError, match=r"NUL character \(U\+0000\)") as e:
+        read_raw_table(p)
+    assert (e.value.row, e.value.column) == (4, "unit")
+
+
+def test_a_long_cell_spanning_short_lines_inside_quotes_is_refused(tmp_path, monkeypatch):
+    # every line is at most 31 bytes, but the quoted cell holds 3 × 30 letters and 2 newlines = 92
+    monkeypatch.setattr(tables, "MAX_CELL_CHARS", 50)
+    p = tmp_path / "t.csv"
+    p.write_text('unit,total\nSở Y tế,80\n"' + "\n".join(["a" * 30] * 3) + '",70\n', encoding="utf-8")
+    with pytest.raises(DataError, match="the cell holds 92 characters") as e:
+        read_raw_table(p)
+    assert (e.value.row, e.value.column) == (3, "unit")
+
+
+def test_a_long_unquoted_cell_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(tables, "MAX_CELL_CHARS", 50)
+    p = tmp_path / "t.csv"
+    p.write_text("unit,total\nSở Y tế,80\n" + "b" * 60 + ",70\n", encoding="utf-8")
+    with pytest.raises(DataError, match="the cell holds 60 characters") as e:
+        read_raw_table(p)
+    assert (e.value.row, e.value.column) == (3, "unit")
