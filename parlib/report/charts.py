@@ -72,20 +72,42 @@ def _wrap(text: str, width: int, max_lines: int = 2) -> str:
     return "\n".join(textwrap.wrap(text, width, max_lines=max_lines, placeholder=" …")) or text
 
 
+# The most rows one chart holds: 30 rows keep a chart near 9 inches, shorter than a printed page; a
+# longer level is drawn as several charts of consecutive rows (see chunks()).
+MAX_ROWS = 30
+NO_BAND = "#4575b4"
+
+
+def chunks(n: int, size: int = MAX_ROWS) -> list[tuple[int, int]]:
+    """``(start, stop)`` of consecutive slices of ``n`` rows, each at most ``size`` long and as even
+    as possible: 63 rows → 21 + 21 + 21; 500 → 17 slices of 29 or 30; 30 rows → one slice."""
+    if size < 1:
+        raise ValueError(f"a chart holds at least one row, not {size}")
+    if n <= size:
+        return [(0, n)]
+    k = -(-n // size)
+    bounds = [round(i * n / k) for i in range(k + 1)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
 def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequence[str],
                     band_labels: dict[str, str], *, lang: str, max_total: float, decimals: int,
                     title: str) -> Figure:
     """Horizontal bars of each unit's total from zero, best at the top, coloured by band, value at the end.
 
     ``names``, ``totals`` and ``bands`` are in rank order; ``band_labels`` maps every band id of
-    the rule (best first) to its name in the report's language; only bands present are in the legend.
+    the rule (best first) to its name in the report's language; only bands present are in the legend
+    (none, and one colour, without a band rule). The title is above the legend, never under it. At
+    most :data:`MAX_ROWS` rows read well: callers split a longer level with :func:`chunks`.
     """
     with plt.rc_context(_RC):
         n = len(names)
-        fig, ax = _new_figure(max(2.0, 0.26 * n + 1.0))
+        present = [b for b in band_labels if b in set(bands)]
+        fig, ax = _new_figure(max(2.0, 0.26 * n + (1.3 if present else 1.0)))
         colours = band_colours(list(band_labels))
         y = np.arange(n)
-        ax.barh(y, totals, color=[colours.get(b, PREV) for b in bands], height=0.72, edgecolor=EDGE, linewidth=0.4)
+        ax.barh(y, totals, color=[colours.get(b, PREV) if band_labels else NO_BAND for b in bands], height=0.72,
+                edgecolor=EDGE, linewidth=0.4)
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
         # Bars start at zero: a cut axis would make a 5-point gap look like a doubling. The
@@ -96,11 +118,16 @@ def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequen
             ax.text(v + max_total * 0.005, yi, fmt_number(v, lang, decimals), va="center", fontsize=7)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
         ax.set_xlabel(t("ax_total", lang, max=fmt_number(max_total, lang, 0)))
-        ax.set_title(title, loc="left")
-        present = [b for b in band_labels if b in set(bands)]
-        ax.legend(handles=[Patch(facecolor=colours[b], edgecolor=EDGE, linewidth=0.4, label=band_labels[b]) for b in present],
-                  title=t("legend_band", lang), loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(present),
-                  frameon=False, title_fontsize=7.5)
+        if present:
+            # The title is the figure's, at the very top; the legend is one row between it and the
+            # bars, from the left, so that a long title and a wide legend never overprint.
+            fig.suptitle(title, x=0.01, ha="left", fontsize=9)
+            ax.legend(handles=[Patch(facecolor=colours[b], edgecolor=EDGE, linewidth=0.4, label=band_labels[b])
+                               for b in present],
+                      title=t("legend_band", lang), loc="lower left", bbox_to_anchor=(0.0, 1.0),
+                      ncol=min(len(present), 5), frameon=False, title_fontsize=7.5, alignment="left")
+        else:
+            ax.set_title(title, loc="left")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         fig.tight_layout()
@@ -141,9 +168,12 @@ def plot_heatmap(table: pd.DataFrame, *, lang: str, title: str, vmin: float = 0.
 
 
 def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequence[float], *,
-                  lang: str, prev_year: int, year: int, max_total: float, title: str) -> Figure:
+                  lang: str, prev_year: int, year: int, max_total: float, title: str,
+                  xlim: tuple[float, float] | None = None) -> Figure:
     """One row per unit: a grey dot for last year's total, a coloured dot for this year's, joined
-    by a line (green when the total rose, red when it fell). Rows in the order given."""
+    by a line (green when the total rose, red when it fell). Rows in the order given. ``xlim``
+    (default: from the rows, see :func:`dumbbell_xlim`) keeps one scale across the charts of a long
+    level split with :func:`chunks`."""
     with plt.rc_context(_RC):
         n = len(names)
         fig, ax = _new_figure(max(2.0, 0.26 * n + 1.1))
@@ -155,9 +185,7 @@ def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequ
         ax.scatter(cur, y, color=colour, s=26, zorder=4)
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
-        lo = max(0.0, np.floor((min(prev.min(), cur.min()) - 3) / 5) * 5)
-        hi = min(max_total, np.ceil((max(prev.max(), cur.max()) + 3) / 5) * 5)
-        ax.set_xlim(lo, hi)
+        ax.set_xlim(*(xlim or dumbbell_xlim(prev, cur, max_total)))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
         ax.set_xlabel(t("ax_total", lang, max=fmt_number(max_total, lang, 0)))
         ax.set_title(title, loc="left")
@@ -171,8 +199,19 @@ def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequ
     return fig
 
 
-def plot_cuts(names: Sequence[str], cuts: Sequence[float], *, lang: str, title: str, decimals: int = 3) -> Figure:
-    """Horizontal bars of the points cut by appraisal per unit, largest at the top."""
+def dumbbell_xlim(previous: Sequence[float], current: Sequence[float], max_total: float) -> tuple[float, float]:
+    """The dumbbell chart's scale: from 3 points below the lowest total to 3 above the highest,
+    widened to multiples of 5 and kept within 0 and the maximum."""
+    prev, cur = np.asarray(previous, float), np.asarray(current, float)
+    lo = max(0.0, float(np.floor((min(prev.min(), cur.min()) - 3) / 5) * 5))
+    hi = min(float(max_total), float(np.ceil((max(prev.max(), cur.max()) + 3) / 5) * 5))
+    return lo, hi
+
+
+def plot_cuts(names: Sequence[str], cuts: Sequence[float], *, lang: str, title: str, decimals: int = 3,
+              top: float | None = None) -> Figure:
+    """Horizontal bars of the points cut by appraisal per unit, largest at the top. ``top`` (default:
+    the largest cut given) keeps one scale across the charts of a long level."""
     with plt.rc_context(_RC):
         n = len(names)
         fig, ax = _new_figure(max(2.0, 0.26 * n + 1.0))
@@ -180,7 +219,7 @@ def plot_cuts(names: Sequence[str], cuts: Sequence[float], *, lang: str, title: 
         ax.barh(y, cuts, color=DOWN, height=0.7)
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
-        top = max(cuts) if n else 1.0
+        top = top if top is not None else (max(cuts) if n else 1.0)
         ax.set_xlim(0, top * 1.15 if top > 0 else 1)
         for yi, v in zip(y, cuts):
             ax.text(v + top * 0.01, yi, fmt_number(v, lang, decimals), va="center", fontsize=7)
@@ -216,11 +255,13 @@ def stamp(fig: Figure, source: str, mark: str = "") -> Figure:
             fig.text(0.99, 0.995, mark, fontsize=7.5, fontweight="bold", color="#6b4e00", ha="right", va="top",
                      bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b100", "boxstyle": "square,pad=0.3", "linewidth": 0.8})
 def plot_rank_uncertainty(names: Sequence[str], nominal: Sequence[int], median: Sequence[int], p5: Sequence[int],
-                          p95: Sequence[int], *, labels: dict[str, str], title: str) -> Figure:
+                          p95: Sequence[int], *, labels: dict[str, str], title: str,
+                          max_rank: int | None = None) -> Figure:
     """COINr's ``plot_uncertainty``, turned on its side for long names: one row per unit in
     nominal order (best at the top), a bar from its 5 % to its 95 % rank, a dot at its median
     rank and a cross at its printed rank; rank 1 on the left. ``labels`` gives the texts of the
-    axis (``axis``) and the legend (``interval``, ``median``, ``nominal``)."""
+    axis (``axis``) and the legend (``interval``, ``median``, ``nominal``). ``max_rank`` (default:
+    the rows' own) keeps one rank axis across the charts of a long level split with :func:`chunks`."""
     with plt.rc_context(_RC):
         n = len(names)
         fig, ax = _new_figure(max(2.2, 0.26 * n + 1.2))
@@ -231,7 +272,7 @@ def plot_rank_uncertainty(names: Sequence[str], nominal: Sequence[int], median: 
         ax.scatter(nominal, y, s=26, marker="x", color="#d73027", linewidths=1.2, zorder=4, label=labels["nominal"])
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
-        top = max(n, int(hi.max()) if n else 1)
+        top = max(n, int(hi.max()) if n else 1, max_rank or 0)
         ax.set_xlim(0.3, top + 0.7)
         step = max(1, int(np.ceil(top / 20)))
         ax.set_xticks(np.arange(1, top + 1, step))

@@ -13,7 +13,7 @@ from parlib.data.numbers import round_half_up_series
 from parlib.data.published import load_published
 from parlib.model.analysis import Analysis
 from parlib.model.scoring import Scores
-from parlib.report.i18n import fmt_count, fmt_number, in_sentence, is_missing, t
+from parlib.report.i18n import fmt_count, fmt_number, in_sentence, is_missing, noun_for, t, verbs_for
 
 #: Appended to a figure of an illustrative year that no publisher printed ("tăng 18 bậc†"); the
 #: report shows it as a visible mark and explains it under the summary.
@@ -142,7 +142,8 @@ def sentence_best_band(a: Analysis, level: str, lang: str) -> str | None:
     noun = ds.level(level).noun[lang]
     n = int((cur["band"] == best.id).sum())
     key = "s_best_band_none" if n == 0 else "s_best_band_some"
-    text = t(key, lang, year=year, count=fmt_count(n, lang=lang), noun=noun, band=best.name[lang])
+    text = t(key, lang, year=year, count=fmt_count(n, lang=lang), noun=noun_for(noun, n, lang), band=best.name[lang],
+             **verbs_for(n))
     prev_year, prev = _prev(scores, year, level)
     if prev_year is not None and len(prev):
         if _partial(prev):
