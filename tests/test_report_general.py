@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from handmade import one_year
+
 from parlib.build.outputs import get_figures
 from parlib.report import charts, sections
 from parlib.report.i18n import noun_for, t, verbs_for
@@ -171,3 +171,38 @@ def test_embedded_dataset_is_reproduced_by_its_id():
 def _no_checks():
     import pandas as pd
     return pd.DataFrame()
+
+
+# --- each fact once ------------------------------------------------------------------------------------
+
+def _published(doc: dict) -> None:
+    doc["sources"][0]["provenance"] = "published"  # no illustrative marks in the sentences
+
+
+def test_threshold_count_and_band_count_of_the_same_units_are_said_once(tmp_path):
+    folder = one_year(tmp_path / "tiny", ROWS, "Đơn vị;Tổng điểm")
+    _edit_yml(folder, _published)
+    from parlib.report.narrative import level_summary
+    text = " ".join(level_summary(_ctx(folder).analysis, "departments", "en"))
+    # bands: Good from 80 (90,00 and 85,50), Fair below (72,25); the threshold is Good's 80
+    assert "2/3 departments scored 80 points or more, all rated Good (85.50 to 90.00 points)." in text
+    assert "Bands: 1/3 departments rated Fair (72.25 points)." in text
+    assert text.count("2/3") == 1
+    assert "were rated Good" not in text  # the best band's count, already said, and no year to compare
+
+
+def test_best_band_with_none_in_it_is_said(tmp_path):
+    folder = one_year(tmp_path / "tiny", ROWS, "Đơn vị;Tổng điểm", bands=(95, 0))
+    _edit_yml(folder, _published)
+    from parlib.report.narrative import level_summary
+    text = " ".join(level_summary(_ctx(folder).analysis, "departments", "en"))
+    assert "In 2023, no departments were rated Good." in text
+
+
+def test_a_threshold_that_is_not_a_band_keeps_both_sentences(tmp_path):
+    folder = one_year(tmp_path / "tiny", ROWS, "Đơn vị;Tổng điểm")
+    _edit_yml(folder, lambda doc: (_published(doc), doc["methodologies"][0].update(highlight_threshold=88)))
+    from parlib.report.narrative import level_summary
+    text = " ".join(level_summary(_ctx(folder).analysis, "departments", "en"))
+    assert "1/3 departments scored 88 points or more." in text  # only 90,00
+    assert "2/3 departments rated Good (85.50 to 90.00 points); 1/3 departments rated Fair (72.25 points)" in text
