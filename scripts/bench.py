@@ -16,7 +16,7 @@ Cases (issue 14):
 - reports of a 63-unit and a 500-unit level (synthetic, 2023, vi): time and peak memory;
 - job: a cold ``parlib build --all`` (what ``make report`` runs, one job per core) against one with
   nothing changed, and ``--jobs 2`` against ``--jobs 1`` on its 8 reports (``--force``);
-- robustness: the rank-robustness analysis at 10,000 units, when ``parlib.model.robustness`` exists.
+- robustness: the rank-robustness analysis (``rank_robustness``) at 10,000 units.
 
 ``--smoke`` runs the smallest case only (engine at 200 units, one run) to check that the benchmark
 works; ``make test`` does this (tests/test_bench.py), with no assertion on time.
@@ -24,7 +24,6 @@ works; ``make test`` does this (tests/test_bench.py), with no assertion on time.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -66,30 +65,18 @@ def child_engine(folder: str) -> None:
 
 
 def child_robustness(folder: str) -> None:
-    """Time the rank-robustness analysis of one dataset (after scoring, which is not timed)."""
+    """Time the rank-robustness analysis of one dataset's first level in its last year
+    (:func:`parlib.model.robustness.rank_robustness`, after scoring, which is not timed)."""
     from parlib.data.load import load_dataset
-    from parlib.model import robustness
+    from parlib.model.robustness import rank_robustness
     from parlib.model.scoring import score_dataset
     ds = load_dataset(folder)
     scores = score_dataset(ds)
+    year = ds.years[-1]
     t0 = time.perf_counter()
-    _run_robustness(robustness, scores, ds)
+    rank_robustness(scores, year, ds.levels_in(year)[0])
     seconds = time.perf_counter() - t0
     print(json.dumps({"seconds": seconds, "peak_mb": _peak_mb(resource.RUSAGE_SELF)}))
-
-
-def _run_robustness(module, scores, ds) -> None:
-    year = ds.years[-1]
-    level = ds.levels_in(year)[0]
-    for name in ("rank_robustness", "robustness", "analyse", "analyze"):
-        fn = getattr(module, name, None)
-        if callable(fn):
-            try:
-                fn(scores, year, level)
-            except TypeError:
-                fn(scores.level_units(year, level), scores.level_fields(year, level), ds.methodology_for(year, level))
-            return
-    raise RuntimeError("parlib.model.robustness has no function the benchmark knows how to call")
 
 
 def child_command(argv: list[str]) -> None:
@@ -294,8 +281,6 @@ def job_rows(work: Path, runs: int) -> list[Row]:
 
 
 def robustness_rows(work: Path, runs: int) -> list[Row]:
-    if importlib.util.find_spec("parlib.model.robustness") is None:
-        return [Row("rank robustness, 10,000 units", "time", "—", "not yet available", "—", "n/a")]
     folder = make_dataset(work / "units-10000", 10_000)
     try:
         m = measure("robustness", [str(folder)], runs)
