@@ -9,20 +9,27 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import numpy.typing as npt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from parlib.report.i18n import fmt_number, t  # noqa: E402
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 FONT = "DejaVu Sans"
 DPI = 150
@@ -37,7 +44,7 @@ UP, DOWN, PREV = "#0072B2", "#D55E00", "#9e9e9e"
 HEAT_CMAP = "viridis"
 EDGE = "#4d4d4d"
 
-_RC = {"font.family": FONT, "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8,
+_RC: dict[RcKeyType, Any] = {"font.family": FONT, "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8,
        "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7.5, "axes.spines.top": False,
        "axes.spines.right": False, "svg.hashsalt": "parlib", "figure.dpi": DPI,
        # Names are data, not markup: "$x^2$" in a unit or field name is shown as typed, not as math.
@@ -56,7 +63,7 @@ def band_colours(band_ids: Sequence[str]) -> dict[str, str]:
     return {b: BAND_COLOURS[i] for b, i in zip(band_ids, idx)}
 
 
-def _new_figure(height: float) -> tuple[Figure, plt.Axes]:
+def _new_figure(height: float) -> tuple[Figure, Axes]:
     with plt.rc_context(_RC):
         fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
         # A canvas of its own: without one, every text measurement (seaborn's tick-label overlap
@@ -114,7 +121,7 @@ def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequen
         # differences are read from the printed values and the tables.
         ax.set_xlim(0, max_total * 1.08)
         ax.set_xticks(np.linspace(0, max_total, 6))
-        for yi, v in zip(y, totals):
+        for yi, v in zip(y.tolist(), totals):
             ax.text(v + max_total * 0.005, yi, fmt_number(v, lang, decimals), va="center", fontsize=7)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
         ax.set_xlabel(t("ax_total", lang, max=fmt_number(max_total, lang, 0)))
@@ -180,7 +187,7 @@ def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequ
         y = np.arange(n)
         prev, cur = np.asarray(previous, float), np.asarray(current, float)
         colour = np.where(cur >= prev, UP, DOWN)
-        ax.hlines(y, prev, cur, colors=colour, linewidth=2)
+        ax.hlines(y, prev, cur, colors=colour.tolist(), linewidth=2)
         ax.scatter(prev, y, color=PREV, s=22, zorder=3, label=t("legend_year", lang, year=prev_year))
         ax.scatter(cur, y, color=colour, s=26, zorder=4)
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
@@ -189,9 +196,9 @@ def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequ
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
         ax.set_xlabel(t("ax_total", lang, max=fmt_number(max_total, lang, 0)))
         ax.set_title(title, loc="left")
-        handles = [plt.Line2D([], [], marker="o", color=PREV, linestyle="", label=t("legend_year", lang, year=prev_year)),
-                   plt.Line2D([], [], marker="o", color=UP, label=f"{t('legend_year', lang, year=year)}: {t('legend_up', lang)}"),
-                   plt.Line2D([], [], marker="o", color=DOWN, label=f"{t('legend_year', lang, year=year)}: {t('legend_down', lang)}")]
+        handles = [Line2D([], [], marker="o", color=PREV, linestyle="", label=t("legend_year", lang, year=prev_year)),
+                   Line2D([], [], marker="o", color=UP, label=f"{t('legend_year', lang, year=year)}: {t('legend_up', lang)}"),
+                   Line2D([], [], marker="o", color=DOWN, label=f"{t('legend_year', lang, year=year)}: {t('legend_down', lang)}")]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(1.0, 0.0), frameon=False)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
@@ -199,7 +206,7 @@ def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequ
     return fig
 
 
-def dumbbell_xlim(previous: Sequence[float], current: Sequence[float], max_total: float) -> tuple[float, float]:
+def dumbbell_xlim(previous: npt.ArrayLike, current: npt.ArrayLike, max_total: float) -> tuple[float, float]:
     """The dumbbell chart's scale: from 3 points below the lowest total to 3 above the highest,
     widened to multiples of 5 and kept within 0 and the maximum."""
     prev, cur = np.asarray(previous, float), np.asarray(current, float)
@@ -221,7 +228,7 @@ def plot_cuts(names: Sequence[str], cuts: Sequence[float], *, lang: str, title: 
         ax.invert_yaxis()
         top = top if top is not None else (max(cuts) if n else 1.0)
         ax.set_xlim(0, top * 1.15 if top > 0 else 1)
-        for yi, v in zip(y, cuts):
+        for yi, v in zip(y.tolist(), cuts):
             ax.text(v + top * 0.01, yi, fmt_number(v, lang, decimals), va="center", fontsize=7)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 1)))
         ax.set_xlabel(t("ax_cut", lang))
@@ -239,13 +246,13 @@ def _grow(fig: Figure, bottom_in: float, top_in: float) -> None:
     fig.set_figheight(new)
     for ax in fig.axes:
         pos = ax.get_position()
-        ax.set_position([pos.x0, (pos.y0 * h + bottom_in) / new, pos.width, pos.height * h / new])
+        ax.set_position((pos.x0, (pos.y0 * h + bottom_in) / new, pos.width, pos.height * h / new))
     for text in fig.texts:
         x, y = text.get_position()
         text.set_y((y * h + bottom_in) / new)
 
 
-def stamp(fig: Figure, source: str, mark: str = "") -> Figure:
+def stamp(fig: Figure, source: str, mark: str = "") -> None:
     """Write the source line under a chart and, for illustrative data, the mark above it, inside
     the image (a chart saved from the page keeps both)."""
     with plt.rc_context(_RC):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from babel.numbers import format_decimal
@@ -615,19 +616,19 @@ def fmt_count(count: int, total: int | None = None, lang: str = "vi") -> str:
     return f"{int(count):{spec}}" + (f"/{int(total):{spec}}" if total is not None else "")
 
 
-def fmt_rank_change(n: object, lang: str) -> str:
-    """A change of rank in words: "tăng 6 bậc" / "up 6 places"."""
-    if is_missing(n):
+def fmt_rank_change(n: float | None, lang: str) -> str:
+    """A change of rank in words: "tăng 6 bậc" / "up 6 places" ("—" when missing: None, NaN or NA)."""
+    if n is None or is_missing(n):
         return "—"
-    n = int(n)
-    if n > 0:
-        return t("rank_up", lang, n=n, s="" if n == 1 else "s")
-    if n < 0:
-        return t("rank_down", lang, n=-n, s="" if n == -1 else "s")
+    k = int(n)
+    if k > 0:
+        return t("rank_up", lang, n=k, s="" if k == 1 else "s")
+    if k < 0:
+        return t("rank_down", lang, n=-k, s="" if k == -1 else "s")
     return t("rank_same", lang)
 
 
-def is_missing(value: object) -> bool:
+def is_missing(value: Any) -> bool:
     """True for None, NaN and pandas' NA."""
     if value is None or value is pd.NA:
         return True

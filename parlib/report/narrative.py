@@ -202,8 +202,10 @@ def sentence_top_unit(a: Analysis, level: str, lang: str) -> str | None:
     uid = str(top["unit_id"].iloc[0])
     change = ""
     prev_year, prev = _prev(scores, year, level)
+    changes = a.level(level).changes
     if prev_year is not None and len(prev) and len(top) == 1:
-        row = a.level(level).changes.set_index("unit_id").loc[top["unit_id"].iloc[0]]
+        assert changes is not None  # a level with a previous year has its changes
+        row = changes.set_index("unit_id").loc[top["unit_id"].iloc[0]]
         if is_missing(row["change"]):
             change = t("s_top_new", lang, prev=prev_year)
         else:
@@ -223,7 +225,7 @@ def sentence_top_unit(a: Analysis, level: str, lang: str) -> str | None:
     if _partial(cur) and size is None:
         return t("s_top_partial", lang, unit=_mark(a, unit, year, ("top_unit", level)), noun=ds.level(level).noun[lang],
                  total=_mark(a, _num(scores, year, level, total, lang), year, ("unit_total", uid)), change=change)
-    n = size if _partial(cur) else len(cur)
+    n = size if _partial(cur) and size is not None else len(cur)  # partial with no size returned above
     return t("s_top", lang, unit=_mark(a, unit, year, ("top_unit", level)),
              n=_mark(a, fmt_count(n, lang=lang), year, ("n_units", level), ("top_unit", level)),
              noun=ds.level(level).noun[lang], total=_mark(a, _num(scores, year, level, total, lang), year, ("unit_total", uid)),

@@ -120,7 +120,7 @@ def markdown_cell_output(cell: nbformat.NotebookNode, lang: str) -> nbformat.Not
     (raw HTML off, see :mod:`parlib.report.markdown`)."""
     body = render_markdown(cell.source)
     fragment = render("commentary.html.j2", tr=lambda key, **kw: t(key, lang, **kw), body=body, source="notebook")
-    out = nbformat.v4.new_code_cell(source="", id=cell.get("id", "markdown"))
+    out: nbformat.NotebookNode = nbformat.v4.new_code_cell(source="", id=cell.get("id", "markdown"))
     out.outputs = [nbformat.v4.new_output("display_data", data={"text/html": fragment, "text/plain": cell.source})]
     return out
 
@@ -176,7 +176,7 @@ def finish_page(html_text: str, lang: str) -> str:
     Only markup the templates wrote is matched: text from data is escaped and cannot look like it."""
     counts = {"figure": 0, "table": 0}
 
-    def number(m: re.Match) -> str:
+    def number(m: re.Match[str]) -> str:
         counts[m.group(1)] += 1
         return f'<span class="parlib-num">{t("num_" + m.group(1), lang, n=counts[m.group(1)])}</span> '
 

@@ -15,9 +15,10 @@ import base64
 import html
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +26,7 @@ from matplotlib.figure import Figure
 
 from parlib.check.published import get_checks
 from parlib.data.commentary import SECTION_IDS, read_commentary
-from parlib.data.dataset import Dataset, embedded_datasets, is_embedded
+from parlib.data.dataset import Dataset, Methodology, embedded_datasets, is_embedded
 from parlib.data.load import load_dataset
 from parlib.data.published import load_published
 from parlib.errors import DataError
@@ -151,8 +152,8 @@ def _uuid(*parts: object) -> str:
     return re.sub(r"[^a-z0-9]+", "-", "-".join(str(p) for p in parts).lower()).strip("-")
 
 
-def table_html(frame: pd.DataFrame, uuid: str, *, numeric: list[str] = (), colours: dict[str, list[str]] | None = None,
-               cls: str = "", nowrap: list[str] = ()) -> str:
+def table_html(frame: pd.DataFrame, uuid: str, *, numeric: Sequence[str] = (), colours: dict[str, list[str]] | None = None,
+               cls: str = "", nowrap: Sequence[str] = ()) -> str:
     """A table of already formatted text as HTML from a pandas Styler with a fixed uuid; every
     cell and header escaped; ``numeric`` columns right-aligned; ``nowrap`` columns kept on one
     line; ``colours`` gives a background colour per row for some columns."""
@@ -167,8 +168,8 @@ def table_html(frame: pd.DataFrame, uuid: str, *, numeric: list[str] = (), colou
     return st.to_html()
 
 
-def table_block(ctx: ReportContext, frame: pd.DataFrame, key: str, caption: str, *, numeric: list[str] = (),
-                colours: dict[str, list[str]] | None = None, cls: str = "", nowrap: list[str] = (),
+def table_block(ctx: ReportContext, frame: pd.DataFrame, key: str, caption: str, *, numeric: Sequence[str] = (),
+                colours: dict[str, list[str]] | None = None, cls: str = "", nowrap: Sequence[str] = (),
                 illustrative: bool = False) -> dict[str, object]:
     """A numbered table for the ``table`` macro: the Styler HTML, its caption, a stable anchor
     (``tbl-<key>``) and the table as a CSV download embedded in the page (a data: URI, headers in
@@ -218,7 +219,7 @@ def source_line(ctx: ReportContext, years: tuple[int | None, ...] = ()) -> str:
     return t("chart_source", lang, sources="; ".join(seen), dataset=ctx.ds.id, year=ctx.year)
 
 
-def chart(fig, alt: str, *, ctx: ReportContext | None = None, key: str = "", caption: str = "",
+def chart(fig: Figure, alt: str, *, ctx: ReportContext | None = None, key: str = "", caption: str = "",
           years: tuple[int | None, ...] = ()) -> dict[str, object]:
     """A chart for the ``figure`` macro: its PNG as a data URI (no file, no request) and its alt text.
 
@@ -314,10 +315,10 @@ def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[st
     show = {"appraised": bool(cur["appraised"].notna().any()), "survey": bool(cur["survey"].notna().any()),
             "band": bool(meth.bands), "change": yoy is not None}
     rows, cols = [], []
-    for r in cur.itertuples(index=False):
+    for r in cur.to_dict("records"):
         change, rchange = "—", "—"
-        if yoy is not None and r.unit_id in yoy.index:
-            y = yoy.loc[r.unit_id]
+        if yoy is not None and r["unit_id"] in yoy.index:
+            y = yoy.loc[r["unit_id"]]
             if not is_missing(y["change"]):
                 change = fmt_number(y["change"], lang, meth.decimals, sign=True)
             else:
@@ -325,21 +326,21 @@ def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[st
                 change = t(key, lang) if key else "—"
             if not is_missing(y["rank_change"]):
                 rchange = fmt_number(int(y["rank_change"]), lang, 0, sign=True)
-        row = {t("col_rank", lang): "—" if is_missing(r.rank) else str(int(r.rank)),
-               t("col_unit", lang): ctx.unit_name(r.unit_id) + (t("inferred_mark", lang) if r.provenance == "inferred" else "")}
+        row = {t("col_rank", lang): "—" if is_missing(r["rank"]) else str(int(r["rank"])),
+               t("col_unit", lang): ctx.unit_name(r["unit_id"]) + (t("inferred_mark", lang) if r["provenance"] == "inferred" else "")}
         if show["appraised"]:
-            row[t("col_appraised", lang)] = "—" if is_missing(r.appraised) else fmt_number(r.appraised, lang, meth.decimals)
+            row[t("col_appraised", lang)] = "—" if is_missing(r["appraised"]) else fmt_number(r["appraised"], lang, meth.decimals)
         if show["survey"]:
-            row[t("col_survey", lang)] = "—" if is_missing(r.survey) else fmt_number(r.survey, lang, meth.decimals)
-        row[t("col_total", lang)] = "—" if is_missing(r.total) else fmt_number(r.total, lang, meth.decimals)
-        row[t("col_pct", lang)] = "—" if is_missing(r.pct) else fmt_number(r.pct, lang, 1)
+            row[t("col_survey", lang)] = "—" if is_missing(r["survey"]) else fmt_number(r["survey"], lang, meth.decimals)
+        row[t("col_total", lang)] = "—" if is_missing(r["total"]) else fmt_number(r["total"], lang, meth.decimals)
+        row[t("col_pct", lang)] = "—" if is_missing(r["pct"]) else fmt_number(r["pct"], lang, 1)
         if show["band"]:
-            row[t("col_band", lang)] = ctx.band_name(level, r.band)
+            row[t("col_band", lang)] = ctx.band_name(level, r["band"])
         if show["change"]:
             row[t("col_change", lang)] = change
             row[t("col_rank_change", lang)] = rchange
         rows.append(row)
-        cols.append(_tint(colours.get(r.band, "")) if not is_missing(r.band) else "")
+        cols.append(_tint(colours.get(r["band"], "")) if not is_missing(r["band"]) else "")
     del meth_band_ids
     return pd.DataFrame(rows), cols
 
@@ -375,7 +376,7 @@ def html_ranking(ctx: ReportContext) -> str:
             title = t("chart_bar_title" if meth.bands else "chart_bar_title_plain", lang, level=ctx.level_name(lv),
                       year=year)
 
-            def draw(start: int, stop: int, caption: str, cur: pd.DataFrame = cur, meth=meth,
+            def draw(start: int, stop: int, caption: str, cur: pd.DataFrame = cur, meth: Methodology = meth,
                      band_labels: dict[str, str] = band_labels) -> Figure:
                 part = cur.iloc[start:stop]
                 return charts.plot_ranked_bar([ctx.unit_name(u) for u in part["unit_id"]], part["total"].tolist(),
@@ -439,7 +440,7 @@ def html_robustness(ctx: ReportContext) -> str:
             fig = charts.plot_correlations(corr, lang=lang, title=ctitle, label=rt.p("corr_label", lang))
             item["corr"] = {"chart": chart(fig, rt.p("alt_corr", lang), ctx=ctx, key=f"corr-{lv}", caption=ctitle),
                             "key": field_key(ctx, lv, list(c.correlations.columns))}
-        item["coherence"] = rt.coherence_sentences(la, ds, lang, lambda f, lv=lv: field_number(ctx, lv, f))
+        item["coherence"] = rt.coherence_sentences(la, ds, lang, partial(field_number, ctx, lv))
         levels.append(item)
     return _render(ctx, "robustness.html.j2", levels=levels, intro=rt.intro(ctx.analysis.noise, lang),
                    h_robustness=rt.p("h_robustness", lang), h_sensitivity=rt.p("h_sensitivity", lang),
@@ -528,6 +529,7 @@ def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
         alt=t("alt_heat", lang), key=f"heatmap-{lv}", caption=title, rows_per_chart=HEATMAP_ROWS)
     out["field_key"] = field_key(ctx, lv, field_order)
     summ = ctx.analysis.level(lv).field_summary
+    assert summ is not None  # a level with field scores has its field summary
     strong, weak = summ.iloc[0], summ.iloc[-1]
     out["level_sentence"] = t("sw_level", lang, level=ctx.level_name(lv).lower(),
                               strong=ctx.field_name(lv, strong["field_id"]), spct=fmt_number(strong["median_pct"], lang, 1),
@@ -542,6 +544,7 @@ def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     out["table"] = table_block(ctx, frame, f"fields-{lv}", t("cap_fields", lang, level=ctx.level_name(lv), year=year),
                                numeric=list(frame.columns[1:]), illustrative=ctx.ds.is_illustrative(year))
     sw = ctx.analysis.level(lv).strengths_weaknesses
+    assert sw is not None  # a level with field scores has its strengths and weaknesses
     items, rest = [], []
     gap = fmt_number(ctx.analysis.level(lv).material_gap or 0, lang, 1, trim=True)
     for uid in order:  # a unit with no material gap is named once, in the closing sentence
@@ -552,8 +555,8 @@ def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
         parts = []
         for kind, key in (("strength", "sw_strong"), ("weakness", "sw_weak")):
             rows = u[u["kind"] == kind].sort_values("order")
-            listed = [t("sw_item_above" if r.gap > 0 else "sw_item_below", lang, field=ctx.field_name(lv, r.field_id),
-                        pct=fmt_number(r.pct, lang, 1), gap=fmt_number(abs(r.gap), lang, 1)) for r in rows.itertuples()]
+            listed = [t("sw_item_above" if r["gap"] > 0 else "sw_item_below", lang, field=ctx.field_name(lv, r["field_id"]),
+                        pct=fmt_number(r["pct"], lang, 1), gap=fmt_number(abs(r["gap"]), lang, 1)) for r in rows.to_dict("records")]
             parts.append(t(key, lang, items=t("sw_and", lang).join(listed)) if listed else t(key + "_none", lang))
         items.append(t("sw_unit", lang, unit=ctx.unit_name(uid), strong=parts[0], weak=parts[1]))
     if rest:
@@ -573,6 +576,7 @@ def html_changes(ctx: ReportContext) -> str:
 
 def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     lang, year, prev_year = ctx.lang, ctx.year, ctx.prev_year
+    assert prev_year is not None  # called only when there is a previous year
     out: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"yoy-{lv}", "omitted": "", "method_note": "", "chart": [],
                               "transitions": [], "table": ""}
     prev = ctx.scores.level_units(prev_year, lv)
@@ -584,6 +588,8 @@ def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
         out["method_note"] = t("yoy_method_changed", lang, prev=prev_year, year=year, m0=m0.title[lang], m1=m1.title[lang])
     la = ctx.analysis.level(lv)
     yoy = la.changes
+    # a level scored in the previous year has its changes, their counts, groups and movers
+    assert yoy is not None and la.change_counts is not None and la.change_groups is not None and la.movers is not None
     noun = ctx.ds.level(lv).noun[lang]
     both = yoy[yoy["change"].notna()].sort_values(["rank", "unit_id"])
     if len(both):
@@ -600,7 +606,9 @@ def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     c = la.change_counts
     groups = la.change_groups
     texts = []
-    names = lambda ids: ", ".join(ctx.unit_in_sentence(u) for u in ids)  # noqa: E731
+
+    def names(ids: list[str]) -> str:
+        return ", ".join(ctx.unit_in_sentence(u) for u in ids)
     parts = [t("yoy_g_both", lang, n=fmt_count(len(groups["both"]), lang=lang))]
     for g in ("ranked_only", "new", "unpublished"):
         if groups[g]:
@@ -622,16 +630,16 @@ def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     for kind, key, none_key in (("up", "yoy_up", "yoy_none_up"), ("down", "yoy_down", "yoy_none_down")):
         m = movers[kind]
         if len(both):
-            items = [t("yoy_item_no_rank" if is_missing(r.rank_change) else "yoy_item", lang,
-                       unit=ctx.unit_in_sentence(r.unit_id), change=fmt_number(r.change, lang, m1.decimals, sign=True),
-                       rank=fmt_rank_change(r.rank_change, lang)) for r in m.itertuples()]
+            items = [t("yoy_item_no_rank" if is_missing(r["rank_change"]) else "yoy_item", lang,
+                       unit=ctx.unit_in_sentence(r["unit_id"]), change=fmt_number(r["change"], lang, m1.decimals, sign=True),
+                       rank=fmt_rank_change(r["rank_change"], lang)) for r in m.to_dict("records")]
             texts.append(t(key, lang, items="; ".join(items)) if items else t(none_key, lang))
     out["texts"] = texts
     moved = yoy[yoy["band_changed"]].sort_values(["rank", "unit_id"])
     if not moved.empty:
-        out["transitions"] = [t("yoy_transition_item", lang, unit=ctx.unit_in_sentence(r.unit_id),
-                                frm=ctx.band_name(lv, r.band_prev, prev_year), to=ctx.band_name(lv, r.band))
-                              for r in moved.itertuples()]
+        out["transitions"] = [t("yoy_transition_item", lang, unit=ctx.unit_in_sentence(r["unit_id"]),
+                                frm=ctx.band_name(lv, r["band_prev"], prev_year), to=ctx.band_name(lv, r["band"]))
+                              for r in moved.to_dict("records")]
         bands = [b.id for b in m1.bands]
         if la.band_transitions is not None:
             tr = la.band_transitions
@@ -662,15 +670,16 @@ def _appraisal_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     meth = ctx.ds.methodology_for(year, lv)
     cuts = ctx.analysis.level(lv).appraisal_cuts
     by_unit = ctx.analysis.level(lv).appraisal_by_unit
+    assert cuts is not None and by_unit is not None  # a level with appraisal has its cuts
     noun = ctx.ds.level(lv).noun[lang]
     total_cut = float(by_unit["cut"].sum())
     out["total"] = t("appraisal_total", lang, cut=fmt_number(total_cut, lang, meth.decimals),
                      n=fmt_count(len(by_unit), lang=lang), noun=noun_for(noun, len(by_unit), lang),
                      avg=fmt_number(total_cut / len(by_unit), lang, meth.decimals))
-    top = by_unit.head(3)
+    top_units = by_unit.head(3)
     out["top"] = t("appraisal_top", lang, items="; ".join(
-        t("appraisal_item", lang, unit=ctx.unit_in_sentence(r.unit_id), cut=fmt_number(r.cut, lang, meth.decimals),
-          pct=fmt_number(r.cut_pct, lang, 1)) for r in top.itertuples()))
+        t("appraisal_item", lang, unit=ctx.unit_in_sentence(r["unit_id"]), cut=fmt_number(r["cut"], lang, meth.decimals),
+          pct=fmt_number(r["cut_pct"], lang, 1)) for r in top_units.to_dict("records")))
     title = t("chart_cut_title", lang, level=ctx.level_name(lv), year=year)
     top = float(by_unit["cut"].max()) if len(by_unit) else 1.0
     out["chart"] = chart_parts(
@@ -713,7 +722,7 @@ def html_methods(ctx: ReportContext) -> str:
         bands = []
         for i, b in enumerate(meth.bands):
             above = meth.bands[i - 1] if i else None
-            if i == len(meth.bands) - 1 and i and not (b.min_total or b.min_pct):
+            if i == len(meth.bands) - 1 and above is not None and not (b.min_total or b.min_pct):
                 # the last band from 0 is "below" the band above it (Yếu dưới 50, not Yếu từ 0)
                 if above.min_total is not None:
                     bands.append(t("m_band_item_below_total", lang, band=b.name[lang],
@@ -737,11 +746,11 @@ def html_methods(ctx: ReportContext) -> str:
     used = {tb.source for tb in ds.tables} | set(ds.sources)
     sources = []
     for sid in sorted(used):
-        s = ds.sources[sid]
-        text = t("m_source_item", lang, title=s.title[lang], publisher=s.publisher[lang],
-                 published=fmt_date(s.date_published, lang), accessed=fmt_date(s.date_accessed, lang),
-                 provenance=t(f"prov_{s.provenance}", lang))
-        sources.append({"text": text, "url": s.url, "link": s.url.startswith(("http://", "https://"))})
+        src = ds.sources[sid]
+        text = t("m_source_item", lang, title=src.title[lang], publisher=src.publisher[lang],
+                 published=fmt_date(src.date_published, lang), accessed=fmt_date(src.date_accessed, lang),
+                 provenance=t(f"prov_{src.provenance}", lang))
+        sources.append({"text": text, "url": src.url, "link": src.url.startswith(("http://", "https://"))})
     frame = pd.DataFrame([{t("col_year", lang): str(tb.year), t("col_level", lang): ctx.level_name(tb.level),
                            t("col_file", lang): tb.rel, t("col_provenance", lang): t(f"prov_{tb.provenance}", lang),
                            "sha256": tb.sha256} for tb in ds.tables])
@@ -783,24 +792,24 @@ def _profiles_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     medians = dict(zip(la.field_summary["field_id"], la.field_summary["median_pct"])) if la.field_summary is not None else {}
     order = [f for f in meth.field_ids() if f in medians]
     units = []
-    for r in la.units.itertuples(index=False):
-        facts = [t("pf_rank", lang, rank="—" if is_missing(r.rank) else int(r.rank)),
-                 t("pf_total", lang, total=fmt_number(r.total, lang, meth.decimals)), ctx.band_name(lv, r.band)]
-        if changes is not None and r.unit_id in changes.index:
-            c = changes.loc[r.unit_id]
+    for r in la.units.to_dict("records"):
+        facts = [t("pf_rank", lang, rank="—" if is_missing(r["rank"]) else int(r["rank"])),
+                 t("pf_total", lang, total=fmt_number(r["total"], lang, meth.decimals)), ctx.band_name(lv, r["band"])]
+        if changes is not None and r["unit_id"] in changes.index:
+            c = changes.loc[r["unit_id"]]
             if not is_missing(c["change"]):
                 facts.append(t("pf_change", lang, change=fmt_number(c["change"], lang, meth.decimals, sign=True),
                                prev=ctx.prev_year, rank=fmt_rank_change(c["rank_change"], lang)))
         bars = []
         if order:
-            mine = fields[fields["unit_id"] == r.unit_id].set_index("field_id")["pct"]
+            mine = fields[fields["unit_id"] == r["unit_id"]].set_index("field_id")["pct"]
             for fid in order:
                 if fid in mine.index:
                     v, med = float(mine[fid]), float(medians[fid])
                     bars.append({"label": field_number(ctx, lv, fid), "name": ctx.field_name(lv, fid),
                                  "width": f"{max(0.0, min(100.0, v)):.1f}", "median": f"{max(0.0, min(100.0, med)):.1f}",
                                  "value": fmt_number(v, lang, 1), "below": v < med})
-        units.append({"name": ctx.unit_name(r.unit_id), "anchor": f"unit-{_uuid(r.unit_id)}", "facts": facts, "bars": bars})
+        units.append({"name": ctx.unit_name(r["unit_id"]), "anchor": f"unit-{_uuid(r['unit_id'])}", "facts": facts, "bars": bars})
     return {"name": ctx.level_name(lv), "anchor": f"profiles-{lv}", "units": units,
             "field_key": field_key(ctx, lv, order) if order else "", "illustrative": ctx.ds.is_illustrative(ctx.year)}
 
