@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from parlib.data.dataset import PROJECT_ROOT, Unit
+from parlib.data.dataset import PROJECT_ROOT, Unit, is_embedded
 from parlib.model.analysis import Analysis, LevelAnalysis
 from parlib.model.coherence import Coherence
 from parlib.model.robustness import RankUncertainty
@@ -120,11 +120,14 @@ def get_figures(analysis: Analysis, checks: pd.DataFrame) -> dict[str, Any]:
     (:func:`parlib.check.published.get_checks`)."""
     ds = analysis.dataset
     units = ds.units()
-    return _clean({
+    doc: dict[str, Any] = _clean({
         "dataset": ds.id, "year": analysis.year, "illustrative": ds.is_illustrative(analysis.year),
+        # a dataset kept outside the project is built by its folder's name, not its id
+        **({} if is_embedded(ds) else {"dataset_folder": ds.root.name}),
         "levels": {lv: get_level_year(la, units) for lv, la in analysis.levels.items()},
         "published_figures": checks.to_dict("records"),
     })
+    return doc
 
 
 def get_processed_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:

@@ -21,7 +21,7 @@ _EPS = 1e-9
 def _levels(ds: Dataset, f: Figure) -> list[str]:
     """The level(s) a figure speaks of: its ``level``, or the level of its ``unit``."""
     lv = f.args.get("level")
-    if lv is None and "unit" in f.args:
+    if lv is None:  # every measure names a level or a unit (checked when published.yml is loaded)
         lv = ds.units()[f.args["unit"]].level
     return lv if isinstance(lv, list) else [lv]
 
@@ -40,7 +40,8 @@ def _unit_row(a: Analysis, f: Figure) -> pd.Series:
     row = u[u["unit_id"] == f.args["unit"]]
     if row.empty:
         return pd.Series({"total": float("nan"), "rank": pd.NA, "band": pd.NA, "survey": float("nan")})
-    return row.iloc[0]
+    first: pd.Series = row.iloc[0]
+    return first
 
 
 def _yoy_row(a: Analysis, f: Figure) -> pd.Series:

@@ -270,6 +270,12 @@ def resolve_dataset_path(dataset: str | Path) -> Path:
                     f"give an embedded id ({known}) or a folder that holds a dataset.yml")
 
 
+def is_embedded(ds: Dataset) -> bool:
+    """Whether ``ds`` is the dataset shipped under data/raw/ with its id (built as ``parlib build
+    <id>``), not a copy or another dataset kept elsewhere."""
+    return ds.root.resolve() == (EMBEDDED_ROOT / ds.id).resolve()
+
+
 def embedded_datasets() -> list[str]:
     """Ids of the datasets shipped under data/raw/."""
     if not EMBEDDED_ROOT.is_dir():

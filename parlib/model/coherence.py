@@ -23,6 +23,7 @@ All functions are pure and take plain frames.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -111,10 +112,12 @@ def get_unit_outliers(points: pd.DataFrame, *, z: float = 3.5) -> pd.DataFrame:
     """Units whose robust z-score in a field is beyond ``z``: unit_id, field_id, points, robust_z,
     sorted by |z| (largest first)."""
     rz = robust_z(points)
-    long = rz.stack().rename("robust_z").reset_index()
+    long = rz.stack().reset_index()
     long.columns = ["unit_id", "field_id", "robust_z"]
     long = long[long["robust_z"].abs() > z]
-    long["points"] = [points.at[u, f] for u, f in zip(long["unit_id"], long["field_id"])]
+    at_unit = points.index.get_indexer(pd.Index(long["unit_id"]))
+    at_field = points.columns.get_indexer(pd.Index(long["field_id"]))
+    long["points"] = points.to_numpy()[at_unit, at_field]
     long["_abs"] = long["robust_z"].abs()
     long = long.sort_values(["_abs", "unit_id", "field_id"], ascending=[False, True, True], kind="stable")
     return long[["unit_id", "field_id", "points", "robust_z"]].reset_index(drop=True)
@@ -136,7 +139,7 @@ class Coherence:
 
 
 def get_coherence(fields: pd.DataFrame, meth: Methodology, unit_order: list[str] | None = None, *,
-                  z: float = 3.5, **stats_options) -> Coherence:
+                  z: float = 3.5, **stats_options: float) -> Coherence:
     """Every coherence check of one level and year, from its field points (empty: none)."""
     empty = Coherence("", 0, 0, pd.DataFrame(), pd.Series(dtype=float), float("nan"), pd.DataFrame(),
                       pd.DataFrame(columns=["unit_id", "field_id", "points", "robust_z"]))
@@ -153,6 +156,6 @@ def get_coherence(fields: pd.DataFrame, meth: Methodology, unit_order: list[str]
                      get_field_stats(points, maxima, **stats_options), get_unit_outliers(points, z=z))
 
 
-def _with(c: Coherence, **changes) -> Coherence:
+def _with(c: Coherence, **changes: Any) -> Coherence:
     from dataclasses import replace
     return replace(c, **changes)

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -150,7 +151,7 @@ def level_parts(units: pd.DataFrame, fields: pd.DataFrame, meth: Methodology) ->
             and len(u):
         pts = u[["appraised", "survey"]].to_numpy(float)
         assumed = meth.survey_max is None
-        if assumed:
+        if meth.survey_max is None:
             mean_total = float(base.mean())
             s_max = meth.max_total * float(pts[:, 1].mean()) / mean_total if mean_total > 0 else meth.max_total / 2
         else:
@@ -207,7 +208,8 @@ def rank_rows(values: np.ndarray) -> np.ndarray:
 def round_half_up_array(x: np.ndarray, decimals: int) -> np.ndarray:
     """:func:`parlib.data.numbers.round_half_up_series` on an array of any shape."""
     scale = 10.0 ** decimals
-    return np.sign(x) * np.floor(np.round(np.abs(x) * scale, 6) + 0.5) / scale
+    rounded: np.ndarray = np.sign(x) * np.floor(np.round(np.abs(x) * scale, 6) + 0.5) / scale
+    return rounded
 
 
 def band_index(total: np.ndarray, meth: Methodology, *, min_field_pct: np.ndarray | None = None,
@@ -240,7 +242,7 @@ def part_scales(parts: LevelParts, weight_factors: np.ndarray, survey_factors: n
     that the parts' maxima add up to what they added up to before. Exactly 1 where nothing varies."""
     g = weight_factors * np.where(parts.survey[None, :], survey_factors[:, None], 1.0)
     total_max = parts.maxima.sum()
-    k = g * (total_max / (g * parts.maxima[None, :]).sum(axis=1))[:, None]
+    k: np.ndarray = g * (total_max / (g * parts.maxima[None, :]).sum(axis=1))[:, None]
     k[np.abs(k - 1.0) < 1e-12] = 1.0
     return k
 
@@ -278,7 +280,7 @@ def _block_size(parts: LevelParts) -> int:
 
 
 def _simulate(parts: LevelParts, meth: Methodology, varied: dict[str, float], weights: _Sample, survey: _Sample,
-              noise: _Sample, n: int, *, keep_ranks: bool) -> tuple[np.ndarray | None, np.ndarray, dict | None]:
+              noise: _Sample, n: int, *, keep_ranks: bool) -> tuple[np.ndarray | None, np.ndarray, dict[str, np.ndarray] | None]:
     """Run ``n`` draws taking each input from the sample given for it (A, B or a mix).
 
     Returns the ranks (draws × units, when ``keep_ranks``), the mean absolute rank shift of each
@@ -331,7 +333,7 @@ def _simulate(parts: LevelParts, meth: Methodology, varied: dict[str, float], we
         totals = parts.base[None, :] + delta
         r = rank_rows(totals)
         shift[start:stop] = np.abs(r - nominal[None, :]).mean(axis=1)
-        if keep_ranks:
+        if ranks is not None and counts is not None:  # keep_ranks
             ranks[start:stop] = r
             fmin = None
             if fmin_nominal is not None:
@@ -357,7 +359,8 @@ def _quantile_rows(sorted_ranks: np.ndarray, q: float) -> np.ndarray:
     empirical distribution (the smallest rank whose cumulative share reaches q)."""
     n = sorted_ranks.shape[0]
     i = max(0, int(np.ceil(q * n - 1e-9)) - 1)
-    return sorted_ranks[i]
+    row: np.ndarray = sorted_ranks[i]
+    return row
 
 
 def indistinct_groups(nominal: np.ndarray, p5: np.ndarray, p95: np.ndarray) -> list[tuple[int, int]]:
@@ -398,7 +401,7 @@ class RankUncertainty:
     varied: dict[str, float]
     not_varied: dict[str, str]
     units: pd.DataFrame
-    level: dict
+    level: dict[str, Any]
     groups: pd.DataFrame
     sensitivity: pd.DataFrame
     survey_max_assumed: bool = False
@@ -416,6 +419,7 @@ def rank_uncertainty(parts: LevelParts, meth: Methodology, spec: NoiseSpec | Non
     n = spec.draws
     a = _sample(parts, n, spec.seed, 0)
     ranks, shift_a, counts = _simulate(parts, meth, varied, a, a, a, n, keep_ranks=True)
+    assert ranks is not None and counts is not None  # keep_ranks=True returns both
     srt = np.sort(ranks, axis=0) if keep_ranks else ranks
     if not keep_ranks:
         srt.sort(axis=0)  # in place: the draws' order is not needed any more

@@ -4,12 +4,14 @@ All functions are pure and vectorised over whole columns: no Python loop runs pe
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from parlib.data.dataset import Dataset, Methodology
+from parlib.data.dataset import Dataset, Methodology, TableSpec
 from parlib.data.numbers import round_half_up_series
 from parlib.data.tables import read_scores_table
 from parlib.data.text import per_unique
@@ -48,7 +50,7 @@ def pct_of_max(points: pd.Series, maximum: pd.Series | float) -> pd.Series:
     return (points / maximum.where(maximum > 0)) * 100.0
 
 
-def rank_units(totals: pd.Series, groups: pd.Series | list | None = None) -> pd.Series:
+def rank_units(totals: pd.Series, groups: pd.Series | list[Any] | None = None) -> pd.Series:
     """Ranks, 1 = highest total, within each group; tied totals share the best rank (1, 2, 2, 4).
 
     Units without a total get no rank (NA).
@@ -93,13 +95,14 @@ def band_of(total: pd.Series, meth: Methodology, *, min_field_pct: pd.Series | N
     return result
 
 
-def get_level_summary(units: pd.DataFrame, meth: Methodology, *, thresholds: tuple[float, ...] | None = None) -> dict:
+def get_level_summary(units: pd.DataFrame, meth: Methodology, *, thresholds: tuple[float, ...] | None = None) -> dict[str, Any]:
     """Summary of one level in one year: count, mean, median, min, max of totals, count per band,
     and count at or above each threshold (in points; default the methodology's
     :meth:`~parlib.data.dataset.Methodology.threshold`, if any). ``partial`` is true when the publisher
     printed only some units, in which case the mean is not the level's mean."""
     if thresholds is None:
-        thresholds = () if meth.threshold() is None else (meth.threshold(),)  # type: ignore[assignment]
+        threshold = meth.threshold()
+        thresholds = () if threshold is None else (threshold,)
     t = units["total"].dropna()
     bands = units["band"].value_counts()
     return {
@@ -157,12 +160,12 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
         gran[(spec.year, spec.level)] = ts.granularity
         chk = check_printed_totals(u, meth.decimals)
         if strict:
-            for bad in chk[~chk["ok"]].itertuples():
+            for bad in chk[~chk["ok"]].to_dict("records"):
                 problems.add(DataError(
-                    f"printed total {bad.printed_total:g} differs from the sum of its parts "
-                    f"{bad.parts_total:g} by {abs(bad.gap):g}, more than rounding allows "
-                    f"({bad.tolerance:.4g})", "check the total and its parts against the source",
-                    spec.path, int(bad.row)))
+                    f"printed total {bad['printed_total']:g} differs from the sum of its parts "
+                    f"{bad['parts_total']:g} by {abs(bad['gap']):g}, more than rounding allows "
+                    f"({bad['tolerance']:.4g})", "check the total and its parts against the source",
+                    spec.path, int(bad["row"])))
         checks.append(chk)
         if strict:
             for e in _check_printed_index(u, meth, spec):
@@ -210,7 +213,7 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
     return Scores(dataset, units, fields, gran, pd.concat(checks, ignore_index=True))
 
 
-def _check_printed_index(u: pd.DataFrame, meth: Methodology, spec) -> list[DataError]:
+def _check_printed_index(u: pd.DataFrame, meth: Methodology, spec: TableSpec) -> list[DataError]:
     """A printed index (Chỉ số, % of maximum) must be the total as % of the maximum, within the
     rounding of the printed digits (one unit of the last printed place, on either side)."""
     both = u["printed_index"].notna() & u["total"].notna()
@@ -221,7 +224,7 @@ def _check_printed_index(u: pd.DataFrame, meth: Methodology, spec) -> list[DataE
                       spec.path, int(u["row"].iloc[i])) for i in np.flatnonzero(bad.to_numpy())]
 
 
-def check_printed_ranks(u: pd.DataFrame, meth: Methodology, spec, computed_rank: pd.Series,
+def check_printed_ranks(u: pd.DataFrame, meth: Methodology, spec: TableSpec, computed_rank: pd.Series,
                         size: int | None = None) -> list[DataError]:
     """Printed ranks against the totals, one error per contradiction.
 
@@ -277,7 +280,7 @@ def check_printed_ranks(u: pd.DataFrame, meth: Methodology, spec, computed_rank:
     return errors + [DataError(what, todo, spec.path, row) for what, todo, row in order_errors]
 
 
-def _rank_order_errors(u: pd.DataFrame, meth: Methodology, who) -> list[tuple[str, str, int]]:
+def _rank_order_errors(u: pd.DataFrame, meth: Methodology, who: Callable[[int], str]) -> list[tuple[str, str, int]]:
     """Contradictions between printed ranks and totals among the rows that print both: (what, todo, row)."""
     rank = u["printed_rank"]
     rows = u["row"].astype(int).to_numpy()
@@ -286,12 +289,12 @@ def _rank_order_errors(u: pd.DataFrame, meth: Methodology, who) -> list[tuple[st
     has = rank.notna() & u["total_printed"].notna()
     idx = np.flatnonzero(has.to_numpy())
     order = idx[np.lexsort((-u["total_printed"].to_numpy()[idx], rank.to_numpy()[idx]))]
-    lowest = None  # position of the lowest total among strictly better ranks
-    group_low = None
+    lowest: int | None = None  # position of the lowest total among strictly better ranks
+    group_low: int | None = None
     prev_rank = None
     t = u["total_printed"].to_numpy()
     r = rank.to_numpy()
-    for i in order:
+    for i in order.tolist():
         if prev_rank is not None and r[i] != prev_rank:
             if lowest is None or (group_low is not None and t[group_low] < t[lowest]):
                 lowest = group_low
@@ -309,8 +312,8 @@ def _rank_order_errors(u: pd.DataFrame, meth: Methodology, who) -> list[tuple[st
         printed = u[has]
         for _, grp in printed.groupby("total_printed"):
             if grp["printed_rank"].nunique() > 1:
-                a, b = grp.sort_values("printed_rank").index[:2]
-                ia, ib = u.index.get_loc(a), u.index.get_loc(b)
+                first_two = grp.sort_values("printed_rank").index[:2]
+                ia, ib = u.index.get_indexer(first_two).tolist()  # their positions (the table's index is unique)
                 errors.append((
                     f"{who(ia)} and {who(ib)} have equal totals but different ranks, and 'rank_ties: min' gives "
                     "equal totals the same rank", "if the publisher breaks ties, write 'rank_ties: printed' in the "
@@ -318,7 +321,7 @@ def _rank_order_errors(u: pd.DataFrame, meth: Methodology, who) -> list[tuple[st
     return errors
 
 
-def _check_printed_bands(u: pd.DataFrame, meth: Methodology, spec) -> list[DataError]:
+def _check_printed_bands(u: pd.DataFrame, meth: Methodology, spec: TableSpec) -> list[DataError]:
     printed = u["printed_band"].fillna("").astype(str)
     has = printed != ""
     errors: list[DataError] = []
@@ -329,12 +332,12 @@ def _check_printed_bands(u: pd.DataFrame, meth: Methodology, spec) -> list[DataE
                           spec.path, int(u["row"].iloc[i]))]
     ids = per_unique(printed, lambda u: u.map(meth.band_id_for))  # once per distinct printed band
     unknown = has & ids.isna()
-    for i in np.flatnonzero(unknown.to_numpy()):
+    for i in np.flatnonzero(unknown.to_numpy()).tolist():
         errors.append(DataError(f"band {printed.iloc[i]!r} is not a band of methodology {meth.id!r}",
                                 f"use one of: {', '.join(b.name['vi'] for b in meth.bands)}, or give it as a band's "
                                 "'aliases:'", spec.path, int(u["row"].iloc[i])))
     bad = has & (ids != u["band"]) & u["band"].notna() & ids.notna()
-    for i in np.flatnonzero(bad.to_numpy()):
+    for i in np.flatnonzero(bad.to_numpy()).tolist():
         errors.append(DataError(f"printed band {printed.iloc[i]!r} but the band rule gives {u['band'].iloc[i]!r} "
                                 f"for total {u['total'].iloc[i]:g}", "check the band, the total, or the band rule in dataset.yml",
                                 spec.path, int(u["row"].iloc[i])))

@@ -34,9 +34,9 @@ def widest_spread(fields: pd.DataFrame, field_order: list[str]) -> dict[str, Any
     g = f.groupby("field_id")["pct"].agg(["min", "max"])
     g["spread"] = g["max"] - g["min"]
     g = g.reindex([x for x in field_order if x in g.index])
-    fid = g["spread"].idxmax()
-    return {"field_id": fid, "min_pct": float(g.loc[fid, "min"]), "max_pct": float(g.loc[fid, "max"]),
-            "spread": float(g.loc[fid, "spread"])}
+    fid = str(g["spread"].idxmax())  # a field id (str)
+    return {"field_id": fid, "min_pct": float(g["min"][fid]), "max_pct": float(g["max"][fid]),
+            "spread": float(g["spread"][fid])}
 
 
 def mean_moved_by(fields: pd.DataFrame, previous: pd.DataFrame | None, field_order: list[str]) -> dict[str, Any] | None:
@@ -51,7 +51,7 @@ def mean_moved_by(fields: pd.DataFrame, previous: pd.DataFrame | None, field_ord
     if not common or set(common) != set(cur.index) or set(common) != set(prev.index):
         return None
     change = (cur[common] - prev[common]).round(9)
-    fid = change.abs().idxmax()
+    fid = str(change.abs().idxmax())  # a field id (str)
     return {"field_id": fid, "change": float(change[fid]), "total_change": float(change.sum()),
             "changes": {k: float(v) for k, v in change.items()}}
 

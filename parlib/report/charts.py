@@ -9,20 +9,27 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import numpy.typing as npt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from parlib.report.i18n import fmt_number, t  # noqa: E402
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 FONT = "DejaVu Sans"
 DPI = 150
@@ -37,7 +44,7 @@ UP, DOWN, PREV = "#0072B2", "#D55E00", "#9e9e9e"
 HEAT_CMAP = "viridis"
 EDGE = "#4d4d4d"
 
-_RC = {"font.family": FONT, "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8,
+_RC: dict[RcKeyType, Any] = {"font.family": FONT, "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8,
        "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7.5, "axes.spines.top": False,
        "axes.spines.right": False, "svg.hashsalt": "parlib", "figure.dpi": DPI,
        # Names are data, not markup: "$x^2$" in a unit or field name is shown as typed, not as math.
@@ -56,7 +63,7 @@ def band_colours(band_ids: Sequence[str]) -> dict[str, str]:
     return {b: BAND_COLOURS[i] for b, i in zip(band_ids, idx)}
 
 
-def _new_figure(height: float) -> tuple[Figure, plt.Axes]:
+def _new_figure(height: float) -> tuple[Figure, Axes]:
     with plt.rc_context(_RC):
         fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
         # A canvas of its own: without one, every text measurement (seaborn's tick-label overlap
@@ -72,35 +79,62 @@ def _wrap(text: str, width: int, max_lines: int = 2) -> str:
     return "\n".join(textwrap.wrap(text, width, max_lines=max_lines, placeholder=" …")) or text
 
 
+# The most rows one chart holds: 30 rows keep a chart near 9 inches, shorter than a printed page; a
+# longer level is drawn as several charts of consecutive rows (see chunks()).
+MAX_ROWS = 30
+NO_BAND = "#4575b4"
+
+
+def chunks(n: int, size: int = MAX_ROWS) -> list[tuple[int, int]]:
+    """``(start, stop)`` of consecutive slices of ``n`` rows, each at most ``size`` long and as even
+    as possible: 63 rows → 21 + 21 + 21; 500 → 17 slices of 29 or 30; 30 rows → one slice."""
+    if size < 1:
+        raise ValueError(f"a chart holds at least one row, not {size}")
+    if n <= size:
+        return [(0, n)]
+    k = -(-n // size)
+    bounds = [round(i * n / k) for i in range(k + 1)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
 def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequence[str],
                     band_labels: dict[str, str], *, lang: str, max_total: float, decimals: int,
                     title: str) -> Figure:
     """Horizontal bars of each unit's total from zero, best at the top, coloured by band, value at the end.
 
     ``names``, ``totals`` and ``bands`` are in rank order; ``band_labels`` maps every band id of
-    the rule (best first) to its name in the report's language; only bands present are in the legend.
+    the rule (best first) to its name in the report's language; only bands present are in the legend
+    (none, and one colour, without a band rule). The title is above the legend, never under it. At
+    most :data:`MAX_ROWS` rows read well: callers split a longer level with :func:`chunks`.
     """
     with plt.rc_context(_RC):
         n = len(names)
-        fig, ax = _new_figure(max(2.0, 0.26 * n + 1.0))
+        present = [b for b in band_labels if b in set(bands)]
+        fig, ax = _new_figure(max(2.0, 0.26 * n + (1.3 if present else 1.0)))
         colours = band_colours(list(band_labels))
         y = np.arange(n)
-        ax.barh(y, totals, color=[colours.get(b, PREV) for b in bands], height=0.72, edgecolor=EDGE, linewidth=0.4)
+        ax.barh(y, totals, color=[colours.get(b, PREV) if band_labels else NO_BAND for b in bands], height=0.72,
+                edgecolor=EDGE, linewidth=0.4)
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
         # Bars start at zero: a cut axis would make a 5-point gap look like a doubling. The
         # differences are read from the printed values and the tables.
         ax.set_xlim(0, max_total * 1.08)
         ax.set_xticks(np.linspace(0, max_total, 6))
-        for yi, v in zip(y, totals):
+        for yi, v in zip(y.tolist(), totals):
             ax.text(v + max_total * 0.005, yi, fmt_number(v, lang, decimals), va="center", fontsize=7)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
         ax.set_xlabel(t("ax_total", lang, max=fmt_number(max_total, lang, 0)))
-        ax.set_title(title, loc="left")
-        present = [b for b in band_labels if b in set(bands)]
-        ax.legend(handles=[Patch(facecolor=colours[b], edgecolor=EDGE, linewidth=0.4, label=band_labels[b]) for b in present],
-                  title=t("legend_band", lang), loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(present),
-                  frameon=False, title_fontsize=7.5)
+        if present:
+            # The title is the figure's, at the very top; the legend is one row between it and the
+            # bars, from the left, so that a long title and a wide legend never overprint.
+            fig.suptitle(title, x=0.01, ha="left", fontsize=9)
+            ax.legend(handles=[Patch(facecolor=colours[b], edgecolor=EDGE, linewidth=0.4, label=band_labels[b])
+                               for b in present],
+                      title=t("legend_band", lang), loc="lower left", bbox_to_anchor=(0.0, 1.0),
+                      ncol=min(len(present), 5), frameon=False, title_fontsize=7.5, alignment="left")
+        else:
+            ax.set_title(title, loc="left")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         fig.tight_layout()
@@ -141,29 +175,30 @@ def plot_heatmap(table: pd.DataFrame, *, lang: str, title: str, vmin: float = 0.
 
 
 def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequence[float], *,
-                  lang: str, prev_year: int, year: int, max_total: float, title: str) -> Figure:
+                  lang: str, prev_year: int, year: int, max_total: float, title: str,
+                  xlim: tuple[float, float] | None = None) -> Figure:
     """One row per unit: a grey dot for last year's total, a coloured dot for this year's, joined
-    by a line (green when the total rose, red when it fell). Rows in the order given."""
+    by a line (green when the total rose, red when it fell). Rows in the order given. ``xlim``
+    (default: from the rows, see :func:`dumbbell_xlim`) keeps one scale across the charts of a long
+    level split with :func:`chunks`."""
     with plt.rc_context(_RC):
         n = len(names)
         fig, ax = _new_figure(max(2.0, 0.26 * n + 1.1))
         y = np.arange(n)
         prev, cur = np.asarray(previous, float), np.asarray(current, float)
         colour = np.where(cur >= prev, UP, DOWN)
-        ax.hlines(y, prev, cur, colors=colour, linewidth=2)
+        ax.hlines(y, prev, cur, colors=colour.tolist(), linewidth=2)
         ax.scatter(prev, y, color=PREV, s=22, zorder=3, label=t("legend_year", lang, year=prev_year))
         ax.scatter(cur, y, color=colour, s=26, zorder=4)
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
-        lo = max(0.0, np.floor((min(prev.min(), cur.min()) - 3) / 5) * 5)
-        hi = min(max_total, np.ceil((max(prev.max(), cur.max()) + 3) / 5) * 5)
-        ax.set_xlim(lo, hi)
+        ax.set_xlim(*(xlim or dumbbell_xlim(prev, cur, max_total)))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
         ax.set_xlabel(t("ax_total", lang, max=fmt_number(max_total, lang, 0)))
         ax.set_title(title, loc="left")
-        handles = [plt.Line2D([], [], marker="o", color=PREV, linestyle="", label=t("legend_year", lang, year=prev_year)),
-                   plt.Line2D([], [], marker="o", color=UP, label=f"{t('legend_year', lang, year=year)}: {t('legend_up', lang)}"),
-                   plt.Line2D([], [], marker="o", color=DOWN, label=f"{t('legend_year', lang, year=year)}: {t('legend_down', lang)}")]
+        handles = [Line2D([], [], marker="o", color=PREV, linestyle="", label=t("legend_year", lang, year=prev_year)),
+                   Line2D([], [], marker="o", color=UP, label=f"{t('legend_year', lang, year=year)}: {t('legend_up', lang)}"),
+                   Line2D([], [], marker="o", color=DOWN, label=f"{t('legend_year', lang, year=year)}: {t('legend_down', lang)}")]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(1.0, 0.0), frameon=False)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
@@ -171,8 +206,19 @@ def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequ
     return fig
 
 
-def plot_cuts(names: Sequence[str], cuts: Sequence[float], *, lang: str, title: str, decimals: int = 3) -> Figure:
-    """Horizontal bars of the points cut by appraisal per unit, largest at the top."""
+def dumbbell_xlim(previous: npt.ArrayLike, current: npt.ArrayLike, max_total: float) -> tuple[float, float]:
+    """The dumbbell chart's scale: from 3 points below the lowest total to 3 above the highest,
+    widened to multiples of 5 and kept within 0 and the maximum."""
+    prev, cur = np.asarray(previous, float), np.asarray(current, float)
+    lo = max(0.0, float(np.floor((min(prev.min(), cur.min()) - 3) / 5) * 5))
+    hi = min(float(max_total), float(np.ceil((max(prev.max(), cur.max()) + 3) / 5) * 5))
+    return lo, hi
+
+
+def plot_cuts(names: Sequence[str], cuts: Sequence[float], *, lang: str, title: str, decimals: int = 3,
+              top: float | None = None) -> Figure:
+    """Horizontal bars of the points cut by appraisal per unit, largest at the top. ``top`` (default:
+    the largest cut given) keeps one scale across the charts of a long level."""
     with plt.rc_context(_RC):
         n = len(names)
         fig, ax = _new_figure(max(2.0, 0.26 * n + 1.0))
@@ -180,9 +226,9 @@ def plot_cuts(names: Sequence[str], cuts: Sequence[float], *, lang: str, title: 
         ax.barh(y, cuts, color=DOWN, height=0.7)
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
-        top = max(cuts) if n else 1.0
+        top = top if top is not None else (max(cuts) if n else 1.0)
         ax.set_xlim(0, top * 1.15 if top > 0 else 1)
-        for yi, v in zip(y, cuts):
+        for yi, v in zip(y.tolist(), cuts):
             ax.text(v + top * 0.01, yi, fmt_number(v, lang, decimals), va="center", fontsize=7)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 1)))
         ax.set_xlabel(t("ax_cut", lang))
@@ -200,13 +246,13 @@ def _grow(fig: Figure, bottom_in: float, top_in: float) -> None:
     fig.set_figheight(new)
     for ax in fig.axes:
         pos = ax.get_position()
-        ax.set_position([pos.x0, (pos.y0 * h + bottom_in) / new, pos.width, pos.height * h / new])
+        ax.set_position((pos.x0, (pos.y0 * h + bottom_in) / new, pos.width, pos.height * h / new))
     for text in fig.texts:
         x, y = text.get_position()
         text.set_y((y * h + bottom_in) / new)
 
 
-def stamp(fig: Figure, source: str, mark: str = "") -> Figure:
+def stamp(fig: Figure, source: str, mark: str = "") -> None:
     """Write the source line under a chart and, for illustrative data, the mark above it, inside
     the image (a chart saved from the page keeps both)."""
     with plt.rc_context(_RC):
@@ -216,11 +262,13 @@ def stamp(fig: Figure, source: str, mark: str = "") -> Figure:
             fig.text(0.99, 0.995, mark, fontsize=7.5, fontweight="bold", color="#6b4e00", ha="right", va="top",
                      bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b100", "boxstyle": "square,pad=0.3", "linewidth": 0.8})
 def plot_rank_uncertainty(names: Sequence[str], nominal: Sequence[int], median: Sequence[int], p5: Sequence[int],
-                          p95: Sequence[int], *, labels: dict[str, str], title: str) -> Figure:
+                          p95: Sequence[int], *, labels: dict[str, str], title: str,
+                          max_rank: int | None = None) -> Figure:
     """COINr's ``plot_uncertainty``, turned on its side for long names: one row per unit in
     nominal order (best at the top), a bar from its 5 % to its 95 % rank, a dot at its median
     rank and a cross at its printed rank; rank 1 on the left. ``labels`` gives the texts of the
-    axis (``axis``) and the legend (``interval``, ``median``, ``nominal``)."""
+    axis (``axis``) and the legend (``interval``, ``median``, ``nominal``). ``max_rank`` (default:
+    the rows' own) keeps one rank axis across the charts of a long level split with :func:`chunks`."""
     with plt.rc_context(_RC):
         n = len(names)
         fig, ax = _new_figure(max(2.2, 0.26 * n + 1.2))
@@ -231,7 +279,7 @@ def plot_rank_uncertainty(names: Sequence[str], nominal: Sequence[int], median: 
         ax.scatter(nominal, y, s=26, marker="x", color="#d73027", linewidths=1.2, zorder=4, label=labels["nominal"])
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
-        top = max(n, int(hi.max()) if n else 1)
+        top = max(n, int(hi.max()) if n else 1, max_rank or 0)
         ax.set_xlim(0.3, top + 0.7)
         step = max(1, int(np.ceil(top / 20)))
         ax.set_xticks(np.arange(1, top + 1, step))

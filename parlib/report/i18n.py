@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from babel.numbers import format_decimal
@@ -23,7 +24,7 @@ LANGS: tuple[str, ...] = ("vi", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
     # title block
-    "report_title": {"vi": "Báo cáo thường niên năm {year}", "en": "PAR Index {year}: annual report"},
+    "report_title": {"vi": "Báo cáo thường niên {index} năm {year}", "en": "{index} {year}: annual report"},
     "report_subtitle": {"vi": "{title}", "en": "{title}"},
     "report_publisher": {"vi": "Cơ quan công bố: {publisher}. Báo cáo được parlib lập lại từ số liệu đã công bố.",
                          "en": "Published by: {publisher}. Report rebuilt by parlib from the published figures."},
@@ -116,6 +117,10 @@ STRINGS: dict[str, dict[str, str]] = {
                        "en": " ({prev} was published only in part, so the means cannot be compared)"},
     "s_at_least": {"vi": "{count} {noun} đạt từ {threshold} điểm trở lên.",
                    "en": "{count} {noun} scored {threshold} points or more."},
+    "s_at_least_band": {"vi": "{count} {noun} đạt từ {threshold} điểm trở lên, đều xếp loại {band} ({range}).",
+                        "en": "{count} {noun} scored {threshold} points or more, all rated {band} ({range})."},
+    "s_top_partial": {"vi": "{unit} đứng đầu các {noun} với tổng số điểm đạt {total}{change}.",
+                      "en": "First of the {noun}: {unit}, with a total of {total}{change}."},
     "s_bands": {"vi": "Xếp loại: {items}.", "en": "Bands: {items}."},
     "s_band_item": {"vi": "{count} {noun} xếp loại {band} ({range})",
                     "en": "{count} {noun} rated {band} ({range})"},
@@ -124,7 +129,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "s_best_band_none": {"vi": "Năm {year}, không có {noun} nào xếp loại {band}",
                          "en": "In {year}, no {noun} were rated {band}"},
     "s_best_band_some": {"vi": "Năm {year}, {count} {noun} xếp loại {band}",
-                         "en": "In {year}, {count} {noun} were rated {band}"},
+                         "en": "In {year}, {count} {noun} {were} rated {band}"},
     "s_best_band_prev": {"vi": " (năm {prev} có {count} {noun} xếp loại {band})",
                          "en": " ({count} in {prev})"},
     "s_best_band_prev_none": {"vi": " (năm {prev} cũng không có {noun} nào xếp loại {band})",
@@ -194,6 +199,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "ax_total": {"vi": "Tổng điểm (tối đa {max})", "en": "Total (maximum {max})"},
     "ax_pct": {"vi": "% điểm tối đa", "en": "% of maximum"},
     "ax_cut": {"vi": "Điểm bị trừ khi thẩm định", "en": "Points cut by appraisal"},
+    "chart_bar_title_plain": {"vi": "{level}: tổng điểm năm {year}", "en": "{level}: total in {year}"},
+    "chart_part": {"vi": " (phần {i}/{k}: dòng {first}–{last} trong {n})", "en": " (part {i} of {k}: rows {first}–{last} of {n})"},
     "chart_bar_title": {"vi": "{level}: tổng điểm năm {year}, theo xếp loại",
                         "en": "{level}: total in {year}, by band"},
     "chart_heat_title": {"vi": "{level}: % điểm tối đa theo lĩnh vực, năm {year}",
@@ -206,6 +213,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "legend_down": {"vi": "giảm", "en": "fell"},
     "legend_year": {"vi": "Năm {year}", "en": "{year}"},
     "legend_band": {"vi": "Xếp loại", "en": "Band"},
+    "alt_bar_plain": {"vi": "Biểu đồ cột: tổng điểm từng đơn vị", "en": "Bar chart: each unit's total"},
     "alt_bar": {"vi": "Biểu đồ cột: tổng điểm từng đơn vị, tô màu theo xếp loại",
                 "en": "Bar chart: each unit's total, coloured by band"},
     "alt_heat": {"vi": "Bản đồ nhiệt: % điểm tối đa theo đơn vị và lĩnh vực",
@@ -247,7 +255,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sw_note": {"vi": "Mức chênh tính bằng điểm phần trăm so với trung vị của cấp trong từng lĩnh vực; chỉ nêu mức chênh từ {gap} điểm phần trăm trở lên (nhỏ hơn thế không coi là điểm mạnh hay điểm yếu).",
                 "en": "Gaps are in percentage points (pp) against the level's median in each field; only gaps of {gap} pp or more are named (a smaller gap is not called a strength or a weakness)."},
     "sw_rest": {"vi": "{n} {noun} không có lĩnh vực nào lệch khỏi trung vị từ {gap} điểm phần trăm trở lên: {units}.",
-                "en": "{n} {noun} have no field {gap} pp or more from the median: {units}."},
+                "en": "{n} {noun} {have} no field {gap} pp or more from the median: {units}."},
     "missing_fields": {
         "vi": "{level}: phần này được lược bỏ vì bảng số liệu năm {year} chỉ có {granularity}, không có điểm theo lĩnh vực.",
         "en": "{level}: this section is left out because the {year} table has {granularity} only, no points per field."},
@@ -278,7 +286,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "yoy_g_unpublished": {"vi": "{n} không có điểm năm {prev} được công bố ({units})",
                           "en": "{n} without a published {prev} score ({units})"},
     "yoy_g_gone": {"vi": "Ngoài ra, {n} {noun} có trong năm {prev} nhưng không còn trong năm {year}: {units}.",
-                   "en": "Besides, {n} {noun} of {prev} are absent in {year}: {units}."},
+                   "en": "Besides, {n} {noun} of {prev} {are} absent in {year}: {units}."},
     "yoy_up": {"vi": "Tăng nhiều nhất: {items}.", "en": "Largest rises: {items}."},
     "yoy_down": {"vi": "Giảm nhiều nhất: {items}.", "en": "Largest falls: {items}."},
     "yoy_none_down": {"vi": "Không có đơn vị nào giảm điểm.", "en": "No unit fell."},
@@ -328,6 +336,9 @@ STRINGS: dict[str, dict[str, str]] = {
                "en": "Ranks: 1 is the highest within each level; tied totals share the best rank (1, 2, 2, 4). A mean is the plain mean of the totals of a level's units."},
     "m_source_item": {"vi": "{title} — {publisher}, công bố {published}, truy cập {accessed} ({provenance}).",
                       "en": "{title} — {publisher}, published {published}, accessed {accessed} ({provenance})."},
+    "m_reproduce_folder": {
+        "vi": "Tái lập: parlib build {folder} --year {year} --lang {language} --out <thư mục báo cáo> --processed <thư mục bảng số liệu>, chạy từ thư mục chứa {folder}/ (bộ dữ liệu nằm ngoài dự án). Báo cáo không dùng thời gian thực khi tạo nên hai lần chạy cho cùng kết quả từng byte.",
+        "en": "To reproduce: parlib build {folder} --year {year} --lang {language} --out <report folder> --processed <tables folder>, run from the folder that holds {folder}/ (the dataset is kept outside the project). Nothing in the report depends on the time it was made, so two runs give the same bytes."},
     "m_reproduce": {"vi": "Tái lập: parlib build {dataset} --year {year} --lang {language}. Báo cáo không dùng thời gian thực khi tạo nên hai lần chạy cho cùng kết quả từng byte.",
                     "en": "To reproduce: parlib build {dataset} --year {year} --lang {language}. Nothing in the report depends on the time it was made, so two runs give the same bytes."},
     "pub_summary": {"vi": "{ok}/{n} số liệu đã công bố khớp với số liệu tính lại ở độ chính xác đã in.",
@@ -580,6 +591,24 @@ def fmt_number(value: float, lang: str, decimals: int = 2, *, sign: bool = False
     return nfc(format_decimal(rounded, format=pattern, locale=lang, decimal_quantization=True))
 
 
+def noun_for(noun: str, count: int, lang: str) -> str:
+    """A level's noun agreeing with a count: a Vietnamese noun does not change; an English plural is
+    made singular for one ("1 department", "1 ministry", "1 province"); a noun of several words
+    ("departments, boards and agencies") is left whole."""
+    if lang != "en" or count != 1 or "," in noun or " and " in noun:
+        return noun
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
+def verbs_for(count: int) -> dict[str, str]:
+    """The English verbs that agree with a count, for sentences that take ``{were}``, ``{are}``
+    or ``{have}`` (Vietnamese sentences have no such placeholder)."""
+    one = count == 1
+    return {"were": "was" if one else "were", "are": "is" if one else "are", "have": "has" if one else "have"}
+
+
 def fmt_count(count: int, total: int | None = None, lang: str = "vi") -> str:
     """A count as each language writes it: in Vietnamese administrative style, zero-padded to two
     digits ("05", "05/08", "19/19"); in English unpadded ("5", "5/8", "19/19")."""
@@ -587,19 +616,19 @@ def fmt_count(count: int, total: int | None = None, lang: str = "vi") -> str:
     return f"{int(count):{spec}}" + (f"/{int(total):{spec}}" if total is not None else "")
 
 
-def fmt_rank_change(n: object, lang: str) -> str:
-    """A change of rank in words: "tăng 6 bậc" / "up 6 places"."""
-    if is_missing(n):
+def fmt_rank_change(n: float | None, lang: str) -> str:
+    """A change of rank in words: "tăng 6 bậc" / "up 6 places" ("—" when missing: None, NaN or NA)."""
+    if n is None or is_missing(n):
         return "—"
-    n = int(n)
-    if n > 0:
-        return t("rank_up", lang, n=n, s="" if n == 1 else "s")
-    if n < 0:
-        return t("rank_down", lang, n=-n, s="" if n == -1 else "s")
+    k = int(n)
+    if k > 0:
+        return t("rank_up", lang, n=k, s="" if k == 1 else "s")
+    if k < 0:
+        return t("rank_down", lang, n=-k, s="" if k == -1 else "s")
     return t("rank_same", lang)
 
 
-def is_missing(value: object) -> bool:
+def is_missing(value: Any) -> bool:
     """True for None, NaN and pandas' NA."""
     if value is None or value is pd.NA:
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
 from parlib.report.i18n import nfc
@@ -18,16 +19,22 @@ from parlib.report.i18n import nfc
 _SAFE_SCHEMES = ("http://", "https://", "mailto:", "#")
 
 
+class _SafeLinks(MarkdownIt):
+    """CommonMark whose links are made only for safe schemes and in-page anchors."""
+
+    def validateLink(self, url: str) -> bool:
+        return url.strip().lower().startswith(_SAFE_SCHEMES)
+
+
 @cache
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md = _SafeLinks("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable("image")  # no request from the page; the alt text stays as text
-    md.validateLink = lambda url: url.strip().lower().startswith(_SAFE_SCHEMES)
     md.core.ruler.push("parlib_heading_levels", _demote_headings)
     return md
 
 
-def _demote_headings(state) -> None:
+def _demote_headings(state: StateCore) -> None:
     """Headings of a commentary sit under the report's own: # → h4, ## → h5, deeper → h6."""
     for token in state.tokens:
         if token.type in ("heading_open", "heading_close"):

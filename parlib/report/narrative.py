@@ -13,7 +13,7 @@ from parlib.data.numbers import round_half_up_series
 from parlib.data.published import load_published
 from parlib.model.analysis import Analysis
 from parlib.model.scoring import Scores
-from parlib.report.i18n import fmt_count, fmt_number, in_sentence, is_missing, t
+from parlib.report.i18n import fmt_count, fmt_number, in_sentence, is_missing, noun_for, t, verbs_for
 
 #: Appended to a figure of an illustrative year that no publisher printed ("tăng 18 bậc†"); the
 #: report shows it as a visible mark and explains it under the summary.
@@ -103,8 +103,40 @@ def sentence_at_least(a: Analysis, level: str, lang: str, threshold: float | Non
         return None
     dec = meth.decimals
     n = int((round_half_up_series(cur["total"], dec) >= threshold - 1e-9).sum())
-    return t("s_at_least", lang, count=_mark(a, fmt_count(n, len(cur), lang=lang), year, ("count_at_least", level)), noun=scores.dataset.level(level).noun[lang],
-             threshold=fmt_number(threshold, lang, 0))
+    count = _mark(a, fmt_count(n, len(cur), lang=lang), year, ("count_at_least", level))
+    noun = scores.dataset.level(level).noun[lang]
+    band = _band_of_at_least(a, level)
+    if band is not None:  # the same units as one band: said once, with the band's range
+        return t("s_at_least_band", lang, count=count, noun=noun, threshold=fmt_number(threshold, lang, 0),
+                 band=meth.band(band).name[lang], range=_band_range(a, level, band, lang))
+    return t("s_at_least", lang, count=count, noun=noun, threshold=fmt_number(threshold, lang, 0))
+
+
+def _band_of_at_least(a: Analysis, level: str) -> str | None:
+    """The band whose units are exactly the units at or above the summary's threshold, if there is
+    one: then "19/19 scored 80 or more" and "19/19 rated Good" are one fact, said once."""
+    scores, year = a.scores, a.year
+    cur = scores.level_units(year, level).dropna(subset=["total"])
+    meth = scores.dataset.methodology_for(year, level)
+    threshold = meth.threshold()
+    if cur.empty or _partial(cur) or threshold is None or not meth.bands:
+        return None
+    above = cur[round_half_up_series(cur["total"], meth.decimals) >= threshold - 1e-9]
+    bands = set(above["band"].dropna())
+    if above.empty or len(bands) != 1 or above["band"].isna().any():
+        return None
+    band = bands.pop()
+    return str(band) if set(cur.loc[cur["band"] == band, "unit_id"]) == set(above["unit_id"]) else None
+
+
+def _band_range(a: Analysis, level: str, band: str, lang: str) -> str:
+    """The totals of one band's units as the summary writes them: "từ 83,107 đến 87,46 điểm"."""
+    scores, year = a.scores, a.year
+    cur = scores.level_units(year, level).dropna(subset=["total"])
+    sel = cur[cur["band"] == band]["total"]
+    lo, hi = _num(scores, year, level, sel.min(), lang), _num(scores, year, level, sel.max(), lang)
+    lo, hi = _mark(a, lo, year), _mark(a, hi, year)
+    return t("s_range_one", lang, lo=lo) if lo == hi else t("s_range", lang, lo=lo, hi=hi)
 
 
 def sentence_bands(a: Analysis, level: str, lang: str) -> str | None:
@@ -117,13 +149,12 @@ def sentence_bands(a: Analysis, level: str, lang: str) -> str | None:
         return None
     meth = ds.methodology_for(year, level)
     items = []
+    said = _band_of_at_least(a, level)  # already said with the threshold sentence
     for b in meth.bands:
         sel = cur[cur["band"] == b.id]["total"]
-        if sel.empty:
+        if sel.empty or b.id == said:
             continue
-        lo, hi = _num(scores, year, level, sel.min(), lang), _num(scores, year, level, sel.max(), lang)
-        lo, hi = _mark(a, lo, year), _mark(a, hi, year)
-        rng = t("s_range_one", lang, lo=lo) if lo == hi else t("s_range", lang, lo=lo, hi=hi)
+        rng = _band_range(a, level, b.id, lang)
         count = _mark(a, fmt_count(len(sel), len(cur), lang=lang), year, ("count_band", level), ("count_between", level))
         items.append(t("s_band_item", lang, count=count, noun=ds.level(level).noun[lang],
                        band=b.name[lang], range=rng))
@@ -142,8 +173,11 @@ def sentence_best_band(a: Analysis, level: str, lang: str) -> str | None:
     noun = ds.level(level).noun[lang]
     n = int((cur["band"] == best.id).sum())
     key = "s_best_band_none" if n == 0 else "s_best_band_some"
-    text = t(key, lang, year=year, count=fmt_count(n, lang=lang), noun=noun, band=best.name[lang])
+    text = t(key, lang, year=year, count=fmt_count(n, lang=lang), noun=noun_for(noun, n, lang), band=best.name[lang],
+             **verbs_for(n))
     prev_year, prev = _prev(scores, year, level)
+    if n and (prev_year is None or not len(prev)):
+        return None  # the band sentence has said this count, and there is no year to compare it with
     if prev_year is not None and len(prev):
         if _partial(prev):
             text += t("s_best_band_prev_partial", lang, prev=prev_year)
@@ -168,8 +202,10 @@ def sentence_top_unit(a: Analysis, level: str, lang: str) -> str | None:
     uid = str(top["unit_id"].iloc[0])
     change = ""
     prev_year, prev = _prev(scores, year, level)
+    changes = a.level(level).changes
     if prev_year is not None and len(prev) and len(top) == 1:
-        row = a.level(level).changes.set_index("unit_id").loc[top["unit_id"].iloc[0]]
+        assert changes is not None  # a level with a previous year has its changes
+        row = changes.set_index("unit_id").loc[top["unit_id"].iloc[0]]
         if is_missing(row["change"]):
             change = t("s_top_new", lang, prev=prev_year)
         else:
@@ -183,8 +219,13 @@ def sentence_top_unit(a: Analysis, level: str, lang: str) -> str | None:
             change = t("s_top_change", lang, dir=t("up" if ch >= 0 else "down", lang),
                        points=_mark(a, _num(scores, year, level, ch, lang, sign=True), year, ("unit_change", uid)),
                        rank=rank, prev=prev_year)
-    n = len(ds.level(level).units) if _partial(cur) else len(cur)
+    # a partial table's first unit is first of the whole level, whose size is its declared one
+    size = ds.level(level).size
     unit = _units_name(scores, top["unit_id"].tolist(), lang)
+    if _partial(cur) and size is None:
+        return t("s_top_partial", lang, unit=_mark(a, unit, year, ("top_unit", level)), noun=ds.level(level).noun[lang],
+                 total=_mark(a, _num(scores, year, level, total, lang), year, ("unit_total", uid)), change=change)
+    n = size if _partial(cur) and size is not None else len(cur)  # partial with no size returned above
     return t("s_top", lang, unit=_mark(a, unit, year, ("top_unit", level)),
              n=_mark(a, fmt_count(n, lang=lang), year, ("n_units", level), ("top_unit", level)),
              noun=ds.level(level).noun[lang], total=_mark(a, _num(scores, year, level, total, lang), year, ("unit_total", uid)),

@@ -53,7 +53,10 @@ def execute_notebook(ds: Dataset, year: int, lang: str, out_dir: Path, target: P
     try:
         papermill.execute_notebook(str(NOTEBOOK), str(target), parameters=params, kernel_name=KERNEL,
                                    cwd=str(out_dir), progress_bar=False, log_output=False,
-                                   execution_timeout=CELL_TIMEOUT)
+                                   execution_timeout=CELL_TIMEOUT,
+                                   # the kernel's "running over TCP without encryption" warning is noise
+                                   # on a local build: the kernel logs errors only
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as exc:
         lines = [ln for ln in (exc.source or "").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
         try:
@@ -75,7 +78,7 @@ def clean_notebook(nb: nbformat.NotebookNode, ds: Dataset, year: int, lang: str)
     params = nb.metadata.get("papermill", {}).get("parameters", {})
     nb.metadata.pop("papermill", None)
     nb.metadata["parlib"] = {"dataset": ds.id, "year": int(year), "lang": lang, "parameters": params}
-    nb.metadata["title"] = f"{t('report_title', lang, year=year)} — {ds.title[lang]}"
+    nb.metadata["title"] = f"{t('report_title', lang, year=year, index=ds.index[lang])} — {ds.title[lang]}"
     nb.metadata["parlib"]["footer"] = footer_text(lang)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
@@ -117,7 +120,7 @@ def markdown_cell_output(cell: nbformat.NotebookNode, lang: str) -> nbformat.Not
     (raw HTML off, see :mod:`parlib.report.markdown`)."""
     body = render_markdown(cell.source)
     fragment = render("commentary.html.j2", tr=lambda key, **kw: t(key, lang, **kw), body=body, source="notebook")
-    out = nbformat.v4.new_code_cell(source="", id=cell.get("id", "markdown"))
+    out: nbformat.NotebookNode = nbformat.v4.new_code_cell(source="", id=cell.get("id", "markdown"))
     out.outputs = [nbformat.v4.new_output("display_data", data={"text/html": fragment, "text/plain": cell.source})]
     return out
 
@@ -173,7 +176,7 @@ def finish_page(html_text: str, lang: str) -> str:
     Only markup the templates wrote is matched: text from data is escaped and cannot look like it."""
     counts = {"figure": 0, "table": 0}
 
-    def number(m: re.Match) -> str:
+    def number(m: re.Match[str]) -> str:
         counts[m.group(1)] += 1
         return f'<span class="parlib-num">{t("num_" + m.group(1), lang, n=counts[m.group(1)])}</span> '
 

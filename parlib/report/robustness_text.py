@@ -9,6 +9,8 @@ The words are in :data:`parlib.report.i18n.STRINGS` under keys ``rb_*``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from parlib.data.dataset import Dataset
@@ -68,6 +70,7 @@ def reason(la: LevelAnalysis, ds: Dataset, lang: str) -> str:
 def notes(la: LevelAnalysis, lang: str) -> list[str]:
     """What did not vary in this level, and why; the survey's assumed share."""
     ru = la.robustness
+    assert ru is not None  # notes are written only for a level whose ranks' uncertainty was computed
     out = []
     if ru.kind == "totals":
         out.append(p("n_totals", lang))
@@ -88,15 +91,16 @@ def sentences(la: LevelAnalysis, ds: Dataset, lang: str) -> list[str]:
     """The quotable sentences of one level: who is first and how often, who cannot leave last
     place, which ranks cannot be told apart, how wide the intervals are, which bands are unsure."""
     ru = la.robustness
+    assert ru is not None  # sentences are written only for a level whose ranks' uncertainty was computed
     u = ru.units
     noun = ds.level(la.level).noun[lang]
     out = []
     firsts = u[u["nominal_rank"] == 1]
-    for r in firsts.itertuples(index=False):
-        if r.p_first >= 1.0:
-            out.append(p("s_first_all", lang, unit=_names(ds, [r.unit_id], lang)))
+    for r in firsts.to_dict("records"):
+        if r["p_first"] >= 1.0:
+            out.append(p("s_first_all", lang, unit=_names(ds, [r["unit_id"]], lang)))
             continue
-        text = p("s_first", lang, unit=_names(ds, [r.unit_id], lang), pct=fmt_share(r.p_first, lang))
+        text = p("s_first", lang, unit=_names(ds, [r["unit_id"]], lang), pct=fmt_share(r["p_first"], lang))
         others = u[(u["nominal_rank"] != 1) & (u["p_first"] > 0)].sort_values(["p_first", "nominal_rank"],
                                                                                ascending=[False, True])
         if len(firsts) == 1 and len(others):
@@ -105,13 +109,13 @@ def sentences(la: LevelAnalysis, ds: Dataset, lang: str) -> list[str]:
         out.append(text + ".")
     n = len(u)
     lasts = u[u["nominal_rank"] == u["nominal_rank"].max()] if n > 1 else u.iloc[0:0]
-    for r in lasts.itertuples(index=False):
-        key = "s_last_all" if r.p_last >= 1.0 else "s_last"
-        out.append(p(key, lang, unit=_names(ds, [r.unit_id], lang), pct=fmt_share(r.p_last, lang)))
+    for r in lasts.to_dict("records"):
+        key = "s_last_all" if r["p_last"] >= 1.0 else "s_last"
+        out.append(p(key, lang, unit=_names(ds, [r["unit_id"]], lang), pct=fmt_share(r["p_last"], lang)))
     if n > 1:
         if len(ru.groups):
-            ranges = [p("range", lang, a=g.first_rank, b=g.last_rank) if g.last_rank != g.first_rank
-                      else str(g.first_rank) for g in ru.groups.itertuples(index=False)]  # a tie: "2"
+            ranges = [p("range", lang, a=g["first_rank"], b=g["last_rank"]) if g["last_rank"] != g["first_rank"]
+                      else str(g["first_rank"]) for g in ru.groups.to_dict("records")]  # a tie: "2"
             out.append(p("s_groups", lang, noun=noun, ranges=_join(ranges, lang)))
         else:
             out.append(p("s_groups_none", lang))
@@ -125,9 +129,9 @@ def sentences(la: LevelAnalysis, ds: Dataset, lang: str) -> list[str]:
         out.append(p("s_band_all", lang))
     elif len(unsure):
         bands = dict(zip(la.units["unit_id"], la.units["band"]))
-        items = [p("s_band_item", lang, unit=_names(ds, [r.unit_id], lang),
-                   band=la.methodology.band(bands[r.unit_id]).name[lang], pct=fmt_share(r.p_band, lang))
-                 for r in unsure.head(5).itertuples(index=False)]
+        items = [p("s_band_item", lang, unit=_names(ds, [r["unit_id"]], lang),
+                   band=la.methodology.band(bands[r["unit_id"]]).name[lang], pct=fmt_share(r["p_band"], lang))
+                 for r in unsure.head(5).to_dict("records")]
         out.append(p("s_band_some", lang, items="; ".join(items)))
         out.append(p("s_band_sure", lang))
     return out
@@ -137,6 +141,7 @@ def uncertainty_table(la: LevelAnalysis, ds: Dataset, lang: str) -> pd.DataFrame
     """One row per unit in published order: published rank, unit, median rank, 5–95% interval,
     how often it keeps its band and ranks first."""
     units = ds.units()
+    assert la.robustness is not None
     u = la.robustness.units
     return pd.DataFrame({
         p("col_rank", lang): u["nominal_rank"].astype(str),
@@ -150,6 +155,7 @@ def uncertainty_table(la: LevelAnalysis, ds: Dataset, lang: str) -> pd.DataFrame
 
 def sensitivity_sentence(la: LevelAnalysis, lang: str) -> str | None:
     """Which varied input moves the ranks most (by total effect); None when not computed."""
+    assert la.robustness is not None
     s = la.robustness.sensitivity
     if s.empty:
         return None
@@ -167,6 +173,7 @@ def _unit(v: float) -> float:
 
 def sensitivity_table(la: LevelAnalysis, lang: str) -> pd.DataFrame:
     """The first-order and total effect of each varied input (estimates shown within 0 and 1)."""
+    assert la.robustness is not None
     s = la.robustness.sensitivity
     return pd.DataFrame({
         p("col_input", lang): [p(f"in_{x}", lang) for x in s["input"]],
@@ -175,7 +182,7 @@ def sensitivity_table(la: LevelAnalysis, lang: str) -> pd.DataFrame:
     })
 
 
-def coherence_sentences(la: LevelAnalysis, ds: Dataset, lang: str, field_label) -> list[str]:
+def coherence_sentences(la: LevelAnalysis, ds: Dataset, lang: str, field_label: Callable[[str], str]) -> list[str]:
     """The coherence of one level's fields in sentences (or why there is none). ``field_label``
     gives a field's number as the charts label it."""
     c = la.coherence
@@ -191,28 +198,28 @@ def coherence_sentences(la: LevelAnalysis, ds: Dataset, lang: str, field_label) 
     neg = c.field_vs_rest[c.field_vs_rest < -0.005].sort_values()  # below zero at the printed 2 decimals
     if len(neg):
         out.append(p("c_rest_negative", lang, items="; ".join(
-            f"{names[f]} ({fmt_number(v, lang, 2)})" for f, v in neg.items())))
+            f"{names[str(f)]} ({fmt_number(v, lang, 2)})" for f, v in neg.items())))  # f: a field id
     st = c.field_stats
     flat = st[st["non_discriminating"]]
-    for r in flat.itertuples(index=False):
-        if r.reason == "near_max":
-            n = fmt_count(r.n_near_max, r.n_units, lang) if lang == "vi" else f"{r.n_near_max} of {r.n_units}"
-            out.append(p("c_flat", lang, field=names[r.field_id], noun=noun, n=n, thr=fmt_number(95, lang, 0)))
+    for r in flat.to_dict("records"):
+        if r["reason"] == "near_max":
+            n = fmt_count(r["n_near_max"], r["n_units"], lang) if lang == "vi" else f"{r['n_near_max']} of {r['n_units']}"
+            out.append(p("c_flat", lang, field=names[r["field_id"]], noun=noun, n=n, thr=fmt_number(95, lang, 0)))
         else:
-            out.append(p("c_tiny", lang, field=names[r.field_id], noun=noun, sd=fmt_number(r.sd_pct, lang, 1)))
+            out.append(p("c_tiny", lang, field=names[r["field_id"]], noun=noun, sd=fmt_number(r["sd_pct"], lang, 1)))
     if flat.empty:
         out.append(p("c_all_discriminate", lang, noun=noun, share=fmt_number(85, lang, 0), thr=fmt_number(95, lang, 0),
                      sd=fmt_number(2, lang, 0)))
-    for r in st[st["outlier_flag"]].itertuples(index=False):
-        out.append(p("c_skew", lang, field=names[r.field_id], skew=fmt_number(r.skew, lang, 2),
-                     kurt=fmt_number(r.kurt, lang, 2)))
+    for r in st[st["outlier_flag"]].to_dict("records"):
+        out.append(p("c_skew", lang, field=names[r["field_id"]], skew=fmt_number(r["skew"], lang, 2),
+                     kurt=fmt_number(r["kurt"], lang, 2)))
     uo = c.unit_outliers
     if uo.empty:
         out.append(p("c_outliers_none", lang))
     else:
         units = ds.units()
-        items = [p("c_outlier_item", lang, unit=units[r.unit_id].name[lang], num=field_label(r.field_id),
-                   z=fmt_number(r.robust_z, lang, 1)) for r in uo.head(5).itertuples(index=False)]
+        items = [p("c_outlier_item", lang, unit=units[r["unit_id"]].name[lang], num=field_label(r["field_id"]),
+                   z=fmt_number(r["robust_z"], lang, 1)) for r in uo.head(5).to_dict("records")]
         more = p("c_outliers_more", lang, n=len(uo) - 5) if len(uo) > 5 else ""
         out.append(p("c_outliers", lang, items="; ".join(items) + more))
     return out

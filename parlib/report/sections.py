@@ -15,16 +15,18 @@ import base64
 import html
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.figure import Figure
 
 from parlib.check.published import get_checks
 from parlib.data.commentary import SECTION_IDS, read_commentary
-from parlib.data.dataset import Dataset, embedded_datasets
+from parlib.data.dataset import Dataset, Methodology, embedded_datasets, is_embedded
 from parlib.data.load import load_dataset
 from parlib.data.published import load_published
 from parlib.errors import DataError
@@ -34,10 +36,25 @@ from parlib.model.fields import get_heatmap_table, has_appraisal
 from parlib.model.scoring import Scores
 from parlib.report import charts
 from parlib.report import robustness_text as rt
-from parlib.report.i18n import LANGS, fmt_count, fmt_date, fmt_number, fmt_rank_change, in_sentence, is_missing, t
+from parlib.report.i18n import (
+    LANGS,
+    fmt_count,
+    fmt_date,
+    fmt_number,
+    fmt_rank_change,
+    in_sentence,
+    is_missing,
+    noun_for,
+    t,
+    verbs_for,
+)
 from parlib.report.markdown import render_markdown
 from parlib.report.narrative import context_paragraph, level_summary
 from parlib.report.templating import render
+
+#: The most rows of one heatmap: its rows are taller than a bar's (0,28 against 0,26 inch), so 25
+#: rows, not 30, keep a part shorter than a printed page.
+HEATMAP_ROWS = 25
 
 #: A section whose template is not named after its id.
 _TEMPLATE_SECTION = {"title.html.j2": "intro", "changes.html.j2": "yoy"}
@@ -135,8 +152,8 @@ def _uuid(*parts: object) -> str:
     return re.sub(r"[^a-z0-9]+", "-", "-".join(str(p) for p in parts).lower()).strip("-")
 
 
-def table_html(frame: pd.DataFrame, uuid: str, *, numeric: list[str] = (), colours: dict[str, list[str]] | None = None,
-               cls: str = "", nowrap: list[str] = ()) -> str:
+def table_html(frame: pd.DataFrame, uuid: str, *, numeric: Sequence[str] = (), colours: dict[str, list[str]] | None = None,
+               cls: str = "", nowrap: Sequence[str] = ()) -> str:
     """A table of already formatted text as HTML from a pandas Styler with a fixed uuid; every
     cell and header escaped; ``numeric`` columns right-aligned; ``nowrap`` columns kept on one
     line; ``colours`` gives a background colour per row for some columns."""
@@ -151,8 +168,8 @@ def table_html(frame: pd.DataFrame, uuid: str, *, numeric: list[str] = (), colou
     return st.to_html()
 
 
-def table_block(ctx: ReportContext, frame: pd.DataFrame, key: str, caption: str, *, numeric: list[str] = (),
-                colours: dict[str, list[str]] | None = None, cls: str = "", nowrap: list[str] = (),
+def table_block(ctx: ReportContext, frame: pd.DataFrame, key: str, caption: str, *, numeric: Sequence[str] = (),
+                colours: dict[str, list[str]] | None = None, cls: str = "", nowrap: Sequence[str] = (),
                 illustrative: bool = False) -> dict[str, object]:
     """A numbered table for the ``table`` macro: the Styler HTML, its caption, a stable anchor
     (``tbl-<key>``) and the table as a CSV download embedded in the page (a data: URI, headers in
@@ -202,7 +219,7 @@ def source_line(ctx: ReportContext, years: tuple[int | None, ...] = ()) -> str:
     return t("chart_source", lang, sources="; ".join(seen), dataset=ctx.ds.id, year=ctx.year)
 
 
-def chart(fig, alt: str, *, ctx: ReportContext | None = None, key: str = "", caption: str = "",
+def chart(fig: Figure, alt: str, *, ctx: ReportContext | None = None, key: str = "", caption: str = "",
           years: tuple[int | None, ...] = ()) -> dict[str, object]:
     """A chart for the ``figure`` macro: its PNG as a data URI (no file, no request) and its alt text.
 
@@ -217,6 +234,23 @@ def chart(fig, alt: str, *, ctx: ReportContext | None = None, key: str = "", cap
         out.update(id=f"fig-{_uuid(key)}", illustrative=ill)
     data = base64.b64encode(charts.png_bytes(fig)).decode("ascii")
     out["src"] = f"data:image/png;base64,{data}"
+    return out
+
+
+def chart_parts(ctx: ReportContext, n_rows: int, draw: Callable[[int, int, str], Figure], *, alt: str, key: str,
+                caption: str, years: tuple[int | None, ...] = (), rows_per_chart: int = charts.MAX_ROWS,
+                ) -> list[dict[str, object]]:
+    """The charts of one view of a level, for the ``figures`` macro: one chart of all ``n_rows``
+    rows, or, for a level too long for one printed page, several charts of consecutive rows (at
+    most ``rows_per_chart`` each, see :func:`parlib.report.charts.chunks`), each captioned with its
+    part ("part 2 of 3, rows 22–42") and drawn by ``draw(start, stop, caption)`` on one scale."""
+    parts = charts.chunks(n_rows, rows_per_chart)
+    if len(parts) == 1:
+        return [chart(draw(0, n_rows, caption), alt, ctx=ctx, key=key, caption=caption, years=years)]
+    out = []
+    for i, (start, stop) in enumerate(parts, start=1):
+        cap = caption + t("chart_part", ctx.lang, i=i, k=len(parts), first=start + 1, last=stop, n=n_rows)
+        out.append(chart(draw(start, stop, cap), alt, ctx=ctx, key=f"{key}-{i}", caption=cap, years=years))
     return out
 
 
@@ -258,6 +292,7 @@ def illustrative_tables(ctx: ReportContext) -> list[str]:
 def html_title(ctx: ReportContext) -> str:
     """Title, subtitle, publisher and, when any row is illustrative, the banner."""
     return _render(ctx, "title.html.j2", title=ctx.ds.title[ctx.lang], publisher=ctx.ds.publisher[ctx.lang],
+                   index=ctx.ds.index[ctx.lang],
                    illustrative_tables=illustrative_tables(ctx))
 
 
@@ -275,11 +310,15 @@ def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[st
     changes = ctx.analysis.level(level).changes
     yoy = changes.set_index("unit_id") if prev is not None and len(prev) and changes is not None else None
     colours = charts.band_colours(meth_band_ids := [b.id for b in meth.bands])
+    # Only the columns the data fills: appraised and survey points when the table gives them, the
+    # band when the methodology has a band rule, the changes when there is a previous year.
+    show = {"appraised": bool(cur["appraised"].notna().any()), "survey": bool(cur["survey"].notna().any()),
+            "band": bool(meth.bands), "change": yoy is not None}
     rows, cols = [], []
-    for r in cur.itertuples(index=False):
+    for r in cur.to_dict("records"):
         change, rchange = "—", "—"
-        if yoy is not None and r.unit_id in yoy.index:
-            y = yoy.loc[r.unit_id]
+        if yoy is not None and r["unit_id"] in yoy.index:
+            y = yoy.loc[r["unit_id"]]
             if not is_missing(y["change"]):
                 change = fmt_number(y["change"], lang, meth.decimals, sign=True)
             else:
@@ -287,16 +326,21 @@ def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[st
                 change = t(key, lang) if key else "—"
             if not is_missing(y["rank_change"]):
                 rchange = fmt_number(int(y["rank_change"]), lang, 0, sign=True)
-        rows.append({
-            t("col_rank", lang): "—" if is_missing(r.rank) else str(int(r.rank)),
-            t("col_unit", lang): ctx.unit_name(r.unit_id) + (t("inferred_mark", lang) if r.provenance == "inferred" else ""),
-            t("col_total", lang): fmt_number(r.total, lang, meth.decimals),
-            t("col_pct", lang): fmt_number(r.pct, lang, 1),
-            t("col_band", lang): ctx.band_name(level, r.band),
-            t("col_change", lang): change,
-            t("col_rank_change", lang): rchange,
-        })
-        cols.append(_tint(colours.get(r.band, "")) if not is_missing(r.band) else "")
+        row = {t("col_rank", lang): "—" if is_missing(r["rank"]) else str(int(r["rank"])),
+               t("col_unit", lang): ctx.unit_name(r["unit_id"]) + (t("inferred_mark", lang) if r["provenance"] == "inferred" else "")}
+        if show["appraised"]:
+            row[t("col_appraised", lang)] = "—" if is_missing(r["appraised"]) else fmt_number(r["appraised"], lang, meth.decimals)
+        if show["survey"]:
+            row[t("col_survey", lang)] = "—" if is_missing(r["survey"]) else fmt_number(r["survey"], lang, meth.decimals)
+        row[t("col_total", lang)] = "—" if is_missing(r["total"]) else fmt_number(r["total"], lang, meth.decimals)
+        row[t("col_pct", lang)] = "—" if is_missing(r["pct"]) else fmt_number(r["pct"], lang, 1)
+        if show["band"]:
+            row[t("col_band", lang)] = ctx.band_name(level, r["band"])
+        if show["change"]:
+            row[t("col_change", lang)] = change
+            row[t("col_rank_change", lang)] = rchange
+        rows.append(row)
+        cols.append(_tint(colours.get(r["band"], "")) if not is_missing(r["band"]) else "")
     del meth_band_ids
     return pd.DataFrame(rows), cols
 
@@ -317,20 +361,29 @@ def html_ranking(ctx: ReportContext) -> str:
     for lv in ctx.levels:
         meth = ctx.ds.methodology_for(year, lv)
         frame, colours = ranking_frame(ctx, lv)
-        numeric = [t(k, lang) for k in ("col_rank", "col_total", "col_pct", "col_change", "col_rank_change")]
+        numeric = [t(k, lang) for k in ("col_rank", "col_appraised", "col_survey", "col_total", "col_pct", "col_change",
+                                         "col_rank_change") if t(k, lang) in frame.columns]
+        band_col = t("col_band", lang)
+        has_band = band_col in frame.columns
         table = table_block(ctx, frame, f"rank-{lv}", t("cap_ranking", lang, level=ctx.level_name(lv), year=year),
-                            numeric=numeric, colours={t("col_band", lang): colours}, nowrap=[t("col_band", lang)],
-                            illustrative=ctx.ds.is_illustrative(year))
+                            numeric=numeric, colours={band_col: colours} if has_band else None,
+                            nowrap=[band_col] if has_band else [], illustrative=ctx.ds.is_illustrative(year))
         units = ctx.scores.level_units(year, lv)
         cur = units.dropna(subset=["total"]).sort_values(["rank", "unit_id"])
-        fig = None
+        band_labels = {b.id: b.name[lang] for b in meth.bands}
+        figs: list[dict[str, object]] = []
         if len(cur):
-            title = t("chart_bar_title", lang, level=ctx.level_name(lv), year=year)
-            fig = chart(charts.plot_ranked_bar([ctx.unit_name(u) for u in cur["unit_id"]], cur["total"].tolist(),
-                                               cur["band"].tolist(), {b.id: b.name[lang] for b in meth.bands}, lang=lang,
-                                               max_total=meth.max_total, decimals=meth.decimals, title=title),
-                        t("alt_bar", lang), ctx=ctx, key=f"ranking-{lv}", caption=title)
-        levels.append({"name": ctx.level_name(lv), "anchor": f"ranking-{lv}", "table": table, "chart": fig,
+            title = t("chart_bar_title" if meth.bands else "chart_bar_title_plain", lang, level=ctx.level_name(lv),
+                      year=year)
+
+            def draw(start: int, stop: int, caption: str, cur: pd.DataFrame = cur, meth: Methodology = meth,
+                     band_labels: dict[str, str] = band_labels) -> Figure:
+                part = cur.iloc[start:stop]
+                return charts.plot_ranked_bar([ctx.unit_name(u) for u in part["unit_id"]], part["total"].tolist(),
+                                              part["band"].tolist(), band_labels, lang=lang, max_total=meth.max_total,
+                                              decimals=meth.decimals, title=caption)
+            figs = chart_parts(ctx, len(cur), draw, alt=t("alt_bar" if meth.bands else "alt_bar_plain", lang), key=f"ranking-{lv}", caption=title)
+        levels.append({"name": ctx.level_name(lv), "anchor": f"ranking-{lv}", "table": table, "chart": figs,
                        "inferred": bool((units["provenance"] == "inferred").any())})
     return _render(ctx, "ranking.html.j2", levels=levels)
 
@@ -346,7 +399,7 @@ def html_robustness(ctx: ReportContext) -> str:
     for lv in ctx.levels:
         la = ctx.analysis.level(lv)
         item: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"robustness-{lv}", "omitted": "",
-                                   "notes": [], "chart": None, "sentences": [], "table": None,
+                                   "notes": [], "chart": [], "sentences": [], "table": None,
                                    "sensitivity": None, "corr": None, "coherence": []}
         ru = la.robustness
         if ru is None:
@@ -355,12 +408,18 @@ def html_robustness(ctx: ReportContext) -> str:
             item["notes"] = rt.notes(la, lang)
             u = ru.units
             title = rt.p("chart_title", lang, level=ctx.level_name(lv), year=year)
-            fig = charts.plot_rank_uncertainty(
-                [ctx.unit_name(x) for x in u["unit_id"]], u["nominal_rank"].tolist(), u["median_rank"].tolist(),
-                u["p5"].tolist(), u["p95"].tolist(),
-                labels={"axis": rt.p("ax_rank", lang), "interval": rt.p("lg_interval", lang),
-                        "median": rt.p("lg_median", lang), "nominal": rt.p("lg_nominal", lang)}, title=title)
-            item["chart"] = chart(fig, rt.p("alt_chart", lang), ctx=ctx, key=f"robust-{lv}", caption=title)
+            labels = {"axis": rt.p("ax_rank", lang), "interval": rt.p("lg_interval", lang),
+                      "median": rt.p("lg_median", lang), "nominal": rt.p("lg_nominal", lang)}
+            max_rank = int(max(u["p95"].max(), u["nominal_rank"].max(), len(u))) if len(u) else 1
+
+            def draw(start: int, stop: int, caption: str, u: pd.DataFrame = u, labels: dict[str, str] = labels,
+                     max_rank: int = max_rank) -> Figure:
+                part = u.iloc[start:stop]
+                return charts.plot_rank_uncertainty(
+                    [ctx.unit_name(x) for x in part["unit_id"]], part["nominal_rank"].tolist(),
+                    part["median_rank"].tolist(), part["p5"].tolist(), part["p95"].tolist(), labels=labels,
+                    title=caption, max_rank=max_rank)
+            item["chart"] = chart_parts(ctx, len(u), draw, alt=rt.p("alt_chart", lang), key=f"robust-{lv}", caption=title)
             item["sentences"] = rt.sentences(la, ds, lang)
             frame = rt.uncertainty_table(la, ds, lang)
             numeric = [c for c in frame.columns if c != rt.p("col_unit", lang)]
@@ -381,7 +440,7 @@ def html_robustness(ctx: ReportContext) -> str:
             fig = charts.plot_correlations(corr, lang=lang, title=ctitle, label=rt.p("corr_label", lang))
             item["corr"] = {"chart": chart(fig, rt.p("alt_corr", lang), ctx=ctx, key=f"corr-{lv}", caption=ctitle),
                             "key": field_key(ctx, lv, list(c.correlations.columns))}
-        item["coherence"] = rt.coherence_sentences(la, ds, lang, lambda f, lv=lv: field_number(ctx, lv, f))
+        item["coherence"] = rt.coherence_sentences(la, ds, lang, partial(field_number, ctx, lv))
         levels.append(item)
     return _render(ctx, "robustness.html.j2", levels=levels, intro=rt.intro(ctx.analysis.noise, lang),
                    h_robustness=rt.p("h_robustness", lang), h_sensitivity=rt.p("h_sensitivity", lang),
@@ -462,10 +521,15 @@ def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     table.index = [ctx.unit_name(u) for u in table.index]
     table.columns = [field_number(ctx, lv, c) for c in table.columns]
     title = t("chart_heat_title", lang, level=ctx.level_name(lv), year=year)
-    out["chart"] = chart(charts.plot_heatmap(table, lang=lang, title=title, vmin=heat_floor(ctx)), t("alt_heat", lang),
-                         ctx=ctx, key=f"heatmap-{lv}", caption=title)
+    vmin = heat_floor(ctx)
+    out["chart"] = chart_parts(
+        ctx, len(table), lambda start, stop, caption: charts.plot_heatmap(table.iloc[start:stop], lang=lang, title=caption,
+                                                                          vmin=vmin),
+        # a heatmap row is taller than a bar: fewer rows keep a part shorter than a page
+        alt=t("alt_heat", lang), key=f"heatmap-{lv}", caption=title, rows_per_chart=HEATMAP_ROWS)
     out["field_key"] = field_key(ctx, lv, field_order)
     summ = ctx.analysis.level(lv).field_summary
+    assert summ is not None  # a level with field scores has its field summary
     strong, weak = summ.iloc[0], summ.iloc[-1]
     out["level_sentence"] = t("sw_level", lang, level=ctx.level_name(lv).lower(),
                               strong=ctx.field_name(lv, strong["field_id"]), spct=fmt_number(strong["median_pct"], lang, 1),
@@ -480,6 +544,7 @@ def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     out["table"] = table_block(ctx, frame, f"fields-{lv}", t("cap_fields", lang, level=ctx.level_name(lv), year=year),
                                numeric=list(frame.columns[1:]), illustrative=ctx.ds.is_illustrative(year))
     sw = ctx.analysis.level(lv).strengths_weaknesses
+    assert sw is not None  # a level with field scores has its strengths and weaknesses
     items, rest = [], []
     gap = fmt_number(ctx.analysis.level(lv).material_gap or 0, lang, 1, trim=True)
     for uid in order:  # a unit with no material gap is named once, in the closing sentence
@@ -490,13 +555,14 @@ def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
         parts = []
         for kind, key in (("strength", "sw_strong"), ("weakness", "sw_weak")):
             rows = u[u["kind"] == kind].sort_values("order")
-            listed = [t("sw_item_above" if r.gap > 0 else "sw_item_below", lang, field=ctx.field_name(lv, r.field_id),
-                        pct=fmt_number(r.pct, lang, 1), gap=fmt_number(abs(r.gap), lang, 1)) for r in rows.itertuples()]
+            listed = [t("sw_item_above" if r["gap"] > 0 else "sw_item_below", lang, field=ctx.field_name(lv, r["field_id"]),
+                        pct=fmt_number(r["pct"], lang, 1), gap=fmt_number(abs(r["gap"]), lang, 1)) for r in rows.to_dict("records")]
             parts.append(t(key, lang, items=t("sw_and", lang).join(listed)) if listed else t(key + "_none", lang))
         items.append(t("sw_unit", lang, unit=ctx.unit_name(uid), strong=parts[0], weak=parts[1]))
     if rest:
-        items.append(t("sw_rest", lang, n=fmt_count(len(rest), lang=lang), noun=ctx.ds.level(lv).noun[lang], gap=gap,
-                       units=", ".join(rest)))
+        items.append(t("sw_rest", lang, n=fmt_count(len(rest), lang=lang),
+                       noun=noun_for(ctx.ds.level(lv).noun[lang], len(rest), lang), gap=gap, units=", ".join(rest),
+                       **verbs_for(len(rest))))
     out["units"] = items
     out["sw_note"] = t("sw_note", lang, gap=gap)
     return out
@@ -510,7 +576,8 @@ def html_changes(ctx: ReportContext) -> str:
 
 def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     lang, year, prev_year = ctx.lang, ctx.year, ctx.prev_year
-    out: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"yoy-{lv}", "omitted": "", "method_note": "", "chart": None,
+    assert prev_year is not None  # called only when there is a previous year
+    out: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"yoy-{lv}", "omitted": "", "method_note": "", "chart": [],
                               "transitions": [], "table": ""}
     prev = ctx.scores.level_units(prev_year, lv)
     if prev.empty:
@@ -521,48 +588,58 @@ def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
         out["method_note"] = t("yoy_method_changed", lang, prev=prev_year, year=year, m0=m0.title[lang], m1=m1.title[lang])
     la = ctx.analysis.level(lv)
     yoy = la.changes
+    # a level scored in the previous year has its changes, their counts, groups and movers
+    assert yoy is not None and la.change_counts is not None and la.change_groups is not None and la.movers is not None
     noun = ctx.ds.level(lv).noun[lang]
     both = yoy[yoy["change"].notna()].sort_values(["rank", "unit_id"])
     if len(both):
         title = t("chart_dumbbell_title", lang, level=ctx.level_name(lv), prev=prev_year, year=year)
-        out["chart"] = chart(charts.plot_dumbbell(
-            [ctx.unit_name(u) for u in both["unit_id"]], both["total_prev"].tolist(), both["total"].tolist(), lang=lang,
-            prev_year=prev_year, year=year, max_total=m1.max_total, title=title), t("alt_dumbbell", lang),
-            ctx=ctx, key=f"dumbbell-{lv}", caption=title, years=(year, prev_year))
+        xlim = charts.dumbbell_xlim(both["total_prev"], both["total"], m1.max_total)
+
+        def draw(start: int, stop: int, caption: str) -> Figure:
+            part = both.iloc[start:stop]
+            return charts.plot_dumbbell([ctx.unit_name(u) for u in part["unit_id"]], part["total_prev"].tolist(),
+                                        part["total"].tolist(), lang=lang, prev_year=prev_year, year=year,
+                                        max_total=m1.max_total, title=caption, xlim=xlim)
+        out["chart"] = chart_parts(ctx, len(both), draw, alt=t("alt_dumbbell", lang), key=f"dumbbell-{lv}",
+                                   caption=title, years=(year, prev_year))
     c = la.change_counts
     groups = la.change_groups
     texts = []
-    names = lambda ids: ", ".join(ctx.unit_in_sentence(u) for u in ids)  # noqa: E731
+
+    def names(ids: list[str]) -> str:
+        return ", ".join(ctx.unit_in_sentence(u) for u in ids)
     parts = [t("yoy_g_both", lang, n=fmt_count(len(groups["both"]), lang=lang))]
     for g in ("ranked_only", "new", "unpublished"):
         if groups[g]:
             parts.append(t(f"yoy_g_{g}", lang, n=fmt_count(len(groups[g]), lang=lang), prev=prev_year,
                            units=names(groups[g])))
     n_units = sum(len(groups[g]) for g in CHANGE_GROUPS)
-    texts.append(t("yoy_groups", lang, level=ctx.level_name(lv), year=year, n=fmt_count(n_units, lang=lang), noun=noun,
-                   groups="; ".join(parts)))
+    texts.append(t("yoy_groups", lang, level=ctx.level_name(lv), year=year, n=fmt_count(n_units, lang=lang),
+                   noun=noun_for(noun, n_units, lang), groups="; ".join(parts)))
     if groups["gone"]:
-        texts.append(t("yoy_g_gone", lang, n=fmt_count(len(groups["gone"]), lang=lang), noun=noun, prev=prev_year,
-                       year=year, units=names(groups["gone"])))
+        n_gone = len(groups["gone"])
+        texts.append(t("yoy_g_gone", lang, n=fmt_count(n_gone, lang=lang), noun=noun_for(noun, n_gone, lang), prev=prev_year,
+                       year=year, units=names(groups["gone"]), **verbs_for(n_gone)))
     if len(both):
         points = [t(f"yoy_c_{k}", lang, n=fmt_count(c[k], lang=lang)) for k in ("up", "down", "same") if c[k]]
         ranks = [t(f"yoy_c_{k}", lang, n=fmt_count(c[k], lang=lang)) for k in ("rank_up", "rank_down", "rank_same") if c[k]]
-        texts.append(t("yoy_counts", lang, n=fmt_count(len(both), lang=lang), noun=noun, points=", ".join(points),
+        texts.append(t("yoy_counts", lang, n=fmt_count(len(both), lang=lang), noun=noun_for(noun, len(both), lang), points=", ".join(points),
                        ranks=", ".join(ranks)))
     movers = la.movers
     for kind, key, none_key in (("up", "yoy_up", "yoy_none_up"), ("down", "yoy_down", "yoy_none_down")):
         m = movers[kind]
         if len(both):
-            items = [t("yoy_item_no_rank" if is_missing(r.rank_change) else "yoy_item", lang,
-                       unit=ctx.unit_in_sentence(r.unit_id), change=fmt_number(r.change, lang, m1.decimals, sign=True),
-                       rank=fmt_rank_change(r.rank_change, lang)) for r in m.itertuples()]
+            items = [t("yoy_item_no_rank" if is_missing(r["rank_change"]) else "yoy_item", lang,
+                       unit=ctx.unit_in_sentence(r["unit_id"]), change=fmt_number(r["change"], lang, m1.decimals, sign=True),
+                       rank=fmt_rank_change(r["rank_change"], lang)) for r in m.to_dict("records")]
             texts.append(t(key, lang, items="; ".join(items)) if items else t(none_key, lang))
     out["texts"] = texts
     moved = yoy[yoy["band_changed"]].sort_values(["rank", "unit_id"])
     if not moved.empty:
-        out["transitions"] = [t("yoy_transition_item", lang, unit=ctx.unit_in_sentence(r.unit_id),
-                                frm=ctx.band_name(lv, r.band_prev, prev_year), to=ctx.band_name(lv, r.band))
-                              for r in moved.itertuples()]
+        out["transitions"] = [t("yoy_transition_item", lang, unit=ctx.unit_in_sentence(r["unit_id"]),
+                                frm=ctx.band_name(lv, r["band_prev"], prev_year), to=ctx.band_name(lv, r["band"]))
+                              for r in moved.to_dict("records")]
         bands = [b.id for b in m1.bands]
         if la.band_transitions is not None:
             tr = la.band_transitions
@@ -593,19 +670,23 @@ def _appraisal_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     meth = ctx.ds.methodology_for(year, lv)
     cuts = ctx.analysis.level(lv).appraisal_cuts
     by_unit = ctx.analysis.level(lv).appraisal_by_unit
+    assert cuts is not None and by_unit is not None  # a level with appraisal has its cuts
     noun = ctx.ds.level(lv).noun[lang]
     total_cut = float(by_unit["cut"].sum())
     out["total"] = t("appraisal_total", lang, cut=fmt_number(total_cut, lang, meth.decimals),
-                     n=fmt_count(len(by_unit), lang=lang), noun=noun,
+                     n=fmt_count(len(by_unit), lang=lang), noun=noun_for(noun, len(by_unit), lang),
                      avg=fmt_number(total_cut / len(by_unit), lang, meth.decimals))
-    top = by_unit.head(3)
+    top_units = by_unit.head(3)
     out["top"] = t("appraisal_top", lang, items="; ".join(
-        t("appraisal_item", lang, unit=ctx.unit_in_sentence(r.unit_id), cut=fmt_number(r.cut, lang, meth.decimals),
-          pct=fmt_number(r.cut_pct, lang, 1)) for r in top.itertuples()))
+        t("appraisal_item", lang, unit=ctx.unit_in_sentence(r["unit_id"]), cut=fmt_number(r["cut"], lang, meth.decimals),
+          pct=fmt_number(r["cut_pct"], lang, 1)) for r in top_units.to_dict("records")))
     title = t("chart_cut_title", lang, level=ctx.level_name(lv), year=year)
-    out["chart"] = chart(charts.plot_cuts([ctx.unit_name(u) for u in by_unit["unit_id"]], by_unit["cut"].tolist(), lang=lang,
-                                          title=title, decimals=meth.decimals),
-                         t("alt_cut", lang), ctx=ctx, key=f"cuts-{lv}", caption=title)
+    top = float(by_unit["cut"].max()) if len(by_unit) else 1.0
+    out["chart"] = chart_parts(
+        ctx, len(by_unit), lambda start, stop, caption: charts.plot_cuts(
+            [ctx.unit_name(u) for u in by_unit["unit_id"].iloc[start:stop]], by_unit["cut"].iloc[start:stop].tolist(),
+            lang=lang, title=caption, decimals=meth.decimals, top=top),
+        alt=t("alt_cut", lang), key=f"cuts-{lv}", caption=title)
     wide = cuts.pivot(index="unit_id", columns="field_id", values="cut")
     fields = [x.id for x in meth.fields if x.id in wide.columns]
     wide = wide.reindex(index=by_unit["unit_id"], columns=fields)
@@ -621,6 +702,13 @@ def _appraisal_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     return out
 
 
+def dataset_folder(ds: Dataset) -> str:
+    """The folder a dataset kept outside the project is built from, by its name (as ``parlib build``
+    takes it from the folder that holds it); "" for a dataset shipped under data/raw/, which is
+    built by its id."""
+    return "" if is_embedded(ds) else ds.root.name
+
+
 def html_methods(ctx: ReportContext) -> str:
     """Methodology in force per level, band rule, rank rule, every source with its URL, every
     file with its sha256, and the assumptions."""
@@ -634,7 +722,7 @@ def html_methods(ctx: ReportContext) -> str:
         bands = []
         for i, b in enumerate(meth.bands):
             above = meth.bands[i - 1] if i else None
-            if i == len(meth.bands) - 1 and i and not (b.min_total or b.min_pct):
+            if i == len(meth.bands) - 1 and above is not None and not (b.min_total or b.min_pct):
                 # the last band from 0 is "below" the band above it (Yếu dưới 50, not Yếu từ 0)
                 if above.min_total is not None:
                     bands.append(t("m_band_item_below_total", lang, band=b.name[lang],
@@ -658,16 +746,16 @@ def html_methods(ctx: ReportContext) -> str:
     used = {tb.source for tb in ds.tables} | set(ds.sources)
     sources = []
     for sid in sorted(used):
-        s = ds.sources[sid]
-        text = t("m_source_item", lang, title=s.title[lang], publisher=s.publisher[lang],
-                 published=fmt_date(s.date_published, lang), accessed=fmt_date(s.date_accessed, lang),
-                 provenance=t(f"prov_{s.provenance}", lang))
-        sources.append({"text": text, "url": s.url, "link": s.url.startswith(("http://", "https://"))})
+        src = ds.sources[sid]
+        text = t("m_source_item", lang, title=src.title[lang], publisher=src.publisher[lang],
+                 published=fmt_date(src.date_published, lang), accessed=fmt_date(src.date_accessed, lang),
+                 provenance=t(f"prov_{src.provenance}", lang))
+        sources.append({"text": text, "url": src.url, "link": src.url.startswith(("http://", "https://"))})
     frame = pd.DataFrame([{t("col_year", lang): str(tb.year), t("col_level", lang): ctx.level_name(tb.level),
                            t("col_file", lang): tb.rel, t("col_provenance", lang): t(f"prov_{tb.provenance}", lang),
                            "sha256": tb.sha256} for tb in ds.tables])
     dataset_ref = ds.id if ds.id in embedded_datasets() else ds.root.name
-    return _render(ctx, "methods.html.j2", levels=levels, sources=sources,
+    return _render(ctx, "methods.html.j2", levels=levels, sources=sources, dataset_folder=dataset_folder(ds),
                    files=table_block(ctx, frame, "files", t("h_files", lang), cls="small files"),
                    assumptions=[a[lang] for a in ds.assumptions], dataset_ref=dataset_ref)
 
@@ -704,24 +792,24 @@ def _profiles_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     medians = dict(zip(la.field_summary["field_id"], la.field_summary["median_pct"])) if la.field_summary is not None else {}
     order = [f for f in meth.field_ids() if f in medians]
     units = []
-    for r in la.units.itertuples(index=False):
-        facts = [t("pf_rank", lang, rank="—" if is_missing(r.rank) else int(r.rank)),
-                 t("pf_total", lang, total=fmt_number(r.total, lang, meth.decimals)), ctx.band_name(lv, r.band)]
-        if changes is not None and r.unit_id in changes.index:
-            c = changes.loc[r.unit_id]
+    for r in la.units.to_dict("records"):
+        facts = [t("pf_rank", lang, rank="—" if is_missing(r["rank"]) else int(r["rank"])),
+                 t("pf_total", lang, total=fmt_number(r["total"], lang, meth.decimals)), ctx.band_name(lv, r["band"])]
+        if changes is not None and r["unit_id"] in changes.index:
+            c = changes.loc[r["unit_id"]]
             if not is_missing(c["change"]):
                 facts.append(t("pf_change", lang, change=fmt_number(c["change"], lang, meth.decimals, sign=True),
                                prev=ctx.prev_year, rank=fmt_rank_change(c["rank_change"], lang)))
         bars = []
         if order:
-            mine = fields[fields["unit_id"] == r.unit_id].set_index("field_id")["pct"]
+            mine = fields[fields["unit_id"] == r["unit_id"]].set_index("field_id")["pct"]
             for fid in order:
                 if fid in mine.index:
                     v, med = float(mine[fid]), float(medians[fid])
                     bars.append({"label": field_number(ctx, lv, fid), "name": ctx.field_name(lv, fid),
                                  "width": f"{max(0.0, min(100.0, v)):.1f}", "median": f"{max(0.0, min(100.0, med)):.1f}",
                                  "value": fmt_number(v, lang, 1), "below": v < med})
-        units.append({"name": ctx.unit_name(r.unit_id), "anchor": f"unit-{_uuid(r.unit_id)}", "facts": facts, "bars": bars})
+        units.append({"name": ctx.unit_name(r["unit_id"]), "anchor": f"unit-{_uuid(r['unit_id'])}", "facts": facts, "bars": bars})
     return {"name": ctx.level_name(lv), "anchor": f"profiles-{lv}", "units": units,
             "field_key": field_key(ctx, lv, order) if order else "", "illustrative": ctx.ds.is_illustrative(ctx.year)}
 
