@@ -18,7 +18,9 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -152,7 +154,7 @@ _HEAD_BYTES = 1 << 20
 _CHUNK = 1 << 22
 
 
-def _check_utf8(data: bytes, path) -> None:
+def _check_utf8(data: bytes, path: Path) -> None:
     """The whole file is UTF-8 (checked chunk by chunk, without holding a decoded copy); if not,
     the error names the line of the first bad byte."""
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -173,7 +175,7 @@ def _decoded_head(data: bytes) -> str:
     return head.removeprefix("\ufeff")
 
 
-def _line_bounds(data: bytes):
+def _line_bounds(data: bytes) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """The (starts, ends) byte offsets of the file's lines, as arrays, a few megabytes of the file at a
     time (vectorised; bounded memory whatever the file's size). An end excludes its newline."""
     arr = np.frombuffer(data, dtype=np.uint8)
@@ -192,7 +194,7 @@ def _longest_line(data: bytes) -> int:
     return max((int((ends - starts).max()) for starts, ends in _line_bounds(data)), default=0)
 
 
-def _refuse_other_formats(data: bytes, path) -> None:
+def _refuse_other_formats(data: bytes, path: Path) -> None:
     """A file named .csv that is something else: an XLSX or XLS workbook, a PDF, an HTML page (Excel's
     'Web page' or a table saved from a browser) or an Excel XML spreadsheet."""
     if data.startswith(b"PK\x03\x04"):
@@ -213,7 +215,7 @@ def _refuse_other_formats(data: bytes, path) -> None:
                         "open it in Excel and save it as CSV UTF-8 or .xlsx", path)
 
 
-def _check_header_line(first: str, path, header_row: int) -> None:
+def _check_header_line(first: str, path: Path, header_row: int) -> None:
     """A header line whose every cell is longer than MAX_CELL_CHARS, whatever the separator, is refused
     before the csv module meets it (its field limit is 131,072 characters)."""
     if len(first) <= MAX_CELL_CHARS:
@@ -240,7 +242,7 @@ def _guess_separator(text: str, first: str) -> str:
     return sep
 
 
-def _check_row_widths(data: bytes, sep: str, path) -> None:
+def _check_row_widths(data: bytes, sep: str, path: Path) -> None:
     """No row with more than MAX_COLUMNS cells (a row padded with 100,000 separators would make the
     CSV parser build a 100,000-level index), checked before parsing on the bytes: only a line of at
     least MAX_COLUMNS - 1 bytes can hold that many separators; such a line's separators are counted,
@@ -267,7 +269,7 @@ def _split_line(line: str, sep: str) -> list[str]:
         return line.split(sep)
 
 
-def _refuse_nul(data: bytes, first: str, sep: str, path, header_row: int) -> None:
+def _refuse_nul(data: bytes, first: str, sep: str, path: Path, header_row: int) -> None:
     """A NUL character in a UTF-8 file (a damaged export): refused with its row, column and cell."""
     at = data.index(b"\x00")
     row = data.count(b"\n", 0, at) + 1
@@ -283,7 +285,7 @@ def _refuse_nul(data: bytes, first: str, sep: str, path, header_row: int) -> Non
                     "again as CSV UTF-8", path, row, column)
 
 
-def _first_long_row(path, header_row: int, sep: str, n_columns: int) -> int:
+def _first_long_row(path: Path, header_row: int, sep: str, n_columns: int) -> int:
     """Offset from the header of the first row with more cells than the header (for the error's row;
     the file is read again, only on this error's path)."""
     try:
@@ -298,7 +300,7 @@ def _first_long_row(path, header_row: int, sep: str, n_columns: int) -> int:
     return 0
 
 
-def _check_cell_lengths(frame: pd.DataFrame, path, first_row: int) -> None:
+def _check_cell_lengths(frame: pd.DataFrame, path: Path, first_row: int) -> None:
     """No cell longer than MAX_CELL_CHARS (checked a column at a time, once per distinct value)."""
     for c in frame.columns:
         lengths = per_unique(frame[c], lambda u: u.fillna("").astype(str).str.len())
