@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 EXIT_BAD_INPUT = 2
 MAX_MESSAGE = 285          # characters of one error line; with the "parlib: error: " prefix at most 300
@@ -101,6 +106,8 @@ class DataErrors(DataError):
     """Several independent problems found in one pass, reported together: one line each, sorted by
     file, row and column, at most :data:`MAX_LINES` lines then "and N more"."""
 
+    errors: list[DataError]
+
     def __init__(self, errors: list[DataError]):
         flat: list[DataError] = []
         for e in errors:
@@ -119,7 +126,7 @@ class DataErrors(DataError):
         return "\n".join([*self.lines(), f"{len(self.errors)} problems"])
 
 
-def _sort_key(e: DataError) -> tuple:
+def _sort_key(e: DataError) -> tuple[str, int, list[tuple[int, int, str]], str]:
     """File, row, then column in natural order (units[3] before units[10]), then the text."""
     column = [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", str(e.column or "")) if p]
     return (str(e.file or ""), e.row or 0, column, e.what)
@@ -134,7 +141,7 @@ class ErrorCollector:
     def add(self, error: DataError) -> None:
         self.errors.append(error)
 
-    def run(self, fn, *args, **kwargs):
+    def run(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | None:
         """``fn(*args, **kwargs)``, or None with its DataError(s) kept."""
         try:
             return fn(*args, **kwargs)

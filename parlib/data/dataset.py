@@ -13,14 +13,16 @@ and the key (or row and column) at fault.
 """
 from __future__ import annotations
 
+import builtins
 import hashlib
 import math
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, overload
 
 from parlib.data.schema import schema_errors
 from parlib.data.text import clean_name, name_key
@@ -283,6 +285,9 @@ def embedded_datasets() -> list[str]:
     return sorted(p.name for p in EMBEDDED_ROOT.iterdir() if (p / "dataset.yml").is_file())
 
 
+_D = TypeVar("_D")
+
+
 class _Reader:
     """Typed access to a YAML mapping, with errors naming the file and key path."""
 
@@ -306,7 +311,12 @@ class _Reader:
             return default
         return self.data[key]
 
-    def str(self, key: str, default: Any = ...) -> str:
+    @overload
+    def str(self, key: builtins.str) -> builtins.str: ...
+    @overload
+    def str(self, key: builtins.str, default: _D) -> builtins.str | _D: ...
+
+    def str(self, key: builtins.str, default: Any = ...) -> Any:
         v = self.raw(key, default)
         if v is default and default is not ...:
             return v
@@ -314,13 +324,18 @@ class _Reader:
             raise self._err(key, "must be a text", "write a single value")
         return clean_name(v)
 
-    def ident(self, key: str) -> str:
+    def ident(self, key: builtins.str) -> builtins.str:
         v = self.str(key)
         if not _ID.match(v):
             raise self._err(key, f"{v!r} is not a valid id", "use lower-case letters, digits, '-' and '_'")
         return v
 
-    def num(self, key: str, default: Any = ...) -> float | None:
+    @overload
+    def num(self, key: builtins.str) -> float: ...
+    @overload
+    def num(self, key: builtins.str, default: _D) -> float | _D: ...
+
+    def num(self, key: builtins.str, default: Any = ...) -> Any:
         v = self.raw(key, default)
         if v is None or (v is default and default is not ...):
             return v
@@ -333,7 +348,12 @@ class _Reader:
             raise self._err(key, f"{v} is negative", "write a number of points or a percentage ≥ 0")
         return float(v)
 
-    def text(self, key: str, default: Any = ...) -> dict[str, str]:
+    @overload
+    def text(self, key: builtins.str) -> dict[builtins.str, builtins.str]: ...
+    @overload
+    def text(self, key: builtins.str, default: _D) -> dict[builtins.str, builtins.str] | _D: ...
+
+    def text(self, key: builtins.str, default: Any = ...) -> Any:
         v = self.raw(key, default)
         if v is default and default is not ...:
             return v
@@ -344,7 +364,12 @@ class _Reader:
                             f"write '{key}: {{vi: ..., en: ...}}'")
         return {lang: clean_name(v[lang]) for lang in LANGS}
 
-    def list(self, key: str, default: Any = ...) -> list:
+    @overload
+    def list(self, key: builtins.str) -> builtins.list[Any]: ...
+    @overload
+    def list(self, key: builtins.str, default: _D) -> builtins.list[Any] | _D: ...
+
+    def list(self, key: builtins.str, default: Any = ...) -> Any:
         v = self.raw(key, default)
         if v is default and default is not ...:
             return v
@@ -352,7 +377,7 @@ class _Reader:
             raise self._err(key, "must be a list", f"write '{key}:' followed by '- ' items")
         return v
 
-    def sub(self, key: str, data: Any) -> _Reader:
+    def sub(self, key: builtins.str, data: Any) -> _Reader:
         return _Reader(self.path, data, f"{self.where}.{key}".strip("."))
 
 
@@ -457,7 +482,8 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
     if not re.match(r"^\d{4}-\d{2}-\d{2}$", date_published):
         raise r._err("date_published", f"{date_published!r} is not a date", "write it as YYYY-MM-DD")
 
-    levels, seen_units, alias_owner = [], set(), {}
+    levels, seen_units = [], set()
+    alias_owner: dict[tuple[str, str], str] = {}  # (level, name key) → the unit that has the name
     for i, lv in enumerate(r.list("levels")):
         lr = r.sub(f"levels[{i}]", lv)
         lid = lr.ident("id")
@@ -641,7 +667,7 @@ def unit_id_from_name(name: str) -> str:
     return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]", "-", text)).strip("-")
 
 
-def units_from_names(level: Level, names: list[tuple[str, str]], path: Path) -> Level:
+def units_from_names(level: Level, names: Sequence[tuple[str, str | Path]], path: Path) -> Level:
     """A level without ``units:`` completed from the names printed in its tables (``names``: each
     printed name with the file it was read from, in file order). Aliases fold spellings into one
     unit; two different names that make the same id are an error naming both."""

@@ -126,7 +126,8 @@ def load_published(dataset: Dataset) -> list[Figure]:
         if "unit" in args and args["unit"] not in units:
             raise DataError(f"figure {fid!r}: unknown unit {args['unit']!r}",
                             "use a unit id from dataset.yml", path, column=f"{where}.unit")
-        for lv in (args.get("level") if isinstance(args.get("level"), list) else [args.get("level")]):
+        level_arg = args.get("level")
+        for lv in (level_arg if isinstance(level_arg, list) else [level_arg]):
             if lv is not None and lv not in levels:
                 raise DataError(f"figure {fid!r}: unknown level {lv!r}", f"use one of {', '.join(sorted(levels))}",
                                 path, column=f"{where}.level")
@@ -142,8 +143,9 @@ def load_published(dataset: Dataset) -> list[Figure]:
                                 "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
         if measure in ("count_band", "unit_band"):
             lv = args.get("level") or (units[args["unit"]].level if args.get("unit") in units else None)
-            try:
-                meths = [dataset.methodology_for(args.get("year"), x) for x in (lv if isinstance(lv, list) else [lv])]
+            lv_ids: list[Any] = lv if isinstance(lv, list) else [lv]
+            try:  # no such year or level (a year left out is no year): no methodology to ask
+                meths = [dataset.methodology_for(args["year"], x) for x in lv_ids]
             except KeyError:
                 meths = []
             bare = [m.id for m in meths if not m.bands]
@@ -213,7 +215,7 @@ def _check_printed_decimals(dataset: Dataset, fid: str, measure: str, args: dict
                         path, column=column)
 
 
-def _check_printed(dataset: Dataset, fid: str, kind: str, printed: Any, path, column: str,
+def _check_printed(dataset: Dataset, fid: str, kind: str, printed: Any, path: Path, column: str,
                    context: tuple[int | None, float | None] = (None, None)) -> None:
     """A printed value that cannot be read as its measure's kind is an input error, found when
     published.yml is loaded rather than when the figure is checked."""

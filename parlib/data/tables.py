@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -67,7 +68,7 @@ class TableScores:
     granularity: str
 
 
-def read_raw_table(path, rows: dict | None = None, *, unit_headers: tuple[str, ...] = ()) -> tuple[pd.DataFrame, int]:
+def read_raw_table(path: Path, rows: dict[str, Any] | None = None, *, unit_headers: tuple[str, ...] = ()) -> tuple[pd.DataFrame, int]:
     """Read a CSV or XLSX as text cells. Returns the frame and the file row of its first data row.
 
     ``unit_headers``: headers mapped to the unit column under ``columns:`` (an XLSX header row is
@@ -329,7 +330,7 @@ def _is_blank(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).str.strip().eq("")
 
 
-def _check_csv_header(frame: pd.DataFrame, first_line: str, sep: str, path, header_row: int = 1) -> pd.DataFrame:
+def _check_csv_header(frame: pd.DataFrame, first_line: str, sep: str, path: Path, header_row: int = 1) -> pd.DataFrame:
     """Headers as the file has them (pandas renames a repeated "Tổng điểm" to "Tổng điểm.1" and an
     empty header to "Unnamed: 6"): a repeated header is refused; a column without a header is
     dropped when empty (Excel's trailing separator) and refused when it holds values."""
@@ -354,7 +355,7 @@ def _check_csv_header(frame: pd.DataFrame, first_line: str, sep: str, path, head
     return frame
 
 
-def _read_xlsx_table(path, unit_headers: tuple[str, ...] = ()) -> tuple[pd.DataFrame, int]:
+def _read_xlsx_table(path: Path, unit_headers: tuple[str, ...] = ()) -> tuple[pd.DataFrame, int]:
     """The first sheet of an XLSX as text cells: title rows above the header skipped, a header merged
     over two rows rebuilt, blank rows dropped (keeping their place), within the limits."""
     rows, merged = read_xlsx(path)
@@ -373,7 +374,7 @@ def _read_xlsx_table(path, unit_headers: tuple[str, ...] = ()) -> tuple[pd.DataF
     header_at, header_end = _header_block(grid, merged, header_at)
     header = [clean_name(h) if pd.notna(h) and str(h).strip() else "" for h in grid.iloc[header_end]]
     frame = grid.iloc[header_end + 1:].reset_index(drop=True)
-    frame.columns = range(frame.shape[1])
+    frame.columns = pd.RangeIndex(frame.shape[1])
     frame = frame.map(_xlsx_cell_text).astype(object)
     frame = frame.where(frame.notna(), "").astype(str)
     blank = _blank_rows(frame)
@@ -400,7 +401,7 @@ def _read_xlsx_table(path, unit_headers: tuple[str, ...] = ()) -> tuple[pd.DataF
     return frame[~blank], header_end + 2
 
 
-def _header_block(grid: pd.DataFrame, merged: list, header_at: int) -> tuple[int, int]:
+def _header_block(grid: pd.DataFrame, merged: list[Any], header_at: int) -> tuple[int, int]:
     """The rows of a header whose cells are merged down over several rows (a group such as "Điểm
     đạt được" over its sub-headers "Thẩm định" and "Điều tra XHH"). Merged cells of the block take
     their top-left value; each column is then named by its lowest header cell. Returns the first
@@ -414,18 +415,19 @@ def _header_block(grid: pd.DataFrame, merged: list, header_at: int) -> tuple[int
     end = min(end, len(grid) - 1)
     for m in merged:
         if header_at <= m.min_row - 1 <= end:
-            value = grid.iat[m.min_row - 1, m.min_col - 1] if m.min_col - 1 < grid.shape[1] else None
+            # the grid holds whatever openpyxl read (dtype object): any value
+            value: Any = grid.iat[m.min_row - 1, m.min_col - 1] if m.min_col - 1 < grid.shape[1] else None
             for r in range(m.min_row - 1, min(m.max_row - 1, end) + 1):
                 for c in range(m.min_col - 1, min(m.max_col, grid.shape[1])):
                     grid.iat[r, c] = value
     for c in range(grid.shape[1]):
         if grid.iat[end, c] is None or str(grid.iat[end, c]).strip() == "":
-            above = [grid.iat[r, c] for r in range(header_at, end) if grid.iat[r, c] is not None]
+            above: list[Any] = [grid.iat[r, c] for r in range(header_at, end) if grid.iat[r, c] is not None]
             grid.iat[end, c] = above[-1] if above else None
     return header_at, end
 
 
-def _xlsx_cell_text(value):
+def _xlsx_cell_text(value: object) -> object:
     """A numeric XLSX cell as text that cannot be misread: 19.125 → "19,125" (with a decimal point,
     three decimals would read as a thousands point), 2022.0 → "2022". Other cells unchanged."""
     if isinstance(value, (float, np.floating)) and np.isfinite(value):
@@ -446,7 +448,7 @@ def _find_header_row(grid: pd.DataFrame, unit_headers: tuple[str, ...] = ()) -> 
     return None
 
 
-def map_columns(headers: list[str], spec: TableSpec, meth: Methodology, path,
+def map_columns(headers: list[str], spec: TableSpec, meth: Methodology, path: Path,
                 header_row: int = 1) -> tuple[dict[str, str], dict[str, str]]:
     """Match headers to canonical columns and to field ids. Returns (canonical → header, field id → header).
     ``header_row`` is the file row of the header, for error messages."""
@@ -486,7 +488,7 @@ def map_columns(headers: list[str], spec: TableSpec, meth: Methodology, path,
     return canon, field_cols
 
 
-def spec_file(spec: TableSpec):
+def spec_file(spec: TableSpec) -> Path:
     """The dataset.yml a table is declared in (for errors about its declaration)."""
     return next((p / "dataset.yml" for p in spec.path.parents if (p / "dataset.yml").is_file()), spec.path)
 
@@ -504,7 +506,7 @@ def detect_granularity(canon: dict[str, str], field_cols: dict[str, str]) -> str
     raise ValueError("no score column")
 
 
-def _numbers(frame: pd.DataFrame, col: str, header: str, path, rows: pd.Series, *,
+def _numbers(frame: pd.DataFrame, col: str, header: str, path: Path, rows: pd.Series, *,
              decimals: int, maximum: float | None, required: bool) -> pd.Series:
     values, errors = parse_number_series(frame[header], decimals=decimals, maximum=maximum)
     bad = errors != ""
@@ -523,7 +525,7 @@ def _numbers(frame: pd.DataFrame, col: str, header: str, path, rows: pd.Series, 
     return values
 
 
-def match_units(names: pd.Series, dataset: Dataset, level: str, path, rows: pd.Series, header: str) -> pd.Series:
+def match_units(names: pd.Series, dataset: Dataset, level: str, path: Path, rows: pd.Series, header: str) -> pd.Series:
     """Unit ids for printed names, through names and aliases (NFC, case-folded)."""
     lookup = dataset.level(level).unit_names()
     ids = per_unique(names, lambda u: u.map(lambda n: lookup.get(name_key(n))))  # per distinct name
@@ -587,7 +589,7 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
         raise DataError("the unit name is empty", "fill in the unit's name", path, int(rows.iloc[i]), canon["unit"])
     unit_ids = match_units(names, dataset, spec.level, path, rows, canon["unit"])
     dec = meth.decimals
-    num = {}
+    num: dict[str, pd.Series] = {}
     for c in NUMERIC:
         if c in canon:
             maximum = {"total": meth.max_total, "index": 100.0, "appraised": meth.max_total,
@@ -662,7 +664,8 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
     return TableScores(_finish_units(units, meth, spec, canon), fields, gran)
 
 
-def _criteria_table(frame, canon, base, num, meth: Methodology, spec: TableSpec, rows: pd.Series) -> TableScores:
+def _criteria_table(frame: pd.DataFrame, canon: dict[str, str], base: pd.DataFrame, num: dict[str, pd.Series],
+                    meth: Methodology, spec: TableSpec, rows: pd.Series) -> TableScores:
     path = spec.path
     field_names = clean_names(frame[canon["field"]])
     lookup = {}
@@ -726,19 +729,19 @@ def _criteria_table(frame, canon, base, num, meth: Methodology, spec: TableSpec,
     fields.insert(0, "year", spec.year)
     fields = fields[["year", "level", "unit_id", "row", "field_id", "max", "self_assessed", "appraised", "survey", "points"]]
     _check_field_maxima(fields, meth, path, {})
-    g = fields.groupby("unit_id", sort=False)
+    by_unit = fields.groupby("unit_id", sort=False)
     first = crit.drop_duplicates("unit_id").set_index("unit_id")
     units = pd.DataFrame({"year": spec.year, "level": spec.level, "name_printed": first["name_printed"],
                           "row": first["row"], "provenance": first["provenance"],
-                          "appraised": g["appraised"].sum(min_count=1), "survey": g["survey"].sum(min_count=1),
-                          "self_assessed": g["self_assessed"].sum(min_count=1),
+                          "appraised": by_unit["appraised"].sum(min_count=1), "survey": by_unit["survey"].sum(min_count=1),
+                          "self_assessed": by_unit["self_assessed"].sum(min_count=1),
                           "printed_total": np.nan, "printed_index": np.nan, "printed_rank": np.nan,
-                          "printed_band": "", "parts_total": g["points"].sum(), "n_parts": len(meth.fields)})
+                          "printed_band": "", "parts_total": by_unit["points"].sum(), "n_parts": len(meth.fields)})
     units = units.rename_axis("unit_id").reset_index()
     return TableScores(_finish_units(units, meth, spec, canon), fields.reset_index(drop=True), "criteria")
 
 
-def _check_field_maxima(fields: pd.DataFrame, meth: Methodology, path, field_cols: dict[str, str]) -> None:
+def _check_field_maxima(fields: pd.DataFrame, meth: Methodology, path: Path, field_cols: dict[str, str]) -> None:
     over = fields["points"] > fields["max"] + _EPS
     if over.any():
         i = int(np.flatnonzero(over.to_numpy())[0])

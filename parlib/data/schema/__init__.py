@@ -12,11 +12,16 @@ import datetime
 import difflib
 import json
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parlib.errors import DataError
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 SCHEMA_DIR = Path(__file__).resolve().parent
 SCHEMAS = ("dataset", "published")
@@ -26,16 +31,17 @@ SCHEMAS = ("dataset", "published")
 def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema of ``dataset`` (dataset.yml) or ``published`` (published.yml)."""
     with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as fh:
-        return json.load(fh)
+        schema: dict[str, Any] = json.load(fh)
+    return schema
 
 
 @cache
-def _validator(name: str):
+def _validator(name: str) -> Validator:
     from jsonschema import Draft202012Validator
     return Draft202012Validator(load_schema(name))
 
 
-def yaml_path(parts) -> str:
+def yaml_path(parts: Iterable[str | int]) -> str:
     """A path into a YAML document as written in messages: ``levels[0].units[3].id``."""
     out = ""
     for p in parts:
@@ -47,7 +53,7 @@ _TYPE_WORDS = {"string": "a text", "integer": "a whole number", "number": "a num
                "array": "a list", "object": "a mapping of keys to values"}
 
 
-def _what(error, figure_prefix: str) -> tuple[str, str, str]:
+def _what(error: ValidationError, figure_prefix: str) -> tuple[str, str, str]:
     """(path, what is wrong, what to do) for one jsonschema error."""
     path = list(error.absolute_path)
     v, schema = error.instance, error.schema
@@ -96,7 +102,7 @@ def schema_errors(name: str, document: Any, file: Path) -> list[DataError]:
     raw = list(_validator(name).iter_errors(document))
     # A misspelt key ("nmae") is one mistake: its "unknown key" line says "did you mean 'name'?", so
     # the missing 'name' it stands for is not reported again.
-    misspelt = set()
+    misspelt: set[tuple[tuple[str | int, ...], str]] = set()
     for error in raw:
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = list(error.schema.get("properties", {}))
@@ -119,7 +125,7 @@ def schema_errors(name: str, document: Any, file: Path) -> list[DataError]:
     return errors
 
 
-def _figure_id(document: Any, path: list) -> str | None:
+def _figure_id(document: Any, path: list[str | int]) -> str | None:
     if len(path) >= 2 and path[0] == "figures" and isinstance(path[1], int):
         try:
             fid = document["figures"][path[1]].get("id")
