@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _check(args) -> int:
+def _check(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from parlib.check.published import check_printed_columns, check_published, summary_line
@@ -140,15 +140,15 @@ def _check(args) -> int:
     w_c = max(len("computed"), table["computed"].str.len().max())
     print(f"{'figure':<{w_id}}  {'printed':>{w_p}}  {'computed':>{w_c}}  match")
     shown = {"match": "yes", "differ": "NO", "unchecked": "—"}
-    for r in table.itertuples(index=False):
-        print(f"{r.id:<{w_id}}  {r.printed:>{w_p}}  {r.computed:>{w_c}}  {shown[r.status]}")
+    for r in table.to_dict("records"):
+        print(f"{r['id']:<{w_id}}  {r['printed']:>{w_p}}  {r['computed']:>{w_c}}  {shown[r['status']]}")
     print(f"{ds.id}: {summary_line(table)} (at the printed precision)")
     if ds.is_illustrative():
         print(f"{ds.id}: note: some rows of this dataset are illustrative, not published; see its dataset.yml")
     return 1 if (table["status"] == "differ").any() else 0
 
 
-def _validate(args) -> int:
+def _validate(args: argparse.Namespace) -> int:
     from parlib.data.load import load_dataset
     from parlib.data.published import load_published
     from parlib.model.scoring import score_dataset
@@ -163,7 +163,7 @@ def _validate(args) -> int:
     return 0
 
 
-def _robustness(args) -> int:
+def _robustness(args: argparse.Namespace) -> int:
     from parlib.data.load import load_dataset
     from parlib.model.analysis import analyse
     from parlib.model.robustness import NoiseSpec
@@ -189,7 +189,7 @@ def _robustness(args) -> int:
         varied = ", ".join(f"{k} ±{v:g}" + (" digit" if k == "rounding" else "") for k, v in ru.varied.items())
         fixed = ", ".join(f"{k} ({v.replace('_', ' ')})" for k, v in ru.not_varied.items())
         print(f"  {spec.draws} draws, seed {spec.seed}; varied: {varied or 'nothing'}" + (f"; fixed: {fixed}" if fixed else ""))
-        if ru.survey_max_assumed:
+        if ru.survey_max_assumed and ru.survey_share is not None:  # an assumed maximum has its share
             print(f"  the survey's maximum is not given: its share is taken as its share of the mean total, "
                   f"{ru.survey_share * 100:.1f}%")
         t = ru.units
@@ -197,18 +197,18 @@ def _robustness(args) -> int:
         names = [units[u].name["vi"] for u in t["unit_id"]]
         w = max(len("unit"), *(len(n) for n in names))
         print(f"  {'unit':<{w}}  {'total':>8}  rank  median  5-95%     p(band)  p(first)  p(last)")
-        for name, r in zip(names, t.itertuples(index=False)):
-            interval = f"{r.p5}-{r.p95}"
-            print(f"  {name:<{w}}  {r.total:>8.{dec}f}  {r.nominal_rank:>4}  {r.median_rank:>6}  {interval:<8}  "
-                  f"{r.p_band * 100:>6.1f}%  {r.p_first * 100:>7.1f}%  {r.p_last * 100:>6.1f}%")
+        for name, r in zip(names, t.to_dict("records")):
+            interval = f"{r['p5']}-{r['p95']}"
+            print(f"  {name:<{w}}  {r['total']:>8.{dec}f}  {r['nominal_rank']:>4}  {r['median_rank']:>6}  {interval:<8}  "
+                  f"{r['p_band'] * 100:>6.1f}%  {r['p_first'] * 100:>7.1f}%  {r['p_last'] * 100:>6.1f}%")
         lvl = ru.level
         print(f"  intervals wider than {lvl['wide']} places: {lvl['n_wide']} of {lvl['n_units']}; "
               f"mean absolute rank shift: {lvl['mean_abs_shift']:.3f}; every unit keeps its band in "
               f"{lvl['p_band_all'] * 100:.1f}% of the draws")
-        for g in ru.groups.itertuples(index=False):
-            print(f"  cannot be told apart: ranks {g.first_rank} to {g.last_rank} ({g.n_units} units)")
+        for g in ru.groups.to_dict("records"):
+            print(f"  cannot be told apart: ranks {g['first_rank']} to {g['last_rank']} ({g['n_units']} units)")
         if not ru.sensitivity.empty:
-            parts = [f"{r.input} {r.first_order:.2f}/{r.total_effect:.2f}" for r in ru.sensitivity.itertuples()]
+            parts = [f"{r['input']} {r['first_order']:.2f}/{r['total_effect']:.2f}" for r in ru.sensitivity.to_dict("records")]
             print(f"  sensitivity of the rank shift (first-order/total effect): {', '.join(parts)}")
         c = la.coherence
         if c is not None and not c.reason:
