@@ -1,7 +1,11 @@
 """The `parlib` command: build, check, validate, verify, robustness.
 
-Exit codes: 0 success; 1 a published figure does not match (check) or a build step failed;
-2 bad input (one clear line: file, row, column, what is wrong, what to do).
+Exit codes: 0 success; 1 a published figure does not match (check, and build without
+--allow-mismatch: nothing is written), a value is not in its source's local copy (check --sources)
+or a build step failed; 2 bad input (one clear line: file, row, column, what is wrong, what to do);
+130 interrupted. `parlib verify` ends with one verdict line and its own exit code: 0 OK; 3 inputs
+changed, outputs reproduced; 4 environment differs, cannot vouch for byte identity; 5 outputs
+differ; 6 manifest rewritten (see parlib.build.verify).
 """
 from __future__ import annotations
 
@@ -44,12 +48,19 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild even when the outputs are up to date")
     b.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="reports rendered at once, each in its own process (default: the number of cores)")
+    b.add_argument("--clean", action="store_true",
+                   help="remove the report files of languages not asked for (by default they are kept)")
+    b.add_argument("--allow-mismatch", action="store_true",
+                   help="build even when published figures do not match (the report's banner says so)")
 
     c = sub.add_parser("check", help="recompute every published figure and compare it with the printed value")
     c.add_argument("dataset")
     c.add_argument("--year", type=int, action="append")
 
-    r = sub.add_parser("verify", help="rebuild a report in a temporary folder and compare it with its manifest")
+    r = sub.add_parser("verify", help=(
+        "check a report's inputs, environment and outputs against its manifest, rebuild it in a temporary "
+        "folder and compare; exit 0 OK, 3 inputs changed but outputs reproduced, 4 environment differs, "
+        "5 outputs differ, 6 manifest rewritten"))
     r.add_argument("manifest", type=Path, help="the manifest.json beside a report")
 
     v = sub.add_parser("validate", help="check a dataset folder and its tables without writing anything")
@@ -88,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args)
         if args.command == "verify":
-            from parlib.build.runner import verify
+            from parlib.build.verify import verify
             return verify(args.manifest)
         if args.command == "robustness":
             return _robustness(args)

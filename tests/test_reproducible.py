@@ -6,6 +6,7 @@ fast; tests/test_determinism.py builds whole reports twice and compares every by
 from __future__ import annotations
 
 import calendar
+import hashlib
 import json
 import re
 import shutil
@@ -50,11 +51,23 @@ def test_manifest_records_inputs_outputs_environment_and_no_clock(tmp_path):
     assert set(m["outputs"]) >= {"report/figures.json", "processed/units.csv"}
     assert m["environment"]["python"].startswith("3.11")
     assert m["environment"]["packages"]["pandas"]
-    assert m["parameters"] == {"langs": ["vi"], "report": False}
+    assert m["parameters"] == {"langs": [], "report": False}  # the report languages present: none
     # No wall-clock field: exactly these keys, no date-time text anywhere, and the one timestamp is
     # the dataset's publication date (dataset.yml), never the build's time.
     assert set(m) == {"manifest_version", "dataset", "dataset_path", "year", "parameters", "source_date_epoch",
-                      "inputs", "outputs", "processed_dir", "environment", "git_commit"}
+                      "inputs", "outputs", "processed_dir", "environment", "git"}
+    # issue 11: the lock, pyproject.toml and the generator of illustrative rows are inputs too
+    assert {"requirements.lock", "pyproject.toml", "scripts/make_backan_illustrative.py"} <= set(m["inputs"])
+    assert set(m["environment"]["system_libraries"]) == {"pango", "harfbuzz", "fontconfig"}
+    assert all(m["environment"]["system_libraries"].values())
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    fonts = {f["file"]: f for f in m["environment"]["fonts"]}
+    assert fonts[dejavu.as_posix()]["sha256"] == hashlib.sha256(dejavu.read_bytes()).hexdigest()
+    assert fonts[dejavu.as_posix()]["version"].startswith("Version 2.")
+    assert set(m["git"]) == {"commit", "clean"}
+    manifest = tmp_path / "out" / "vn-ministries" / "2023" / "manifest.json"
+    assert (manifest.parent / "manifest.json.sha256").read_text(encoding="utf-8") == \
+        f"{hashlib.sha256(manifest.read_bytes()).hexdigest()}  manifest.json\n"
     text = json.dumps(m)
     assert not re.search(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}", text)
     published = yaml.safe_load((ROOT / "data" / "raw" / "vn-ministries" / "dataset.yml").read_text(encoding="utf-8"))
@@ -73,7 +86,7 @@ def test_verify_ok_on_untouched_build(tmp_path):
     assert build("vn-ministries", tmp_path).returncode == 0
     r = parlib("verify", str(tmp_path / "out" / "vn-ministries" / "2023" / "manifest.json"))
     assert r.returncode == 0, r.stdout + r.stderr
-    assert r.stdout.startswith("OK")
+    assert r.stdout.splitlines()[-1].startswith("OK")
 
 
 def test_verify_detects_tampered_output(tmp_path):
@@ -81,9 +94,11 @@ def test_verify_detects_tampered_output(tmp_path):
     fig = tmp_path / "out" / "vn-ministries" / "2023" / "figures.json"
     fig.write_text(fig.read_text(encoding="utf-8").replace("89.95", "99.95"), encoding="utf-8")
     r = parlib("verify", str(fig.parent / "manifest.json"))
-    assert r.returncode == 1
-    assert "output on disk differs: report/figures.json" in r.stdout
-    assert "rebuilt output" not in r.stdout  # the rebuild itself still matches the manifest
+    assert r.returncode == 5
+    out = r.stdout.split("rebuild:")
+    assert "differs: report/figures.json" in out[0]
+    assert re.search(r"all \d+ outputs rebuilt byte for byte", out[1])  # the rebuild itself matches the manifest
+    assert r.stdout.splitlines()[-1] == "outputs differ: on disk: report/figures.json"
 
 
 def test_verify_detects_changed_input(tmp_path, backan_copy):
@@ -91,9 +106,12 @@ def test_verify_detects_changed_input(tmp_path, backan_copy):
     raw = backan_copy / "2023" / "districts.csv"
     raw.write_text(raw.read_text(encoding="utf-8").replace("12,071", "12,070"), encoding="utf-8")
     r = parlib("verify", str(tmp_path / "out" / "backan" / "2023" / "manifest.json"))
-    assert r.returncode == 1
-    assert f"input differs: {raw.as_posix()}" in r.stdout
-    assert "rebuilt output differs: report/figures.json" in r.stdout
+    assert r.returncode == 5, r.stdout + r.stderr
+    assert (f"changed: {raw.as_posix()} (dataset.yml records another sha256: NOT recorded as a deliberate change)"
+            in r.stdout)
+    assert "notebook" not in r.stdout + r.stderr
+    assert r.stdout.splitlines()[-1].startswith("outputs differ: rebuilt: ")
+    assert "report/figures.json" in r.stdout.splitlines()[-1]
 
 
 def test_edited_raw_file_stops_the_build(tmp_path, backan_copy):
@@ -159,7 +177,7 @@ def test_concurrent_builds_leave_one_whole_output(tmp_path):
         r = parlib("verify", str(tmp_path / "out" / "vn-ministries" / year / "manifest.json"))
         assert r.returncode == 0, r.stdout
     leftovers = [p.name for p in (tmp_path / "out" / "vn-ministries").iterdir()
-                 if p.name.startswith((".staging", ".old"))]
+                 if p.name.startswith((".staging", ".old")) or p.name.endswith(".lock")]
     assert leftovers == []
 
 
@@ -206,7 +224,7 @@ def test_failed_report_keeps_previous_outputs_and_the_failed_notebook(tmp_path, 
     after = {p.name: p.read_bytes() for p in report.iterdir() if p.is_file()}
     assert after == before
     assert (report / "failed" / "report.vi.ipynb").read_text(encoding="utf-8") == '{"cells": []}'
-    assert [p.name for p in report.parent.iterdir() if p.name.startswith(".staging")] == []
+    assert [p.name for p in report.parent.iterdir() if p.name.startswith(".staging") or p.name.endswith(".lock")] == []
     # the kept notebook is not an output: the untouched report still verifies against its manifest
     assert parlib("verify", str(report / "manifest.json")).returncode == 0
 
@@ -232,4 +250,5 @@ def test_interrupted_build_keeps_previous_outputs(tmp_path):
     assert "interrupted" in err
     # the partly executed notebook may be kept in failed/ for debugging; the report itself is untouched
     assert {p.name: p.read_bytes() for p in report.iterdir() if p.is_file()} == before
-    assert [p.name for p in report.parent.iterdir() if p.name.startswith((".staging", ".old"))] == []
+    assert [p.name for p in report.parent.iterdir()
+            if p.name.startswith((".staging", ".old")) or p.name.endswith(".lock")] == []

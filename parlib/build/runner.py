@@ -1,14 +1,23 @@
-"""`parlib build` and `parlib verify`: per dataset and year, tidy tables, figures.json, reports, manifest.
+"""`parlib build`: per dataset and year, tidy tables, figures.json, reports, manifest
+(`parlib verify` is in :mod:`parlib.build.verify`).
 
 Outputs of one report are written to staging folders beside their targets and moved into place
 whole, under a lock, so a failed, interrupted or concurrent build never leaves a half-written or
-mixed report, and the previous outputs stay as they were. A report whose manifest matches the
-current inputs, parameters and environment is skipped as up to date unless forced.
+mixed report, and the previous outputs stay as they were; no lock or staging file is left behind.
+Reports are kept per language: building one language adds or replaces that language's files and
+keeps the others when they were built from the same inputs and environment (else they are rebuilt
+too); ``--clean`` removes the languages not asked for. A report whose manifest matches the current
+inputs, parameters and environment is skipped as up to date unless forced.
+
+A build whose published figures do not all match prints each mismatch and the count on stderr and
+writes nothing (exit 1), unless ``--allow-mismatch`` is given: then the report says so in its
+banner and check section.
 """
 from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import signal
 import sys
@@ -20,16 +29,15 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from parlib.build.environment import get_environment
 from parlib.build.manifest import (
     MANIFEST,
-    diff_hashes,
     display_path,
     get_input_hashes,
     get_output_hashes,
     is_up_to_date,
     make_manifest,
     read_manifest,
-    resolve_display_path,
     source_date_epoch,
     write_manifest,
 )
@@ -67,32 +75,38 @@ def replace_dir(staging: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+REPORT_FILE = re.compile(r"^report\.([a-z]{2})\.(ipynb|html|pdf)$")
+
+
 @contextmanager
 def report_lock(folder: Path, name: str) -> Iterator[None]:
     """An exclusive lock on one report while it is built: a second build of the same report waits.
 
-    The lock file is removed when the build ends. A build that was waiting on a lock file that has
-    since been removed (its inode is no longer the one at the path) opens the new one and waits again,
-    so two builds never hold the lock at once.
+    The lock file is removed by its holder before it lets go, so none is left behind; a waiter that
+    then holds a lock on a removed file (its inode is no longer the path's) tries again.
     """
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f".{name}.lock"
     while True:
         fh = open(path, "a")
-        fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            same = os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino
-        except FileNotFoundError:
-            same = False
-        if same:
-            break
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                same = os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+        except BaseException:
+            fh.close()
+            raise
         fh.close()
     try:
         yield
     finally:
         try:
-            os.unlink(path)
-        except OSError:
+            path.unlink()
+        except FileNotFoundError:
             pass
         fcntl.flock(fh, fcntl.LOCK_UN)
         fh.close()
@@ -118,6 +132,19 @@ def check_output_folder(path: Path, option: str) -> Path:
     return resolved
 
 
+def report_mismatches(ds: Dataset, year: int, mismatches: list[dict], n_figures: int) -> None:
+    """Each mismatch of one year on stderr, then the count."""
+    for f in mismatches:
+        log(f"parlib: {ds.id} {year}: published figure {f['id']} does not match: printed {f['printed']}, "
+            f"computed {f['computed'] or '—'}")
+    log(f"parlib: {ds.id} {year}: {len(mismatches)} of {n_figures} published figures do not match")
+
+
+def year_checks(analysis: Analysis) -> list[dict]:
+    """The published figures of one year (and the printed rank and band columns), each checked."""
+    return get_checks(analysis, load_published(analysis.dataset)).to_dict("records")
+
+
 def run_build(args) -> int:
     """Build what the command line asks for; returns the exit code."""
     if args.all:
@@ -133,7 +160,8 @@ def run_build(args) -> int:
     langs = args.lang or (["vi", "en"] if args.all else ["vi"])
     out_root = check_output_folder(args.out or OUTPUTS_ROOT, "--out")
     processed_root = check_output_folder(args.processed or PROCESSED_ROOT, "--processed")
-    loaded = []
+    allow = getattr(args, "allow_mismatch", False)
+    loaded, n_mismatch = [], 0
     for ref in targets:  # validate everything first: a bad dataset stops the build before any write
         ds = load_dataset(ref)
         years = args.year or ds.years
@@ -142,11 +170,26 @@ def run_build(args) -> int:
                 raise DataError(f"dataset {ds.id!r} has no year {y}", f"choose among {', '.join(map(str, ds.years))}")
             for lang in langs:  # a commentary file that names no section of the report
                 read_commentary(ds.root, y, lang, SECTION_IDS)
-        loaded.append(analyse_years(ds, years))
+        analyses = analyse_years(ds, years)
+        for y, analysis in analyses.items():  # published figures that disagree stop the build before any write
+            checks = year_checks(analysis)
+            bad = [f for f in checks if f.get("status", "match" if f["match"] else "differ") == "differ"]
+            if bad:
+                report_mismatches(ds, y, bad, len(checks))
+                n_mismatch += len(bad)
+        loaded.append(analyses)
+    if n_mismatch and not allow:
+        log(f"parlib: error: {n_mismatch} published figure(s) do not match; nothing was built — correct the "
+            "table or published.yml, or build anyway with --allow-mismatch (the report will say so)")
+        return 1
+    if n_mismatch:
+        log(f"parlib: warning: building anyway (--allow-mismatch): {n_mismatch} published figure(s) do not match, "
+            "as each report's banner and check section say")
     # In one order (dataset, year) whatever the command line's: a year's lock is held until it is in
     # place, so two builds taking locks in different orders could wait for each other for ever.
     todo = sorted((a for analyses in loaded for a in analyses.values()), key=lambda a: (a.dataset.id, a.year))
-    build_years(todo, langs, out_root, processed_root, report=not args.no_report, force=args.force, jobs=jobs)
+    build_years(todo, langs, out_root, processed_root, report=not args.no_report, force=args.force, jobs=jobs,
+                clean=getattr(args, "clean", False))
     return 0
 
 
@@ -159,10 +202,41 @@ def default_jobs() -> int:
 
 
 def build_year(analysis: Analysis, langs: list[str], out_root: Path, processed_root: Path, *,
-               report: bool, force: bool) -> Path:
+               report: bool, force: bool, clean: bool = False, quiet: bool = False,
+               keep_failed: bool = True) -> Path:
     """Write <processed_root>/<ds>/<year>/ and <out_root>/<ds>/<year>/ for the year of ``analysis``, its
     reports one after another in this process; returns the report folder. See :func:`build_years`."""
-    return build_years([analysis], langs, out_root, processed_root, report=report, force=force, jobs=1)[0]
+    return build_years([analysis], langs, out_root, processed_root, report=report, force=force, jobs=1,
+                       clean=clean, quiet=quiet, keep_failed=keep_failed)[0]
+
+
+def languages_present(target: Path) -> list[str]:
+    """The report languages that have files in a report folder."""
+    if not target.is_dir():
+        return []
+    return sorted({m.group(1) for p in target.iterdir() if (m := REPORT_FILE.match(p.name))})
+
+
+def reusable_languages(target: Path, processed: Path, ds: Dataset, langs: list[str]) -> tuple[list[str], list[str]]:
+    """Of the languages present in ``target`` and not asked for: those that can be kept as they are
+    (built from the current inputs and environment, bytes as their manifest records) and those
+    that cannot (stale or tampered)."""
+    others = [lg for lg in languages_present(target) if lg not in langs]
+    if not others:
+        return [], []
+    try:
+        old = read_manifest(target / MANIFEST)
+    except (OSError, ValueError):
+        return [], others
+    if old.get("inputs") != get_input_hashes(ds) or old.get("environment") != get_environment():
+        return [], others
+    on_disk, recorded = get_output_hashes(target, processed), old.get("outputs", {})
+    keep, stale = [], []
+    for lg in others:
+        keys = [k for k in set(on_disk) | set(recorded)
+                if (m := REPORT_FILE.match(k.rsplit("/", 1)[-1])) and m.group(1) == lg]
+        (keep if keys and all(on_disk.get(k) == recorded.get(k) for k in keys) else stale).append(lg)
+    return keep, stale
 
 
 @dataclass
@@ -173,21 +247,29 @@ class _YearBuild:
     target: Path
     processed: Path
     lock: ExitStack
+    langs: list[str] = field(default_factory=list)  # the languages rendered
+    keep: list[str] = field(default_factory=list)  # the languages whose files are kept as they are
     stage_p: Path | None = None
     stage_o: Path | None = None
     reports: list[tuple[str, Future[None] | None]] = field(default_factory=list)
 
 
 def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, processed_root: Path, *,
-                report: bool, force: bool, jobs: int) -> list[Path]:
+                report: bool, force: bool, jobs: int, clean: bool = False, quiet: bool = False,
+                keep_failed: bool = True) -> list[Path]:
     """Build the years of ``analyses``, rendering up to ``jobs`` reports at once in separate processes;
     returns the report folders.
 
     Each year is written to staging folders and moved into place whole, in the order given, once
     all its reports are rendered; a year whose manifest matches its inputs is skipped unless
-    ``force``. A report renders to the same bytes whichever process renders it. A notebook that
-    fails is kept in <out_root>/<ds>/<year>/failed/ for debugging; everything else of the years not
-    yet in place is discarded and their previous outputs stay. One progress bar covers the job.
+    ``force``. A report renders to the same bytes whichever process renders it.
+
+    The report files of languages not in ``langs`` are kept when they were built from the same
+    inputs and environment, rebuilt when not (removed, with a line, when ``report`` is false), and
+    removed with ``clean``. A notebook that fails is kept in <out_root>/<ds>/<year>/failed/ for
+    debugging (unless ``keep_failed`` is false); everything else of the years not yet in place is
+    discarded and their previous outputs stay. One progress bar covers the job. ``quiet`` leaves
+    out the lines that name the output folder (verify's rebuild, in a folder that will be gone).
     """
     done_paths: list[Path] = []
     builds: list[_YearBuild] = []
@@ -205,13 +287,25 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
             figures = get_figures(analysis, get_checks(analysis, load_published(ds)))
             lock = ExitStack()
             lock.enter_context(report_lock(target.parent, str(year)))
-            if not force and is_up_to_date(target / MANIFEST, ds, year, langs, report, target, processed):
+            year_langs = list(langs) if report else []
+            keep, stale = ([], []) if clean else reusable_languages(target, processed, ds, year_langs)
+            if stale and report:
+                log(f"{ds.id} {year}: report {', '.join(stale)} was built from other inputs or environment "
+                    "(or changed since): rebuilding it too")
+                year_langs = sorted(set(year_langs) | set(stale))
+                progress.grow(len(year_langs) - len(langs))
+            elif stale:
+                log(f"{ds.id} {year}: report {', '.join(stale)} was built from other inputs or environment "
+                    "(or changed since) and is removed; rebuild it with --lang")
+            all_langs = sorted(set(year_langs) | set(keep))
+            if not force and is_up_to_date(target / MANIFEST, ds, year, all_langs, bool(all_langs), target, processed):
                 lock.close()
-                log(f"{ds.id} {year}: up to date ({_rel(target)}); use --force to rebuild")
-                progress.skip(len(langs) if report else 0)
+                if not quiet:
+                    log(f"{ds.id} {year}: up to date ({_rel(target)}); use --force to rebuild")
+                progress.skip(len(year_langs))
                 done_paths.append(target)
                 continue
-            b = _YearBuild(analysis, target, processed, lock)
+            b = _YearBuild(analysis, target, processed, lock, year_langs, keep)
             builds.append(b)
             processed.parent.mkdir(parents=True, exist_ok=True)
             b.stage_p = Path(tempfile.mkdtemp(prefix=f".staging-{year}-", dir=processed.parent))
@@ -221,13 +315,13 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
             log(f"{ds.id} {year}: tables")
             save_processed(tables, b.stage_p)
             write_json(b.stage_o / "figures.json", figures)
-            if report:
+            if year_langs:
                 epoch = str(source_date_epoch(ds))
-                for lang in langs:
+                for lang in year_langs:
                     future = None
-                    if jobs > 1 and total > 1:
+                    if jobs > 1 and progress.total > 1:
                         if pool is None:
-                            pool = ProcessPoolExecutor(min(jobs, total), mp_context=get_context("spawn"),
+                            pool = ProcessPoolExecutor(min(jobs, progress.total), mp_context=get_context("spawn"),
                                                        initializer=_quiet_worker)
                         future = pool.submit(render_in_process, ds, year, lang, b.stage_o, epoch)
                     b.reports.append((lang, future))
@@ -247,14 +341,22 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
                 else:
                     future.result()
                 progress.done(f"{ds.id} {year} {lang}")
-            manifest = make_manifest(ds, year, langs, report, b.stage_o, b.stage_p)
+            for lang in b.keep:  # the other languages' files, as they were
+                log(f"{ds.id} {year}: keeping report {lang}")
+                for p in sorted(b.target.iterdir()):
+                    m = REPORT_FILE.match(p.name)
+                    if m and m.group(1) == lang:
+                        shutil.copy2(p, b.stage_o / p.name)
+            all_langs = sorted(set(b.langs) | set(b.keep))
+            manifest = make_manifest(ds, year, all_langs, bool(all_langs), b.stage_o, b.stage_p)
             manifest["processed_dir"] = display_path(b.processed)
             write_manifest(b.stage_o / MANIFEST, manifest)
             replace_dir(b.stage_p, b.processed)
             replace_dir(b.stage_o, b.target)
             b.stage_p = b.stage_o = None
             b.lock.close()
-            log(f"{ds.id} {year}: written to {_rel(b.target)}")
+            if not quiet:
+                log(f"{ds.id} {year}: written to {_rel(b.target)}")
             done_paths.append(b.target)
         current = None
     except BaseException as exc:
@@ -263,7 +365,7 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
             pool = None
         kept = None
         for b in builds:
-            if b.stage_o is not None and b is current:
+            if b.stage_o is not None and b is current and keep_failed:
                 kept = _keep_failed_notebooks(b.stage_o, b.target / "failed")
             for stage in (b.stage_p, b.stage_o):
                 if stage is not None:
@@ -323,6 +425,15 @@ class _JobProgress:
         else:
             log(f"parlib: {label}: report written ({self.count}/{self.total})")
 
+    def grow(self, n: int) -> None:
+        """``n`` more reports to render than counted at the start (stale languages rebuilt too)."""
+        if n <= 0:
+            return
+        self.total += n
+        if self.bar is not None:
+            self.bar.total = self.total
+            self.bar.refresh()
+
     def skip(self, n: int) -> None:
         self.count += n
         if self.bar is not None and n:
@@ -342,42 +453,6 @@ def _keep_failed_notebooks(stage: Path, failed: Path) -> Path | None:
     for nb in notebooks:
         os.replace(nb, failed / nb.name)
     return failed
-
-
-def verify(manifest_path: Path) -> int:
-    """Rebuild the report a manifest describes in a temporary folder and compare.
-
-    Prints OK, or each input that changed since the manifest was written, each output on disk that
-    no longer matches it (tampered), and each rebuilt output that differs. Returns 0 or 1.
-    """
-    manifest_path = Path(manifest_path).resolve()
-    if not manifest_path.is_file():
-        raise DataError("manifest not found", "give the path of a manifest.json written by `parlib build`", manifest_path)
-    try:
-        m = read_manifest(manifest_path)
-        ds_path, year = resolve_display_path(m["dataset_path"]), int(m["year"])
-        params = m["parameters"]
-    except (ValueError, KeyError, TypeError):
-        raise DataError("not a parlib manifest", "give the manifest.json written beside a report", manifest_path) from None
-    ds = load_dataset(ds_path, verify_checksums=False)
-    problems = [f"input {line}" for line in diff_hashes(m["inputs"], get_input_hashes(ds))]
-    report_dir = manifest_path.parent
-    processed = resolve_display_path(m.get("processed_dir", ""))
-    on_disk = get_output_hashes(report_dir, processed)
-    problems += [f"output on disk {line}" for line in diff_hashes(m["outputs"], on_disk)]
-    with tempfile.TemporaryDirectory(prefix="parlib-verify-") as tmp:
-        tmp_out, tmp_proc = Path(tmp) / "out", Path(tmp) / "processed"
-        log(f"verify: rebuilding {ds.id} {year} in a temporary folder")
-        build_year(analyse_years(ds, [year])[year], params["langs"], tmp_out, tmp_proc, report=params["report"], force=True)
-        rebuilt = get_output_hashes(tmp_out / ds.id / str(year), tmp_proc / ds.id / str(year))
-    problems += [f"rebuilt output {line}" for line in diff_hashes(m["outputs"], rebuilt)]
-    if problems:
-        for line in problems:
-            print(line)
-        print(f"{ds.id} {year}: {len(problems)} difference(s) from {manifest_path.name}")
-        return 1
-    print(f"OK: {ds.id} {year}: inputs unchanged, {len(rebuilt)} outputs on disk and rebuilt match the manifest")
-    return 0
 
 
 def _rel(p: Path) -> str:

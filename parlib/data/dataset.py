@@ -172,6 +172,10 @@ class Source:
     date_published: str
     date_accessed: str
     provenance: str
+    copy: Path | None = None  # a local copy or excerpt of the source, inside the dataset folder
+    copy_rel: str = ""
+    copy_sha256: str = ""
+    license: str = ""
 
 
 @dataclass(frozen=True)
@@ -467,10 +471,46 @@ def _extra(band: Band) -> int:
     return sum(x is not None for x in (band.min_field_pct, band.min_survey))
 
 
-def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Dataset:
+# Set to 1 only by `parlib verify` for its rebuild in a temporary folder, so that a raw file changed
+# without its new sha256 recorded is rebuilt and compared (and reported as a changed input) rather
+# than refused inside the report notebook. Builds never set it.
+SKIP_CHECKSUMS_ENV = "PARLIB_SKIP_CHECKSUMS"
+
+
+def _checksums_wanted(verify_checksums: bool | None) -> bool:
+    if verify_checksums is not None:
+        return verify_checksums
+    return os.environ.get(SKIP_CHECKSUMS_ENV) != "1"
+
+
+def _checked_file(r: _Reader, root: Path, key: str, sha_key: str, verify: bool, what: str) -> tuple[Path, str, str]:
+    """A file a dataset.yml entry names besides a score table (a source's local copy): inside the
+    dataset folder, present, and its recorded sha256 (either case) checked against the file's bytes
+    when ``verify``, as a table's is."""
+    rel = r.str(key)
+    fpath = (root / rel).resolve()
+    if root not in fpath.parents:
+        raise r._err(key, f"{rel!r} is outside the dataset folder", f"keep {what}s inside it")
+    if not fpath.is_file():
+        raise r._err(key, f"{what} {rel!r} not found", "check the path, relative to the dataset folder")
+    digest = r.str(sha_key, "").lower()
+    if verify:
+        actual = sha256_of(fpath)
+        if not digest:
+            raise r._err(sha_key, f"no checksum recorded for {rel}",
+                         f"add '{sha_key}: {actual}' after checking the file is the one you mean")
+        if actual != digest:
+            raise DataError(f"{what} has changed: its sha256 is {actual}, dataset.yml records {shorten(digest, 13)}",
+                            f"raw files are read-only: restore it, or record the new {sha_key} deliberately", fpath)
+    return fpath, rel, digest
+
+
+def read_dataset(dataset: str | Path, *, verify_checksums: bool | None = None) -> Dataset:
     """Read and validate a dataset's dataset.yml (not its published.yml: see :func:`parlib.data.load.load_dataset`);
-    check every table file exists and, unless told
-    not to, that its sha256 matches the one recorded."""
+    check every table file and source copy exists and, unless told not to (or the environment
+    variable :data:`SKIP_CHECKSUMS_ENV` is 1, as in `parlib verify`'s rebuild), that its sha256
+    matches the one recorded."""
+    verify_checksums = _checksums_wanted(verify_checksums)
     root = resolve_dataset_path(dataset)
     path = root / "dataset.yml"
     doc = read_yaml(path)
@@ -536,8 +576,12 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Datas
         prov = sr.str("provenance")
         if prov not in PROVENANCES:
             raise sr._err("provenance", f"{prov!r} is not a provenance", f"write one of {', '.join(PROVENANCES)}")
+        copy, copy_rel, copy_sha = None, "", ""
+        if sr.has("copy"):
+            copy, copy_rel, copy_sha = _checked_file(sr, root, "copy", "copy_sha256", verify_checksums, "source copy")
         src = Source(sr.ident("id"), sr.text("title"), sr.str("url"), sr.text("publisher"),
-                     str(sr.raw("date_published")), str(sr.raw("date_accessed")), prov)
+                     str(sr.raw("date_published")), str(sr.raw("date_accessed")), prov, copy, copy_rel, copy_sha,
+                     str(sr.raw("license", "")))
         sources[src.id] = src
         if sr.has("file"):  # a copied file the source's figures come from (not a score table): read-only too
             _check_source_file(root, sr, verify_checksums)

@@ -9,7 +9,7 @@ from parlib.data.published import load_published
 from parlib.data.tables import printed_unit_names
 
 
-def load_dataset(dataset: str | Path, *, verify_checksums: bool = True) -> Dataset:
+def load_dataset(dataset: str | Path, *, verify_checksums: bool | None = None) -> Dataset:
     """Load and validate a dataset (an embedded id or a folder): its dataset.yml, that every table file
     exists and, unless told not to, that its sha256 matches the one recorded, and its published.yml.
     A level that lists no units gets the units its tables print (see :func:`units_from_names`).
