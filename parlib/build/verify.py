@@ -143,7 +143,7 @@ def _names(lines: list[str]) -> str:
 
 def _say(section: str, lines: list[str], ok: str) -> None:
     print(f"{section}:")
-    for line in lines or [ok]:
+    for line in lines or ([ok] if ok else []):
         print(f"  {line}")
 
 
@@ -167,7 +167,7 @@ def verify(manifest_path: Path) -> int:
 
     ds = load_dataset(ds_path, verify_checksums=False)
     f.inputs = describe_input_changes(recorded_inputs, ds)
-    _say("inputs", f.inputs, f"all {len(recorded_inputs)} as recorded")
+    _say("inputs changed since the build" if f.inputs else "inputs", f.inputs, f"all {len(recorded_inputs)} as recorded")
 
     f.environment = diff_environment(m.get("environment") or {}, get_environment())
     git_now, git_then = get_git_state(), m.get("git") or {"commit": m.get("git_commit"), "clean": None}
