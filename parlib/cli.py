@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="recompute every published figure and compare it with the printed value")
     c.add_argument("dataset")
     c.add_argument("--year", type=int, action="append")
+    c.add_argument("--sources", action="store_true",
+                   help="also show, per figure, the sentence found in the local copy of its source "
+                        "(exit 1 if a printed value is not in it)")
 
     r = sub.add_parser("verify", help=(
         "check a report's inputs, environment and outputs against its manifest, rebuild it in a temporary "
@@ -156,7 +159,28 @@ def _check(args: argparse.Namespace) -> int:
     print(f"{ds.id}: {summary_line(table)} (at the printed precision)")
     if ds.is_illustrative():
         print(f"{ds.id}: note: some rows of this dataset are illustrative, not published; see its dataset.yml")
-    return 1 if (table["status"] == "differ").any() else 0
+    sources_ok = _check_sources(ds, figures) if getattr(args, "sources", False) else True
+    return 1 if (table["status"] == "differ").any() or not sources_ok else 0
+
+
+def _check_sources(ds, figures) -> bool:
+    """Print, per figure, the sentence found in the local copy of its source; True when every
+    printed value was found."""
+    from parlib.check.sources import check_sources
+    print()
+    print("in the sources' local copies:")
+    matches = check_sources(ds, figures)
+    for m in matches:
+        if m.copy is None:
+            print(f"{m.figure}  {m.printed}  NOT CHECKED: source {m.source!r} has no local copy "
+                  "(add copy: and copy_sha256: to it in dataset.yml)")
+        elif not m.found:
+            print(f"{m.figure}  {m.printed}  NOT FOUND in {m.copy}" + (f": {m.sentence}" if m.sentence else ""))
+        else:
+            print(f"{m.figure}  {m.printed}  found in {m.copy}: \u201c{m.sentence}\u201d")
+    n_ok = sum(m.found for m in matches)
+    print(f"{ds.id}: {n_ok} of {len(matches)} printed values found in their source's local copy")
+    return n_ok == len(matches)
 
 
 def _validate(args: argparse.Namespace) -> int:

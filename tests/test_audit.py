@@ -266,3 +266,78 @@ def test_concurrent_builds_of_two_languages_both_land(tmp_path):
     m = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert m["parameters"]["langs"] == ["en", "vi"]
     assert leftovers(tmp_path) == []
+
+
+# --- sources shipped -----------------------------------------------------------------------------
+
+def _published(ds: str) -> list[dict]:
+    import yaml
+    return yaml.safe_load((ROOT / "data" / "raw" / ds / "published.yml").read_text(encoding="utf-8"))["figures"]
+
+
+def _flat(text: str) -> str:
+    import unicodedata
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).casefold()
+
+
+def test_the_article_copy_contains_every_printed_value_and_sentence():
+    article = ROOT / "data" / "raw" / "backan" / "sources" / "bao-bac-kan-par-index-2023.txt"
+    for shared in (ROOT.parent / "shared", ROOT.parents[1] / "shared"):  # ../shared, where the project reads it
+        ref = shared / "reference" / article.name
+        if ref.is_file():  # the copy is the reference text, unchanged
+            assert article.read_bytes() == ref.read_bytes()
+    text = _flat(article.read_text(encoding="utf-8"))
+    figures = _published("backan")
+    assert len(figures) == 24
+    for f in figures:
+        assert _flat(f["sentence"]) in text, f["id"]
+        assert _flat(f["printed"]) in text, f["id"]
+
+
+def test_every_published_source_ships_a_copy_with_its_checksum_and_a_license():
+    import yaml
+    for ds in ("backan", "vn-ministries"):
+        doc = yaml.safe_load((ROOT / "data" / "raw" / ds / "dataset.yml").read_text(encoding="utf-8"))
+        for src in doc["sources"]:
+            if src["provenance"] != "published":
+                continue
+            copy = ROOT / "data" / "raw" / ds / src["copy"]
+            assert copy.is_file(), (ds, src["id"])
+            assert src["copy_sha256"] == sha(copy), (ds, src["id"])
+            assert "license" in src["license"] or "cite" in src["license"], (ds, src["id"])
+
+
+@pytest.mark.parametrize("ds", ["backan", "vn-ministries"])
+def test_check_sources_finds_every_figure_in_its_copy(ds):
+    r = run("check", ds, "--sources")
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = [ln for ln in r.stdout.split("in the sources' local copies:")[1].splitlines() if ln.strip()]
+    assert len(lines) == len(_published(ds)) + 1
+    assert all(" found in sources/" in ln for ln in lines[:-1])
+    if ds == "backan":
+        assert ("city-survey  12,071  found in sources/bao-bac-kan-par-index-2023.txt: “Điểm điều tra xã hội học "
+                "của thành phố đạt 12,071, cao nhất trong các đơn vị cấp huyện.”") in r.stdout
+
+
+def test_check_sources_fails_when_a_printed_value_is_not_in_the_copy(backan_copy):
+    copy = backan_copy / "sources" / "bao-bac-kan-par-index-2023.txt"
+    before = sha(copy)
+    copy.write_text(copy.read_text(encoding="utf-8").replace("95,476", "95,467"), encoding="utf-8")
+    r = run("validate", str(backan_copy))  # an unrecorded change to a source copy is refused like a table's
+    assert r.returncode == 2 and "sources/bao-bac-kan-par-index-2023.txt has changed" in r.stderr
+    yml = backan_copy / "dataset.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace(before, sha(copy)), encoding="utf-8")
+    r = run("check", str(backan_copy), "--sources")
+    assert r.returncode == 1
+    assert "gtvt-total-2023  95,476  NOT FOUND in sources/bao-bac-kan-par-index-2023.txt" in r.stdout
+    assert "23 of 24 printed values found" in r.stdout
+
+
+def test_number_patterns_respect_the_number_style():
+    from parlib.check.sources import _number_pattern
+    p = _number_pattern("89.95")
+    assert p.search("1,Bộ Tư pháp,61.86,28.10,89.95,89.95")
+    assert not p.search("189.95") and not p.search("89.951") and not p.search("x 89.9")
+    c = _number_pattern("12,071")
+    assert c.search("đạt 12,071, cao nhất") and not c.search("112,071") and not c.search("12,0712")
+    assert _number_pattern("6").search("tăng 6 bậc") and not _number_pattern("6").search("tăng 16 bậc")
