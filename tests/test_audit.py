@@ -341,3 +341,34 @@ def test_number_patterns_respect_the_number_style():
     c = _number_pattern("12,071")
     assert c.search("đạt 12,071, cao nhất") and not c.search("112,071") and not c.search("12,0712")
     assert _number_pattern("6").search("tăng 6 bậc") and not _number_pattern("6").search("tăng 16 bậc")
+
+
+# --- a standard data package ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("ds", ["backan", "vn-ministries"])
+def test_processed_tables_are_a_valid_frictionless_data_package(tmp_path, ds):
+    from frictionless import Package, validate
+    r = run("build", ds, "--no-report", "--out", str(tmp_path / "out"), "--processed", str(tmp_path / "processed"))
+    assert r.returncode == 0, r.stderr
+    for year in ("2022", "2023"):
+        folder = tmp_path / "processed" / ds / year
+        pkg = folder / "datapackage.json"
+        report = validate(str(pkg))
+        assert report.valid, report.flatten(["type", "note"])
+        doc = json.loads(pkg.read_text(encoding="utf-8"))
+        assert {res["path"] for res in doc["resources"]} == {p.name for p in folder.glob("*.csv")}
+        for res in doc["resources"]:
+            assert res["hash"] == "sha256:" + sha(folder / res["path"])
+            assert res["bytes"] == (folder / res["path"]).stat().st_size
+            for f in res["schema"]["fields"]:
+                assert "not described" not in f["description"] and f["description_vi"], (res["name"], f["name"])
+        units = {f["name"]: f for res in doc["resources"] if res["name"] == "units" for f in res["schema"]["fields"]}
+        assert units["total"]["type"] == "number" and units["total"]["unit"] == "points"
+        assert units["rank"]["type"] == "integer" and units["unit_id"]["type"] == "string"
+    if ds == "backan":  # loaded back with frictionless: the city's survey score the article prints
+        rows = Package(str(tmp_path / "processed" / ds / "2023" / "datapackage.json")).get_resource("units").read_rows()
+        city = next(row for row in rows if row["unit_id"] == "tp-bac-kan")
+        assert float(city["survey"]) == pytest.approx(12.071) and city["rank"] == 1
+    units_csv = tmp_path / "processed" / ds / "2023" / "units.csv"
+    units_csv.write_text(units_csv.read_text(encoding="utf-8").replace(",", ";", 1), encoding="utf-8")
+    assert not validate(str(units_csv.parent / "datapackage.json")).valid  # a changed table is caught

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from parlib.build.datapackage import DATAPACKAGE, make_datapackage
 from parlib.build.environment import get_environment
 from parlib.build.manifest import (
     MANIFEST,
@@ -314,6 +315,10 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
                 stage.chmod(0o755)
             log(f"{ds.id} {year}: tables")
             save_processed(tables, b.stage_p)
+            write_json(b.stage_p / DATAPACKAGE, make_datapackage(
+                ds.id, ds.title, year, [{"title": src.title.get("en", "") if isinstance(src.title, dict) else src.title, "path": src.url}
+                 for src in ds.sources.values()],
+                tables, b.stage_p, ds.is_illustrative(year)))
             write_json(b.stage_o / "figures.json", figures)
             if year_langs:
                 epoch = str(source_date_epoch(ds))
