@@ -237,6 +237,7 @@ def test_one_language_after_the_other_keeps_both(vi_then_en):
     m = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert m["parameters"]["langs"] == ["en", "vi"]
     assert FOUR <= {k.split("/", 1)[1] for k in m["outputs"]}
+    assert json.loads((report / "figures.json").read_text(encoding="utf-8"))["report_languages"] == ["en", "vi"]
     assert leftovers(vi_then_en) == []
 
 
@@ -372,3 +373,16 @@ def test_processed_tables_are_a_valid_frictionless_data_package(tmp_path, ds):
     units_csv = tmp_path / "processed" / ds / "2023" / "units.csv"
     units_csv.write_text(units_csv.read_text(encoding="utf-8").replace(",", ";", 1), encoding="utf-8")
     assert not validate(str(units_csv.parent / "datapackage.json")).valid  # a changed table is caught
+
+
+def test_commentary_files_and_source_copies_are_manifest_inputs(tmp_path, backan_copy):
+    (backan_copy / "commentary").mkdir()
+    note = backan_copy / "commentary" / "2023.md"
+    note.write_text("Nhận xét của biên tập viên.\n", encoding="utf-8")
+    assert build(backan_copy, tmp_path).returncode == 0
+    m = json.loads((tmp_path / "out" / "backan" / "2023" / "manifest.json").read_text(encoding="utf-8"))
+    assert m["inputs"][note.as_posix()] == sha(note)
+    copy = backan_copy / "sources" / "bao-bac-kan-par-index-2023.txt"
+    assert m["inputs"][copy.as_posix()] == sha(copy)
+    doc = json.loads((tmp_path / "out" / "backan" / "2023" / "figures.json").read_text(encoding="utf-8"))
+    assert doc["report_languages"] == []  # a --no-report build: no report, no language

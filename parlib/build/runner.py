@@ -319,7 +319,7 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
                 ds.id, ds.title, year, [{"title": src.title.get("en", "") if isinstance(src.title, dict) else src.title, "path": src.url}
                  for src in ds.sources.values()],
                 tables, b.stage_p, ds.is_illustrative(year)))
-            write_json(b.stage_o / "figures.json", figures)
+            write_json(b.stage_o / "figures.json", {**figures, "report_languages": all_langs})
             if year_langs:
                 epoch = str(source_date_epoch(ds))
                 for lang in year_langs:
