@@ -28,6 +28,24 @@ TABLES: dict[str, tuple[str, str]] = {
                              "Các lĩnh vực trên (điểm mạnh) và dưới (điểm yếu) trung vị của cấp, theo đơn vị."),
     "appraisal": ("Per unit and field: self-assessed points, appraised points and the cut between them.",
                   "Theo đơn vị và lĩnh vực: điểm tự đánh giá, điểm thẩm định và mức chênh lệch."),
+    "rank_uncertainty": ("One row per unit: how sure its rank is, over seeded Monte Carlo draws of the field "
+                         "weights, the survey's weight and the rounding (parlib.model.robustness).",
+                         "Mỗi dòng một đơn vị: độ chắc chắn của thứ hạng qua các lần mô phỏng Monte Carlo (hạt giống "
+                         "cố định) thay đổi trọng số lĩnh vực, tỷ trọng điều tra xã hội học và phần làm tròn."),
+    "rank_sensitivity": ("One row per varied choice: its first-order and total effect on the mean absolute "
+                         "rank shift of a draw.",
+                         "Mỗi dòng một lựa chọn được thay đổi: hiệu ứng bậc nhất và hiệu ứng toàn phần của nó "
+                         "lên mức thay đổi thứ hạng tuyệt đối trung bình của một lần mô phỏng."),
+    "field_coherence": ("One row per field: spread and shape of its % of maximum, whether it discriminates, "
+                        "its correlation with the other fields and the level's Cronbach's alpha "
+                        "(parlib.model.coherence).",
+                        "Mỗi dòng một lĩnh vực: độ phân tán và hình dạng phân phối của % điểm tối đa, lĩnh vực "
+                        "có phân biệt được các đơn vị không, tương quan với các lĩnh vực còn lại và hệ số "
+                        "Cronbach's alpha của cấp."),
+    "field_correlations": ("One row per pair of fields: the Spearman rank correlation of their points.",
+                           "Mỗi dòng một cặp lĩnh vực: hệ số tương quan hạng Spearman giữa điểm của hai lĩnh vực."),
+    "field_outliers": ("Units whose robust z-score in a field is beyond 3.5.",
+                       "Các đơn vị có điểm z bền vững (robust z-score) trong một lĩnh vực vượt quá 3,5."),
 }
 
 # column → (unit, English, Vietnamese); the unit is "" for text, ids and flags
@@ -72,6 +90,61 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "median_pct": ("percent", "Median % of maximum of the field over the level", "Trung vị % điểm tối đa của lĩnh vực trong cấp"),
     "gap": ("percentage points", "Unit's % minus the level's median %", "% của đơn vị trừ trung vị % của cấp"),
     "cut": ("points", "Self-assessed minus appraised points", "Điểm tự đánh giá trừ điểm thẩm định"),
+    # rank_uncertainty and rank_sensitivity (parlib.model.robustness)
+    "nominal_rank": ("rank", "Published (nominal) rank", "Thứ hạng công bố"),
+    "median_rank": ("rank", "Median rank over the draws", "Thứ hạng trung vị qua các lần mô phỏng"),
+    "p5": ("rank", "5th percentile of the rank over the draws (a rank that occurred)",
+           "Phân vị 5% của thứ hạng qua các lần mô phỏng (một thứ hạng đã xuất hiện)"),
+    "p95": ("rank", "95th percentile of the rank over the draws (a rank that occurred)",
+            "Phân vị 95% của thứ hạng qua các lần mô phỏng (một thứ hạng đã xuất hiện)"),
+    "width": ("rank", "Width of the 5–95% interval (p95 minus p5)", "Độ rộng của khoảng 5–95% (p95 trừ p5)"),
+    "best": ("rank", "Best rank drawn", "Thứ hạng cao nhất trong các lần mô phỏng"),
+    "worst": ("rank", "Worst rank drawn", "Thứ hạng thấp nhất trong các lần mô phỏng"),
+    "p_band": ("share", "Share of the draws in which the unit keeps its band",
+               "Tỷ lệ số lần mô phỏng đơn vị giữ nguyên xếp loại"),
+    "p_first": ("share", "Share of the draws in which the unit ranks first", "Tỷ lệ số lần mô phỏng đơn vị đứng đầu"),
+    "p_last": ("share", "Share of the draws in which the unit ranks last", "Tỷ lệ số lần mô phỏng đơn vị đứng cuối"),
+    "draws": ("count", "Number of Monte Carlo draws", "Số lần mô phỏng Monte Carlo"),
+    "seed": ("", "Seed of the random draws (the same seed gives the same numbers)",
+             "Hạt giống ngẫu nhiên (cùng hạt giống cho cùng kết quả)"),
+    "input": ("", "The choice varied: weights (field weights), survey (the survey's weight) or rounding",
+              "Lựa chọn được thay đổi: weights (trọng số lĩnh vực), survey (tỷ trọng điều tra xã hội học) "
+              "hoặc rounding (phần làm tròn)"),
+    "first_order": ("share", "First-order effect on the mean absolute rank shift (Saltelli 2010)",
+                    "Hiệu ứng bậc nhất lên mức thay đổi thứ hạng tuyệt đối trung bình (Saltelli 2010)"),
+    "total_effect": ("share", "Total effect on the mean absolute rank shift (Jansen 1999)",
+                     "Hiệu ứng toàn phần lên mức thay đổi thứ hạng tuyệt đối trung bình (Jansen 1999)"),
+    # field_coherence, field_correlations and field_outliers (parlib.model.coherence)
+    "mean_pct": ("percent", "Mean % of maximum of the field over the level's units",
+                 "% điểm tối đa trung bình của lĩnh vực trong cấp"),
+    "min_pct": ("percent", "Lowest % of maximum of the field over the level's units",
+                "% điểm tối đa thấp nhất của lĩnh vực trong cấp"),
+    "sd_pct": ("percentage points", "Standard deviation of the field's % of maximum",
+               "Độ lệch chuẩn của % điểm tối đa của lĩnh vực"),
+    "n_near_max": ("count", "Units at 95% of the field's maximum or above",
+                   "Số đơn vị đạt từ 95% điểm tối đa của lĩnh vực trở lên"),
+    "n_units": ("count", "Units of the level", "Số đơn vị của cấp"),
+    "share_near_max": ("share", "Share of the units at 95% of the field's maximum or above",
+                       "Tỷ lệ đơn vị đạt từ 95% điểm tối đa của lĩnh vực trở lên"),
+    "skew": ("", "Skewness of the field's % of maximum (adjusted Fisher–Pearson)",
+             "Độ lệch (skewness) của % điểm tối đa của lĩnh vực (Fisher–Pearson hiệu chỉnh)"),
+    "kurt": ("", "Excess kurtosis of the field's % of maximum", "Độ nhọn vượt (excess kurtosis) của % điểm tối đa của lĩnh vực"),
+    "outlier_flag": ("", "True when |skewness| > 2 and kurtosis > 3.5 (COINr's rule)",
+                     "True khi |độ lệch| > 2 và độ nhọn > 3,5 (quy tắc của COINr)"),
+    "non_discriminating": ("", "True when the field hardly tells the units apart (see reason)",
+                           "True khi lĩnh vực hầu như không phân biệt được các đơn vị (xem reason)"),
+    "reason": ("", "near_max (most units near the maximum), tiny_spread (spread under 2 points of %) or empty",
+               "near_max (phần lớn đơn vị gần điểm tối đa), tiny_spread (độ phân tán dưới 2 điểm %) hoặc để trống"),
+    "field_vs_rest": ("", "Spearman correlation of the field with the total of the other fields",
+                      "Hệ số tương quan Spearman giữa lĩnh vực và tổng điểm các lĩnh vực còn lại"),
+    "cronbach_alpha": ("", "Cronbach's alpha of the level's fields (the same on every row of a level)",
+                       "Hệ số Cronbach's alpha của các lĩnh vực trong cấp (như nhau ở mọi dòng của một cấp)"),
+    "field_a": ("", "Field id of the pair's first field", "Mã lĩnh vực thứ nhất của cặp"),
+    "field_b": ("", "Field id of the pair's second field", "Mã lĩnh vực thứ hai của cặp"),
+    "spearman": ("", "Spearman rank correlation between the two fields' points",
+                 "Hệ số tương quan hạng Spearman giữa điểm của hai lĩnh vực"),
+    "robust_z": ("", "Robust z-score: (points − median) / (1.4826 × MAD)",
+                 "Điểm z bền vững: (điểm − trung vị) / (1,4826 × MAD)"),
 }
 UNDESCRIBED = ("", "(not described yet)", "(chưa có mô tả)")
 
