@@ -100,7 +100,28 @@ def test_allow_mismatch_builds_and_the_report_says_so(tmp_path, backan_copy):
     assert "city-survey does not match" in r.stderr and "building anyway" in r.stderr
     doc = json.loads((tmp_path / "out" / "backan" / "2023" / "figures.json").read_text(encoding="utf-8"))
     assert [f["id"] for f in doc["published_figures"] if not f["match"]] == ["city-change", "city-survey"]
-    # The report's own banner for such a build is not on main yet (see notes/issue-11.md).
+    from parlib.report import sections
+    for lang, words, bad in (("en", "FIGURES DO NOT MATCH (2 of ", "2 figure(s) do not match"),
+                             ("vi", "SỐ LIỆU KHÔNG KHỚP (2/", "2 số liệu không khớp")):
+        ctx = sections.prepare(str(backan_copy), 2023, lang, ".")
+        title = sections.html_title(ctx)
+        banner = re.search(r'<div class="parlib-banner">(.*?)</div>', title).group(1)
+        # the running banner holds both notices, the mismatch first; the detail block says why
+        assert banner.startswith(words) and "--allow-mismatch" in banner
+        assert "MINH HỌA" in banner or "ILLUSTRATIVE" in banner
+        assert 'class="parlib-banner-detail mismatch"' in title
+        published = sections.html_published(ctx)
+        assert f'<p class="mismatch">{bad}' in published
+
+
+def test_untouched_data_has_no_mismatch_banner():
+    from parlib.report import sections
+    for lang in ("en", "vi"):
+        ctx = sections.prepare("backan", 2023, lang, ".")
+        title = sections.html_title(ctx)
+        assert "DO NOT MATCH" not in title and "KHÔNG KHỚP" not in title
+        assert "mismatch" not in title
+        assert 'class="mismatch"' not in sections.html_published(ctx)
 
 
 # --- verify's verdicts ---------------------------------------------------------------------------

@@ -34,6 +34,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "banner_illustrative": {
         "vi": "DỮ LIỆU MINH HỌA — một số dòng số liệu của báo cáo này là minh họa, không phải số liệu đã công bố.",
         "en": "ILLUSTRATIVE DATA — some rows behind this report are illustrative, not published figures."},
+    "banner_mismatch": {
+        "vi": "SỐ LIỆU KHÔNG KHỚP ({bad}/{n}; lập với --allow-mismatch).",
+        "en": "FIGURES DO NOT MATCH ({bad} of {n}; built with --allow-mismatch)."},
+    "banner_mismatch_detail": {
+        "vi": "{bad}/{n} số liệu đã công bố không khớp với số liệu tính lại (xem phần “Đối chiếu số liệu đã công bố”). Lệnh parlib build dừng lại khi có số liệu không khớp; báo cáo này vẫn được lập vì có --allow-mismatch.",
+        "en": "{bad} of {n} published figures do not match the recomputed values (see “Published-figure check”). parlib build stops when a figure does not match; this report was built anyway with --allow-mismatch."},
     "banner_illustrative_detail": {
         "vi": "Các bảng có dòng minh họa: {tables}. Chỉ các số liệu có trong phần “Đối chiếu số liệu đã công bố” là số liệu thật.",
         "en": "Tables with illustrative rows: {tables}. Only the figures listed under “Published-figure check” are real."},
@@ -343,6 +349,8 @@ STRINGS: dict[str, dict[str, str]] = {
                     "en": "To reproduce: parlib build {dataset} --year {year} --lang {language}. Nothing in the report depends on the time it was made, so two runs give the same bytes."},
     "pub_summary": {"vi": "{ok}/{n} số liệu đã công bố khớp với số liệu tính lại ở độ chính xác đã in.",
                     "en": "{ok} of {n} published figures match the recomputed value at the printed precision."},
+    "pub_mismatch": {"vi": "{bad} số liệu không khớp (các dòng được đánh dấu trong bảng dưới đây). Lệnh parlib build dừng lại khi có số liệu không khớp; báo cáo này được lập với --allow-mismatch.",
+                     "en": "{bad} figure(s) do not match (the rows marked in the table below). parlib build stops when a figure does not match; this report was built with --allow-mismatch."},
     "pub_note": {"vi": "Câu đã công bố được giữ nguyên ngôn ngữ gốc.",
                  "en": "Published sentences are quoted in their original language."},
     # the section "How robust are the ranks" (parlib.report.robustness_text)

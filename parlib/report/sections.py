@@ -289,11 +289,24 @@ def illustrative_tables(ctx: ReportContext) -> list[str]:
     return [tb.rel for tb in ctx.ds.tables if tb.year in years and tb.provenance == "illustrative"]
 
 
+def published_mismatch(ctx: ReportContext) -> tuple[int, int]:
+    """How many of this year's published figures (and printed rank and band columns) differ from the
+    recomputed value, out of how many are listed (a figure that cannot be checked does not count as
+    differing, as in `parlib build`'s mismatch gate)."""
+    checks = get_checks(ctx.analysis, load_published(ctx.ds))
+    if checks.empty:
+        return 0, 0
+    return int((checks["status"] == "differ").sum()), len(checks)
+
+
 def html_title(ctx: ReportContext) -> str:
-    """Title, subtitle, publisher and, when any row is illustrative, the banner."""
+    """Title, subtitle, publisher and the banner (on every page) when any row is illustrative or any
+    published figure does not match (a report `parlib build` makes only with --allow-mismatch)."""
+    bad, n = published_mismatch(ctx)
     return _render(ctx, "title.html.j2", title=ctx.ds.title[ctx.lang], publisher=ctx.ds.publisher[ctx.lang],
                    index=ctx.ds.index[ctx.lang],
-                   illustrative_tables=illustrative_tables(ctx))
+                   illustrative_tables=illustrative_tables(ctx),
+                   mismatch={"bad": fmt_count(bad, lang=ctx.lang), "n": fmt_count(n, lang=ctx.lang)} if bad else None)
 
 
 def html_summary(ctx: ReportContext) -> str:
@@ -774,8 +787,9 @@ def html_published(ctx: ReportContext) -> str:
     table = table_block(ctx, frame, "published", t("cap_published", lang, year=ctx.year),
                         numeric=[t("col_printed", lang), t("col_computed", lang)], colours={t("col_match", lang): colours},
                         cls="small")
+    bad = sum(f["status"] == "differ" for f in figs)
     return _render(ctx, "published.html.j2", figures=figs, ok=fmt_count(ok, lang=lang), n=fmt_count(len(figs), lang=lang),
-                   table=table)
+                   table=table, bad=fmt_count(bad, lang=lang) if bad else None)
 
 
 def html_profiles(ctx: ReportContext) -> str:
