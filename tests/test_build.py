@@ -14,7 +14,8 @@ from handmade import load, load_unverified, variant
 
 from parlib.build import runner
 from parlib.build.manifest import MANIFEST, diff_hashes, display_path, resolve_display_path
-from parlib.build.runner import build_year, report_lock, verify
+from parlib.build.runner import build_year, report_lock
+from parlib.build.verify import EXIT_OUTPUTS_DIFFER, verify
 from parlib.model.analysis import analyse
 
 
@@ -41,7 +42,8 @@ def test_build_writes_tables_figures_and_a_manifest_of_them(a2023, tmp_path):
     assert {"processed/fields.csv", "processed/units.csv", "processed/year_on_year.csv",
             "report/figures.json"} <= set(m["outputs"])
     assert all(k.startswith(("processed/", "report/")) and not k.endswith(MANIFEST) for k in m["outputs"])
-    assert m["year"] == 2023 and m["parameters"] == {"langs": ["vi"], "report": False}
+    # no report rendered: no report language present (issue 11: langs lists the languages present)
+    assert m["year"] == 2023 and m["parameters"] == {"langs": [], "report": False}
     assert m["dataset_path"] == "tests/data/three-years"
     assert resolve_display_path(m["processed_dir"]) == proc
     figures = json.loads((target / "figures.json").read_text(encoding="utf-8"))
@@ -61,24 +63,29 @@ def test_build_writes_tables_figures_and_a_manifest_of_them(a2023, tmp_path):
 def test_verify_ok_then_an_output_deleted_then_one_added(a2023, tmp_path, capsys):
     target = _build(a2023, tmp_path)
     assert verify(target / MANIFEST) == 0
-    assert capsys.readouterr().out.startswith("OK: three-years 2023")
+    out = capsys.readouterr().out
+    assert out.startswith("verify: three-years 2023") and out.splitlines()[-1].startswith("OK: ")
+
+    def on_disk(out: str) -> list[str]:  # the lines of verify's "outputs on disk" section
+        return [ln.strip() for ln in out.split("outputs on disk:\n")[1].split("rebuild:")[0].splitlines()]
+
     figures = target / "figures.json"
     saved = figures.read_bytes()
     figures.unlink()
-    assert verify(target / MANIFEST) == 1
+    assert verify(target / MANIFEST) == EXIT_OUTPUTS_DIFFER
     out = capsys.readouterr().out
-    assert "output on disk missing: report/figures.json" in out
-    assert "three-years 2023: 1 difference(s) from manifest.json" in out
+    assert on_disk(out) == ["missing: report/figures.json"]
+    assert out.splitlines()[-1] == "outputs differ: on disk: report/figures.json"
     figures.write_bytes(saved)
     (target / "extra.txt").write_text("not built by parlib\n", encoding="utf-8")
-    assert verify(target / MANIFEST) == 1
+    assert verify(target / MANIFEST) == EXIT_OUTPUTS_DIFFER
     out = capsys.readouterr().out
-    assert "output on disk extra: report/extra.txt" in out and "1 difference(s)" in out
+    assert on_disk(out) == ["extra: report/extra.txt"]
     (target / "extra.txt").unlink()
     proc_units = tmp_path / "proc" / "three-years" / "2023" / "units.csv"
     proc_units.write_bytes(proc_units.read_bytes() + b"x\n")
-    assert verify(target / MANIFEST) == 1
-    assert "output on disk differs: processed/units.csv" in capsys.readouterr().out
+    assert verify(target / MANIFEST) == EXIT_OUTPUTS_DIFFER
+    assert on_disk(capsys.readouterr().out) == ["differs: processed/units.csv"]
 
 
 def test_diff_hashes_names_each_kind_of_difference():
@@ -168,5 +175,5 @@ def test_the_lock_serialises_two_builds(a2023, tmp_path, monkeypatch):
     t.join(120)
     assert not t.is_alive() and not errors, errors
     assert acquired.is_set() and (target / MANIFEST).is_file()
-    # the lock file is removed when the build ends: none is left behind (issue 13)
+    # the lock file is removed when the build ends: none is left behind (issues 11 and 13)
     assert not (target.parent / ".2023.lock").exists()
