@@ -102,7 +102,7 @@ def test_allow_mismatch_builds_and_the_report_says_so(tmp_path, backan_copy):
     assert [f["id"] for f in doc["published_figures"] if not f["match"]] == ["city-change", "city-survey"]
     from parlib.report import sections
     for lang, words, bad in (("en", "FIGURES DO NOT MATCH (2 of ", "2 figure(s) do not match"),
-                             ("vi", "SỐ LIỆU KHÔNG KHỚP (2/", "2 số liệu không khớp")):
+                             ("vi", "SỐ LIỆU KHÔNG KHỚP (02/", "02 số liệu không khớp")):  # vi counts: 2 digits
         ctx = sections.prepare(str(backan_copy), 2023, lang, ".")
         title = sections.html_title(ctx)
         banner = re.search(r'<div class="parlib-banner">(.*?)</div>', title).group(1)
