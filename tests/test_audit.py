@@ -334,7 +334,7 @@ def test_check_sources_fails_when_a_printed_value_is_not_in_the_copy(backan_copy
     before = sha(copy)
     copy.write_text(copy.read_text(encoding="utf-8").replace("95,476", "95,467"), encoding="utf-8")
     r = run("validate", str(backan_copy))  # an unrecorded change to a source copy is refused like a table's
-    assert r.returncode == 2 and "sources/bao-bac-kan-par-index-2023.txt has changed" in r.stderr
+    assert r.returncode == 2 and "bao-bac-kan-par-index-2023.txt: source copy has changed" in r.stderr
     yml = backan_copy / "dataset.yml"
     yml.write_text(yml.read_text(encoding="utf-8").replace(before, sha(copy)), encoding="utf-8")
     r = run("check", str(backan_copy), "--sources")
