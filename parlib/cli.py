@@ -13,10 +13,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from parlib import __version__
 from parlib.errors import EXIT_BAD_INPUT, DataError, DataErrors
+
+if TYPE_CHECKING:
+    from parlib.data.dataset import Dataset
+    from parlib.data.published import Figure
 
 
 class _Parser(argparse.ArgumentParser):
@@ -163,7 +167,7 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if (table["status"] == "differ").any() or not sources_ok else 0
 
 
-def _check_sources(ds, figures) -> bool:
+def _check_sources(ds: Dataset, figures: list[Figure]) -> bool:
     """Print, per figure, the sentence found in the local copy of its source; True when every
     printed value was found."""
     from parlib.check.sources import check_sources

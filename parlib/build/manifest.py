@@ -163,7 +163,8 @@ def check_sidecar(manifest_path: Path) -> str | None:
 def read_manifest(path: Path) -> dict[str, Any]:
     """Read a manifest written by :func:`write_manifest`."""
     with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+        manifest: dict[str, Any] = json.load(fh)
+    return manifest
 
 
 def is_up_to_date(manifest_path: Path, ds: Dataset, year: int, langs: list[str], report: bool,

@@ -15,6 +15,7 @@ banner and check section.
 """
 from __future__ import annotations
 
+import argparse
 import fcntl
 import os
 import re
@@ -22,12 +23,13 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from parlib.build.datapackage import DATAPACKAGE, make_datapackage
 from parlib.build.environment import get_environment
@@ -133,7 +135,7 @@ def check_output_folder(path: Path, option: str) -> Path:
     return resolved
 
 
-def report_mismatches(ds: Dataset, year: int, mismatches: list[dict], n_figures: int) -> None:
+def report_mismatches(ds: Dataset, year: int, mismatches: list[dict[Hashable, Any]], n_figures: int) -> None:
     """Each mismatch of one year on stderr, then the count."""
     for f in mismatches:
         log(f"parlib: {ds.id} {year}: published figure {f['id']} does not match: printed {f['printed']}, "
@@ -141,12 +143,12 @@ def report_mismatches(ds: Dataset, year: int, mismatches: list[dict], n_figures:
     log(f"parlib: {ds.id} {year}: {len(mismatches)} of {n_figures} published figures do not match")
 
 
-def year_checks(analysis: Analysis) -> list[dict]:
+def year_checks(analysis: Analysis) -> list[dict[Hashable, Any]]:
     """The published figures of one year (and the printed rank and band columns), each checked."""
     return get_checks(analysis, load_published(analysis.dataset)).to_dict("records")
 
 
-def run_build(args) -> int:
+def run_build(args: argparse.Namespace) -> int:
     """Build what the command line asks for; returns the exit code."""
     if args.all:
         targets = embedded_datasets()
@@ -232,7 +234,8 @@ def reusable_languages(target: Path, processed: Path, ds: Dataset, langs: list[s
     if old.get("inputs") != get_input_hashes(ds) or old.get("environment") != get_environment():
         return [], others
     on_disk, recorded = get_output_hashes(target, processed), old.get("outputs", {})
-    keep, stale = [], []
+    keep: list[str] = []
+    stale: list[str] = []
     for lg in others:
         keys = [k for k in set(on_disk) | set(recorded)
                 if (m := REPORT_FILE.match(k.rsplit("/", 1)[-1])) and m.group(1) == lg]
@@ -368,13 +371,13 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
         if pool is not None:
             _stop_pool(pool)
             pool = None
-        kept = None
+        kept: Path | None = None
         for b in builds:
             if b.stage_o is not None and b is current and keep_failed:
                 kept = _keep_failed_notebooks(b.stage_o, b.target / "failed")
-            for stage in (b.stage_p, b.stage_o):
-                if stage is not None:
-                    shutil.rmtree(stage, ignore_errors=True)
+            for staging in (b.stage_p, b.stage_o):
+                if staging is not None:
+                    shutil.rmtree(staging, ignore_errors=True)
             b.lock.close()
         if kept and type(exc).__name__ == "ReportError":
             raise type(exc)(f"{exc} — the failed notebook is kept in {_rel(kept)}; previous outputs "

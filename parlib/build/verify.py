@@ -22,6 +22,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from parlib.build.environment import diff_environment, get_environment
 from parlib.build.manifest import (
@@ -94,7 +95,7 @@ def describe_input_changes(expected: dict[str, str], ds: Dataset) -> list[str]:
     return lines
 
 
-def rebuild(ds: Dataset, year: int, params: dict, tmp: Path) -> dict[str, str]:
+def rebuild(ds: Dataset, year: int, params: dict[str, Any], tmp: Path) -> dict[str, str]:
     """Rebuild one report into ``tmp`` (published figures that disagree do not stop it, raw files
     whose sha256 is not recorded are read: both are reported by the other sections); its output hashes."""
     from parlib.build.runner import build_year

@@ -92,7 +92,10 @@ def _words(text: str) -> set[str]:
 def find_figure(ds: Dataset, fig: Figure, copy_text: str) -> tuple[str | None, bool]:
     """The sentence of ``copy_text`` found for ``fig`` and whether the printed value is in it."""
     pats = value_patterns(ds, fig)
-    has_value = lambda s: any(p.search(s) for p in pats)
+
+    def has_value(s: str) -> bool:
+        return any(p.search(s) for p in pats)
+
     text = normalise(copy_text)
     quote = normalise(fig.sentence)
     if quote and quote in text:  # the figure quotes the copy: the sentence(s) around the quotation
