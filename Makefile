@@ -29,10 +29,12 @@ fuzz: $(STAMP)
 check: $(STAMP)
 	$(BIN)/parlib check backan && $(BIN)/parlib check vn-ministries && $(BIN)/parlib check vn-provinces
 
-# The habits of the field: lint (ruff), the import layers (import-linter; see docs/architecture.md).
+# The habits of the field: lint (ruff), the import layers (import-linter; see docs/architecture.md),
+# types (mypy on parlib/, strict on the data and model layers; configured in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check parlib tests scripts
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(STAMP) lint
 	bash scripts/system-deps.sh --browser
