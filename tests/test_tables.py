@@ -313,3 +313,40 @@ def test_rows_longer_than_the_header_are_a_data_error(tmp_path):
     p = variant(tmp_path, "totals-vi", files={"2023/bang-diem-2023.csv": text})
     with pytest.raises(DataError, match="more columns than the header"):
         _units(load_unverified(p))
+
+
+def test_every_mistake_of_one_table_is_reported_at_once(tmp_path):
+    """Five independent mistakes in five rows of one table: five lines from one load, each with its
+    row and column (rows counted from the header, row 1)."""
+    from handmade import one_year
+
+    from parlib.data.load import load_dataset
+    from parlib.errors import DataErrors
+    from parlib.model.scoring import score_dataset
+    rows = ["Đơn vị 0;85,50", "Đơn vị 1;abc", "Đơn vị 9;70,00", ";60,00", "Đơn vị 4;", "Đơn vị 5;-3,00",
+            "Đơn vị 6;71,00"]
+    folder = one_year(tmp_path / "tiny", rows, "Đơn vị;Tổng điểm")
+    with pytest.raises(DataErrors) as caught:
+        score_dataset(load_dataset(folder))
+    lines = [str(e) for e in caught.value.errors]
+    assert len(lines) == 5, lines
+    assert "row 3" in lines[0] and "'abc'" in lines[0]            # not a number
+    assert "row 4" in lines[1] and "unknown unit 'Đơn vị 9'" in lines[1]
+    assert "row 5" in lines[2] and "the unit name is empty" in lines[2]
+    assert "row 6" in lines[3] and "the value is missing" in lines[3]
+    assert "row 7" in lines[4] and "negative score -3" in lines[4]
+
+
+def test_a_column_of_bad_numbers_is_counted_past_the_first_hundred(tmp_path):
+    from handmade import one_year
+
+    from parlib.data.load import load_dataset
+    from parlib.errors import DataErrors
+    from parlib.model.scoring import score_dataset
+    rows = [f"Đơn vị {i};x{i}" for i in range(130)]
+    folder = one_year(tmp_path / "tiny", rows, "Đơn vị;Tổng điểm")
+    with pytest.raises(DataErrors) as caught:
+        score_dataset(load_dataset(folder))
+    lines = [str(e) for e in caught.value.errors]
+    assert len(lines) == 101  # 100 cells one by one, then one line for the 30 others
+    assert any("30 more rows below with the same kind of problem" in x and "row 102" in x for x in lines)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from parlib.data.limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS,
 from parlib.data.numbers import parse_number_series, total_from_parts
 from parlib.data.text import clean_name, clean_names, name_key, near_miss, per_unique
 from parlib.data.xlsx import column_letter, read_xlsx
-from parlib.errors import DataError, show
+from parlib.errors import DataError, ErrorCollector, raise_all, show
 
 # Canonical column → the headers (compared case-folded, NFC) publishers print for it.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -506,22 +506,37 @@ def detect_granularity(canon: dict[str, str], field_cols: dict[str, str]) -> str
     raise ValueError("no score column")
 
 
+#: The most cells of one column that one check reports one by one; the rest are counted in one line.
+MAX_CELL_ERRORS = 100
+
+
+def row_errors(bad: pd.Series, what: Callable[[int], str], fix: str, path: Path, rows: pd.Series,
+               column: str | None) -> list[DataError]:
+    """One error per row where ``bad`` holds (``what(i)`` says what is wrong in the i-th row), so that
+    a table with five mistakes gets five lines from one run; past :data:`MAX_CELL_ERRORS` rows, one
+    more line counts the rest."""
+    where = np.flatnonzero(bad.to_numpy())
+    out = [DataError(what(int(i)), fix, path, int(rows.iloc[int(i)]), column) for i in where[:MAX_CELL_ERRORS]]
+    if len(where) > MAX_CELL_ERRORS:
+        rest = len(where) - MAX_CELL_ERRORS
+        out.append(DataError(f"{rest:,} more rows below with the same kind of problem in this column", fix, path,
+                             int(rows.iloc[int(where[MAX_CELL_ERRORS])]), column))
+    return out
+
+
 def _numbers(frame: pd.DataFrame, col: str, header: str, path: Path, rows: pd.Series, *,
              decimals: int, maximum: float | None, required: bool) -> pd.Series:
+    """The numbers of one column; every bad cell of it is reported at once (DataErrors)."""
     values, errors = parse_number_series(frame[header], decimals=decimals, maximum=maximum)
-    bad = errors != ""
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(errors.iloc[i], "write a number (decimal comma or point), or fix the cell",
-                        path, int(rows.iloc[i]), header)
-    if required and values.isna().any():
-        i = int(np.flatnonzero(values.isna().to_numpy())[0])
-        raise DataError("the value is missing", "fill in the cell, or mark the table 'partial: true' in dataset.yml "
-                        "if the publisher did not print it", path, int(rows.iloc[i]), header)
-    if (values < 0).any():
-        i = int(np.flatnonzero((values < 0).to_numpy())[0])
-        raise DataError(f"negative score {values.iloc[i]:g}", "scores are points ≥ 0; check the sign",
-                        path, int(rows.iloc[i]), header)
+    found = row_errors(errors != "", lambda i: str(errors.iloc[i]),
+                       "write a number (decimal comma or point), or fix the cell", path, rows, header)
+    if required:
+        found += row_errors(values.isna() & (errors == ""), lambda i: "the value is missing",
+                            "fill in the cell, or mark the table 'partial: true' in dataset.yml if the publisher "
+                            "did not print it", path, rows, header)
+    found += row_errors(values < 0, lambda i: f"negative score {values.iloc[i]:g}",
+                        "scores are points ≥ 0; check the sign", path, rows, header)
+    raise_all(found)
     return values
 
 
@@ -529,15 +544,24 @@ def match_units(names: pd.Series, dataset: Dataset, level: str, path: Path, rows
     """Unit ids for printed names, through names and aliases (NFC, case-folded)."""
     lookup = dataset.level(level).unit_names()
     ids = per_unique(names, lambda u: u.map(lambda n: lookup.get(name_key(n))))  # per distinct name
-    missing = ids.isna()
+    missing = ids.isna() & (names != "")  # an empty name is reported by itself
     if missing.any():
-        i = int(np.flatnonzero(missing.to_numpy())[0])
         units = dataset.level(level).units
-        why = near_miss(names.iloc[i], [n for u in units for n in (*u.name.values(), *u.aliases)])
-        raise DataError(f"unknown unit {show(names.iloc[i])} for level {level!r}" + (f": {why}" if why else ""),
-                        "add it, or this spelling as an alias of the right unit, under 'units:' in dataset.yml"
-                        if not why else "retype the name",
-                        path, int(rows.iloc[i]), header)
+        known = [n for u in units for n in (*u.name.values(), *u.aliases)]
+        errors = []
+        for i in np.flatnonzero(missing.to_numpy())[:MAX_CELL_ERRORS]:
+            i = int(i)
+            why = near_miss(names.iloc[i], known)
+            errors.append(DataError(f"unknown unit {show(names.iloc[i])} for level {level!r}" + (f": {why}" if why else ""),
+                                    "add it, or this spelling as an alias of the right unit, under 'units:' in "
+                                    "dataset.yml" if not why else "retype the name", path, int(rows.iloc[i]), header))
+        n_missing = int(missing.sum())
+        if n_missing > MAX_CELL_ERRORS:
+            errors.append(DataError(f"{n_missing - MAX_CELL_ERRORS:,} more rows below with an unknown unit",
+                                    "add the units under 'units:' in dataset.yml, or leave 'units:' out to take "
+                                    "them from the table", path, int(rows.iloc[int(np.flatnonzero(missing.to_numpy())[MAX_CELL_ERRORS])]),
+                                    header))
+        raise_all(errors)
     return ids
 
 
@@ -583,35 +607,38 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
     if gran is None:
         raise DataError("no score column (total, index, appraised, survey, or field points)",
                         "add at least a 'Tổng điểm' column", path, first_row - 1)
+    # The checks of names, numbers, ranks and provenance are independent of each other: every
+    # mistake of the table is reported at once, one line each.
+    collect = ErrorCollector()
     names = clean_names(frame[canon["unit"]])
-    if (names == "").any():
-        i = int(np.flatnonzero((names == "").to_numpy())[0])
-        raise DataError("the unit name is empty", "fill in the unit's name", path, int(rows.iloc[i]), canon["unit"])
-    unit_ids = match_units(names, dataset, spec.level, path, rows, canon["unit"])
+    collect.errors.extend(row_errors(names == "", lambda i: "the unit name is empty", "fill in the unit's name",
+                                       path, rows, canon["unit"]))
+    unit_ids = collect.run(match_units, names, dataset, spec.level, path, rows, canon["unit"])
     dec = meth.decimals
     num: dict[str, pd.Series] = {}
     for c in NUMERIC:
         if c in canon:
             maximum = {"total": meth.max_total, "index": 100.0, "appraised": meth.max_total,
                        "survey": meth.survey_max or meth.max_total, "rank": None}.get(c)
-            num[c] = _numbers(frame, c, canon[c], path, rows, decimals=dec, maximum=maximum,
-                              required=(c not in ("rank", "max") and not spec.partial and gran != "criteria"))
+            parsed = collect.run(_numbers, frame, c, canon[c], path, rows, decimals=dec, maximum=maximum,
+                                 required=(c not in ("rank", "max") and not spec.partial and gran != "criteria"))
+            if parsed is not None:
+                num[c] = parsed
     if "rank" in num:
         r = num["rank"]
-        bad = r.notna() & ((r % 1 != 0) | (r < 1))
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"rank {r.iloc[i]:g} is not a whole number of 1 or more", "write the rank as printed, e.g. 3",
-                            path, int(rows.iloc[i]), canon["rank"])
+        collect.errors.extend(row_errors(r.notna() & ((r % 1 != 0) | (r < 1)),
+                                           lambda i: f"rank {r.iloc[i]:g} is not a whole number of 1 or more",
+                                           "write the rank as printed, e.g. 3", path, rows, canon["rank"]))
     prov = pd.Series(spec.provenance, index=frame.index, dtype=object)
     if "provenance" in canon:
         given = clean_names(frame[canon["provenance"]]).str.lower()
         prov = given.where(given != "", spec.provenance)
-        bad = ~prov.isin(["published", "inferred", "illustrative"])
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"provenance {prov.iloc[i]!r} unknown", "write published, inferred or illustrative",
-                            path, int(rows.iloc[i]), canon["provenance"])
+        collect.errors.extend(row_errors(~prov.isin(["published", "inferred", "illustrative"]),
+                                           lambda i: f"provenance {prov.iloc[i]!r} unknown",
+                                           "write published, inferred or illustrative", path, rows,
+                                           canon["provenance"]))
+    collect.raise_if_any()
+    assert unit_ids is not None  # match_units raised into `collect` otherwise
     if "status" in canon:
         prov = prov.where(~clean_names(frame[canon["status"]]).str.casefold().str.contains("inferred"), "inferred")
 
@@ -620,10 +647,8 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
     if gran == "criteria":
         return _criteria_table(frame, canon, base, num, meth, spec, rows)
 
-    if base["unit_id"].duplicated().any():
-        i = int(np.flatnonzero(base["unit_id"].duplicated().to_numpy())[0])
-        raise DataError(f"unit {names.iloc[i]!r} appears more than once", "keep one row per unit",
-                        path, int(rows.iloc[i]), canon["unit"])
+    raise_all(row_errors(base["unit_id"].duplicated(), lambda i: f"unit {names.iloc[i]!r} appears more than once",
+                         "keep one row per unit", path, rows, canon["unit"]))
     units = base.copy()
     for c in ("appraised", "survey", "self_assessed"):
         units[c] = num.get(c, pd.Series(np.nan, index=frame.index))
