@@ -151,3 +151,30 @@ def test_unit_rank_printed_out_of_the_level_count():
     assert check_figure(a, fig)["match"] is True
     bad = Figure("r", "unit_rank", "01/16", {"unit": "tu-phap", "year": 2023}, "", "xdcs-2024")
     assert check_figure(a, bad)["match"] is False
+
+
+def test_every_mistake_of_published_yml_is_reported_at_once(tmp_path):
+    """Three figures wrong in three independent ways, and one id given twice: four lines from one load."""
+    import shutil
+
+    from parlib.data.dataset import EMBEDDED_ROOT
+    from parlib.data.load import load_dataset
+    from parlib.errors import DataErrors
+    folder = tmp_path / "backan"
+    shutil.copytree(EMBEDDED_ROOT / "backan", folder)
+    (folder / "published.yml").write_text("""source: bbk-2024
+figures:
+  - {id: a, measure: mean_total, level: nowhere, year: 2023, printed: "90,766"}
+  - {id: b, measure: mean_total, level: departments, year: 1999, printed: "90,766"}
+  - {id: c, measure: mean_total, level: departments, year: 2023, printed: "90,766", source: nope}
+  - {id: d, measure: mean_total, level: departments, year: 2022, printed: "87,45"}
+  - {id: d, measure: mean_total, level: districts, year: 2022, printed: "83,77"}
+""", encoding="utf-8")
+    with pytest.raises(DataErrors) as caught:
+        load_dataset(folder)
+    lines = [str(e) for e in caught.value.errors]
+    assert len(lines) == 4, lines
+    assert "figures[0].level" in lines[0] and "unknown level 'nowhere'" in lines[0]
+    assert "figures[1].year" in lines[1] and "no year 1999" in lines[1]
+    assert "figures[2].source" in lines[2] and "unknown source 'nope'" in lines[2]
+    assert "figures[4]" in lines[3] and "figure id 'd' appears twice" in lines[3]

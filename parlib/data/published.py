@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from parlib.data.dataset import Dataset
+from parlib.data.dataset import Dataset, Unit
 from parlib.data.numbers import NumberFormatError, parse_number, printed_decimals
 from parlib.data.schema import schema_errors
 from parlib.data.text import clean_name, name_key
 from parlib.data.yaml_io import read_yaml
-from parlib.errors import DataError, raise_all
+from parlib.errors import DataError, ErrorCollector, raise_all
 
 
 @dataclass(frozen=True)
@@ -105,79 +106,93 @@ def load_published(dataset: Dataset) -> list[Figure]:
     if not isinstance(doc, dict) or not isinstance(doc.get("figures"), list):
         raise DataError("published.yml needs a 'figures:' list", "see docs/data-format.md", path)
     default_source = doc.get("source")
-    units = dataset.units()
     levels = {lv.id for lv in dataset.levels}
-    figures, seen = [], set()
+    units = dataset.units()
+    figures: list[Figure] = []
+    seen: set[str] = set()
+    collect = ErrorCollector()  # each figure is read on its own: every mistake of the file at once
     for i, item in enumerate(doc["figures"]):
-        where = f"figures[{i}]"
-        if not isinstance(item, dict):
-            raise DataError("each figure must be a mapping", "see docs/data-format.md", path, column=where)
-        fid = str(item.get("id", f"#{i + 1}"))
-        measure = item.get("measure")
-        if measure not in MEASURE_KINDS:
-            raise DataError(f"figure {fid!r}: unknown measure {measure!r}",
-                            f"use one of: {', '.join(MEASURE_KINDS)}", path, column=f"{where}.measure")
-        kind, needed = MEASURE_KINDS[measure]
-        args = {k: item[k] for k in ("level", "year", "unit", "band", "threshold", "min", "below") if k in item}
-        for k in needed:
-            if k not in args:
-                raise DataError(f"figure {fid!r}: measure {measure!r} needs '{k}'", f"add '{k}:' to the figure",
-                                path, column=f"{where}.{k}")
-        if "unit" in args and args["unit"] not in units:
-            raise DataError(f"figure {fid!r}: unknown unit {args['unit']!r}",
-                            "use a unit id from dataset.yml", path, column=f"{where}.unit")
-        level_arg = args.get("level")
-        for lv in (level_arg if isinstance(level_arg, list) else [level_arg]):
-            if lv is not None and lv not in levels:
-                raise DataError(f"figure {fid!r}: unknown level {lv!r}", f"use one of {', '.join(sorted(levels))}",
-                                path, column=f"{where}.level")
-        if "year" in args and args["year"] not in dataset.years:
-            raise DataError(f"figure {fid!r}: the dataset has no year {args['year']!r}",
-                            f"use one of {', '.join(map(str, dataset.years))}", path, column=f"{where}.year")
-        for k in ("threshold", "min", "below"):
-            if k in args and (isinstance(args[k], bool) or not isinstance(args[k], (int, float))):
-                raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a number",
-                                "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
-            if k in args and not math.isfinite(args[k]):
-                raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a finite number",
-                                "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
-        if measure in ("count_band", "unit_band"):
-            lv = args.get("level") or (units[args["unit"]].level if args.get("unit") in units else None)
-            lv_ids: list[Any] = lv if isinstance(lv, list) else [lv]
-            try:  # no such year or level (a year left out is no year): no methodology to ask
-                meths = [dataset.methodology_for(args["year"], x) for x in lv_ids]
-            except KeyError:
-                meths = []
-            bare = [m.id for m in meths if not m.bands]
-            if bare:
-                raise DataError(f"figure {fid!r}: measure {measure!r} needs bands, but methodology {bare[0]!r} has no "
-                                "band rule", "remove the figure, or add 'bands:' to the methodology",
-                                path, column=f"{where}.measure")
-        if "band" in args and all(m.band_id_for(args["band"]) is None for m in dataset.methodologies.values()):
-            raise DataError(f"figure {fid!r}: unknown band {args['band']!r}",
-                            "use a band id or name from the methodology in dataset.yml", path, column=f"{where}.band")
-        if "printed" not in item:
-            raise DataError(f"figure {fid!r}: no 'printed' value", "copy the value exactly as printed",
-                            path, column=f"{where}.printed")
-        if not isinstance(item["printed"], str):
-            raise DataError(f"figure {fid!r}: printed value {item['printed']!r} is not in quotes, so YAML read it as "
-                            f"a {_yaml_type(item['printed'])}, losing what was printed (82.560 becomes 82.56, 05 "
-                            "becomes 5)", "quote it exactly as printed: printed: \"82,560\"", path,
-                            column=f"{where}.printed")
-        _check_printed(dataset, fid, kind, item["printed"], path, f"{where}.printed",
-                       number_context(dataset, measure, args))
-        if measure in _UNIT_NUMBERS:
-            _check_printed_decimals(dataset, fid, measure, args, item["printed"], path, f"{where}.printed")
-        source = item.get("source", default_source)
-        if source not in dataset.sources:
-            raise DataError(f"figure {fid!r}: unknown source {source!r}", "name a source id from dataset.yml",
-                            path, column=f"{where}.source")
-        if fid in seen:
-            raise DataError(f"figure id {fid!r} appears twice", "give each figure its own id", path, column=where)
-        seen.add(fid)
-        figures.append(Figure(fid, measure, clean_name(item["printed"]), args, clean_name(item.get("sentence", "")),
-                              source, str(item.get("provenance", "published"))))
+        figure = collect.run(_read_figure, dataset, item, i, path, default_source, levels, units)
+        if figure is None:
+            continue
+        if figure.id in seen:
+            collect.add(DataError(f"figure id {figure.id!r} appears twice", "give each figure its own id", path,
+                                  column=f"figures[{i}]"))
+            continue
+        seen.add(figure.id)
+        figures.append(figure)
+    collect.raise_if_any()
     return figures
+
+
+def _read_figure(dataset: Dataset, item: Any, i: int, path: Path, default_source: Any, levels: set[str],
+                 units: Mapping[str, Unit]) -> Figure:
+    """One figure of published.yml (the ``i``-th), validated against the dataset."""
+    where = f"figures[{i}]"
+    if not isinstance(item, dict):
+        raise DataError("each figure must be a mapping", "see docs/data-format.md", path, column=where)
+    fid = str(item.get("id", f"#{i + 1}"))
+    measure = item.get("measure")
+    if measure not in MEASURE_KINDS:
+        raise DataError(f"figure {fid!r}: unknown measure {measure!r}",
+                        f"use one of: {', '.join(MEASURE_KINDS)}", path, column=f"{where}.measure")
+    kind, needed = MEASURE_KINDS[measure]
+    args = {k: item[k] for k in ("level", "year", "unit", "band", "threshold", "min", "below") if k in item}
+    for k in needed:
+        if k not in args:
+            raise DataError(f"figure {fid!r}: measure {measure!r} needs '{k}'", f"add '{k}:' to the figure",
+                            path, column=f"{where}.{k}")
+    if "unit" in args and args["unit"] not in units:
+        raise DataError(f"figure {fid!r}: unknown unit {args['unit']!r}",
+                        "use a unit id from dataset.yml", path, column=f"{where}.unit")
+    level_arg = args.get("level")
+    for lv in (level_arg if isinstance(level_arg, list) else [level_arg]):
+        if lv is not None and lv not in levels:
+            raise DataError(f"figure {fid!r}: unknown level {lv!r}", f"use one of {', '.join(sorted(levels))}",
+                            path, column=f"{where}.level")
+    if "year" in args and args["year"] not in dataset.years:
+        raise DataError(f"figure {fid!r}: the dataset has no year {args['year']!r}",
+                        f"use one of {', '.join(map(str, dataset.years))}", path, column=f"{where}.year")
+    for k in ("threshold", "min", "below"):
+        if k in args and (isinstance(args[k], bool) or not isinstance(args[k], (int, float))):
+            raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a number",
+                            "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
+        if k in args and not math.isfinite(args[k]):
+            raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a finite number",
+                            "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
+    if measure in ("count_band", "unit_band"):
+        lv = args.get("level") or (units[args["unit"]].level if args.get("unit") in units else None)
+        lv_ids: list[Any] = lv if isinstance(lv, list) else [lv]
+        try:  # no such year or level (a year left out is no year): no methodology to ask
+            meths = [dataset.methodology_for(args["year"], x) for x in lv_ids]
+        except KeyError:
+            meths = []
+        bare = [m.id for m in meths if not m.bands]
+        if bare:
+            raise DataError(f"figure {fid!r}: measure {measure!r} needs bands, but methodology {bare[0]!r} has no "
+                            "band rule", "remove the figure, or add 'bands:' to the methodology",
+                            path, column=f"{where}.measure")
+    if "band" in args and all(m.band_id_for(args["band"]) is None for m in dataset.methodologies.values()):
+        raise DataError(f"figure {fid!r}: unknown band {args['band']!r}",
+                        "use a band id or name from the methodology in dataset.yml", path, column=f"{where}.band")
+    if "printed" not in item:
+        raise DataError(f"figure {fid!r}: no 'printed' value", "copy the value exactly as printed",
+                        path, column=f"{where}.printed")
+    if not isinstance(item["printed"], str):
+        raise DataError(f"figure {fid!r}: printed value {item['printed']!r} is not in quotes, so YAML read it as "
+                        f"a {_yaml_type(item['printed'])}, losing what was printed (82.560 becomes 82.56, 05 "
+                        "becomes 5)", "quote it exactly as printed: printed: \"82,560\"", path,
+                        column=f"{where}.printed")
+    _check_printed(dataset, fid, kind, item["printed"], path, f"{where}.printed",
+                   number_context(dataset, measure, args))
+    if measure in _UNIT_NUMBERS:
+        _check_printed_decimals(dataset, fid, measure, args, item["printed"], path, f"{where}.printed")
+    source = item.get("source", default_source)
+    if source not in dataset.sources:
+        raise DataError(f"figure {fid!r}: unknown source {source!r}", "name a source id from dataset.yml",
+                        path, column=f"{where}.source")
+    return Figure(fid, measure, clean_name(item["printed"]), args, clean_name(item.get("sentence", "")),
+                  source, str(item.get("provenance", "published")))
 
 
 # Figures about one unit that are totals (or sums or differences of them) printed by the method at its
