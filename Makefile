@@ -33,6 +33,7 @@ check: $(STAMP)
 # types (mypy on parlib/, strict on the data and model layers; configured in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check parlib tests scripts
+	$(BIN)/ruff format --check parlib tests scripts
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 

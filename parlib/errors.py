@@ -9,6 +9,7 @@ The line is at most :data:`MAX_MESSAGE` characters: a long value is shortened in
 unusual space) are written as code points (``Sở\\u200bY tế``) so that two names that look
 identical on screen can be told apart.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,8 @@ _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
 EXIT_BAD_INPUT = 2
-MAX_MESSAGE = 285          # characters of one error line; with the "parlib: error: " prefix at most 300
-MAX_VALUE = 60             # characters of one value quoted in a message
+MAX_MESSAGE = 285  # characters of one error line; with the "parlib: error: " prefix at most 300
+MAX_VALUE = 60  # characters of one value quoted in a message
 
 
 def _invisible(ch: str) -> bool:
@@ -71,8 +72,10 @@ class DataError(Exception):
 
     def __str__(self) -> str:
         file = visible(str(self.file)) if self.file is not None else None
-        what, todo = (visible(str(t).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "))
-                      for t in (self.what, self.todo))
+        what, todo = (
+            visible(str(t).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "))
+            for t in (self.what, self.todo)
+        )
         # Over MAX_MESSAGE characters, shorten in the middle: first what to do (to 60), then the
         # file's path (to 60, its name stays whole at the end), then what to do again, then what is wrong.
         text = self._line(file, what, todo)

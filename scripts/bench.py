@@ -21,6 +21,7 @@ Cases (issue 14):
 ``--smoke`` runs the smallest case only (engine at 200 units, one run) to check that the benchmark
 works; ``make test`` does this (tests/test_bench.py), with no assertion on time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,19 +47,24 @@ PARLIB = [PY, "-m", "parlib"]
 # × 40 criteria make a 400,000-row table): a genuinely large dataset raises them per run, as a
 # user's would (docs/data-format.md, "Limits"). Set only where the caller has not set them.
 LARGE_DATASET_LIMITS = {
-    "PARLIB_MAX_ROWS": "10000000", "PARLIB_MAX_CELLS": "100000000", "PARLIB_MAX_TABLE_BYTES": "2000000000",
-    "PARLIB_MAX_YAML_BYTES": "200000000", "PARLIB_MAX_YAML_ITEMS": "20000000",
+    "PARLIB_MAX_ROWS": "10000000",
+    "PARLIB_MAX_CELLS": "100000000",
+    "PARLIB_MAX_TABLE_BYTES": "2000000000",
+    "PARLIB_MAX_YAML_BYTES": "200000000",
+    "PARLIB_MAX_YAML_ITEMS": "20000000",
 }
 ENV = {**LARGE_DATASET_LIMITS, **os.environ, "PYTHONHASHSEED": "0"}
 
 
 # --- what a child process measures ------------------------------------------------------------
 
+
 def child_engine(folder: str) -> None:
     """Time load → score → rank → band → compare of one dataset in this process; print JSON."""
     from parlib.data.load import load_dataset
     from parlib.model.compare import year_on_year
     from parlib.model.scoring import score_dataset
+
     t0 = time.perf_counter()
     ds = load_dataset(folder)
     scores = score_dataset(ds)
@@ -78,6 +84,7 @@ def child_robustness(folder: str, sensitivity_draws: str) -> None:
     from parlib.data.load import load_dataset
     from parlib.model.robustness import NoiseSpec, rank_robustness
     from parlib.model.scoring import score_dataset
+
     ds = load_dataset(folder)
     scores = score_dataset(ds)
     year = ds.years[-1]
@@ -104,6 +111,7 @@ def _peak_mb(who: int) -> float:
 
 
 # --- the parent: runs, medians, the table ----------------------------------------------------
+
 
 @dataclass
 class Measure:
@@ -187,12 +195,16 @@ def machine() -> str:
         pass
     mem = ""
     try:
-        kb = int(next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1])
+        kb = int(
+            next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1]
+        )
         mem = f", {kb / 1024 / 1024:.0f} GB RAM"
     except (OSError, StopIteration, ValueError):
         pass
-    return (f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
 
 
 def load_average() -> str:
@@ -210,28 +222,55 @@ def engine_rows(work: Path, sizes: list[int], runs: dict[int, int]) -> list[Row]
         m = measure("engine", [str(folder)], runs[n])
         got[n] = m
         goal_t = 3.0 if n == 10_000 else None
-        rows.append(Row(f"engine {n:,} units × 40 criteria × 2 years", f"time (n={m.n})",
-                        "≤ 3 s" if goal_t else "—", fmt_s(m.t), f"{m.t / goal_t:.2f}" if goal_t else "—",
-                        verdict(m.t <= goal_t) if goal_t else "n/a"))
+        rows.append(
+            Row(
+                f"engine {n:,} units × 40 criteria × 2 years",
+                f"time (n={m.n})",
+                "≤ 3 s" if goal_t else "—",
+                fmt_s(m.t),
+                f"{m.t / goal_t:.2f}" if goal_t else "—",
+                verdict(m.t <= goal_t) if goal_t else "n/a",
+            )
+        )
         goal_m = 1024.0 if n == 10_000 else None
-        rows.append(Row(f"engine {n:,} units", "peak memory (RSS)", "≤ 1,024 MB" if goal_m else "—", fmt_mb(m.mb),
-                        f"{m.mb / goal_m:.2f}" if goal_m else "—", verdict(m.mb <= goal_m) if goal_m else "n/a"))
+        rows.append(
+            Row(
+                f"engine {n:,} units",
+                "peak memory (RSS)",
+                "≤ 1,024 MB" if goal_m else "—",
+                fmt_mb(m.mb),
+                f"{m.mb / goal_m:.2f}" if goal_m else "—",
+                verdict(m.mb <= goal_m) if goal_m else "n/a",
+            )
+        )
     for a, b in zip(sizes, sizes[1:]):
         if b == 10 * a:
             g = got[b].t / got[a].t
-            rows.append(Row(f"engine growth {a:,} → {b:,}", "time ×", "≤ 12×", f"{g:.1f}×", f"{g / 12:.2f}",
-                            verdict(g <= 12)))
+            rows.append(
+                Row(f"engine growth {a:,} → {b:,}", "time ×", "≤ 12×", f"{g:.1f}×", f"{g / 12:.2f}", verdict(g <= 12))
+            )
             gm = got[b].mb / got[a].mb
             rows.append(Row(f"engine growth {a:,} → {b:,}", "peak memory ×", "—", f"{gm:.1f}×", "—", "n/a"))
     return rows
 
 
 FLOOR_NB = {
-    "cells": [{"cell_type": "code", "execution_count": None, "id": "imports", "metadata": {}, "outputs": [],
-               "source": "import pandas\nimport matplotlib\nimport seaborn"}],
-    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                 "language_info": {"name": "python"}},
-    "nbformat": 4, "nbformat_minor": 5,
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "imports",
+            "metadata": {},
+            "outputs": [],
+            "source": "import pandas\nimport matplotlib\nimport seaborn",
+        }
+    ],
+    "metadata": {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
 }
 
 
@@ -239,29 +278,104 @@ def report_rows(work: Path, runs: int, heavy: int) -> list[Row]:
     rows = []
     floor_nb = work / "floor.ipynb"
     floor_nb.write_text(json.dumps(FLOOR_NB))
-    floor = measure("command", [PY, "-c", "import papermill, sys; papermill.execute_notebook(sys.argv[1], sys.argv[2], "
-                                "kernel_name='python3', progress_bar=False)", str(floor_nb), str(work / "floor.out.ipynb")],
-                    runs)
+    floor = measure(
+        "command",
+        [
+            PY,
+            "-c",
+            "import papermill, sys; papermill.execute_notebook(sys.argv[1], sys.argv[2], "
+            "kernel_name='python3', progress_bar=False)",
+            str(floor_nb),
+            str(work / "floor.out.ipynb"),
+        ],
+        runs,
+    )
     out = work / "out-report"
-    rep = measure("command", [*PARLIB, "build", "backan", "--year", "2023", "--lang", "vi", "--force", "--jobs", "1",
-                              "--out", str(out), "--processed", str(out / "_processed")], runs)
-    rows.append(Row("floor: papermill, notebook importing pandas, matplotlib, seaborn", f"time (n={floor.n})", "—",
-                    fmt_s(floor.t), "—", "n/a"))
+    rep = measure(
+        "command",
+        [
+            *PARLIB,
+            "build",
+            "backan",
+            "--year",
+            "2023",
+            "--lang",
+            "vi",
+            "--force",
+            "--jobs",
+            "1",
+            "--out",
+            str(out),
+            "--processed",
+            str(out / "_processed"),
+        ],
+        runs,
+    )
+    rows.append(
+        Row(
+            "floor: papermill, notebook importing pandas, matplotlib, seaborn",
+            f"time (n={floor.n})",
+            "—",
+            fmt_s(floor.t),
+            "—",
+            "n/a",
+        )
+    )
     ratio = rep.t / floor.t
-    rows.append(Row("one report (backan 2023 vi: tables, notebook, HTML, PDF)", f"time (n={rep.n})", "≤ 2.5× floor",
-                    f"{fmt_s(rep.t)} = {ratio:.2f}× floor", f"{ratio / 2.5:.2f}", verdict(ratio <= 2.5)))
+    rows.append(
+        Row(
+            "one report (backan 2023 vi: tables, notebook, HTML, PDF)",
+            f"time (n={rep.n})",
+            "≤ 2.5× floor",
+            f"{fmt_s(rep.t)} = {ratio:.2f}× floor",
+            f"{ratio / 2.5:.2f}",
+            verdict(ratio <= 2.5),
+        )
+    )
     for n, k in ((63, runs), (500, heavy)):
         folder = make_dataset(work / f"units-{n}", n)
         out = work / f"out-{n}"
-        m = measure("command", [*PARLIB, "build", str(folder), "--year", "2023", "--lang", "vi", "--force",
-                                "--jobs", "1", "--out", str(out), "--processed", str(out / "_processed")], k)
+        m = measure(
+            "command",
+            [
+                *PARLIB,
+                "build",
+                str(folder),
+                "--year",
+                "2023",
+                "--lang",
+                "vi",
+                "--force",
+                "--jobs",
+                "1",
+                "--out",
+                str(out),
+                "--processed",
+                str(out / "_processed"),
+            ],
+            k,
+        )
         goal_t = 30.0 if n == 500 else None
-        rows.append(Row(f"report of a {n}-unit level (synthetic 2023 vi)", f"time (n={m.n})",
-                        "< 30 s" if goal_t else "—", fmt_s(m.t), f"{m.t / goal_t:.2f}" if goal_t else "—",
-                        verdict(m.t < goal_t) if goal_t else "n/a"))
-        rows.append(Row(f"report of a {n}-unit level", "peak memory (RSS, any process)",
-                        "< 1,024 MB" if goal_t else "—", fmt_mb(m.mb), f"{m.mb / 1024:.2f}" if goal_t else "—",
-                        verdict(m.mb < 1024) if goal_t else "n/a"))
+        rows.append(
+            Row(
+                f"report of a {n}-unit level (synthetic 2023 vi)",
+                f"time (n={m.n})",
+                "< 30 s" if goal_t else "—",
+                fmt_s(m.t),
+                f"{m.t / goal_t:.2f}" if goal_t else "—",
+                verdict(m.t < goal_t) if goal_t else "n/a",
+            )
+        )
+        rows.append(
+            Row(
+                f"report of a {n}-unit level",
+                "peak memory (RSS, any process)",
+                "< 1,024 MB" if goal_t else "—",
+                fmt_mb(m.mb),
+                f"{m.mb / 1024:.2f}" if goal_t else "—",
+                verdict(m.mb < 1024) if goal_t else "n/a",
+            )
+        )
     return rows
 
 
@@ -276,16 +390,33 @@ def job_rows(work: Path, runs: int) -> list[Row]:
     cold = measure("command", build, runs, before=wipe)
     same = measure("command", build, runs)
     share = same.t / cold.t
-    rows.append(Row("make report (parlib build --all, 8 reports), cold", f"time (n={cold.n})", "—", fmt_s(cold.t),
-                    "—", "n/a"))
-    rows.append(Row("make report with nothing changed", f"time (n={same.n})", "≤ 5% of cold",
-                    f"{fmt_s(same.t)} = {share:.1%}", f"{share / 0.05:.2f}", verdict(share <= 0.05)))
+    rows.append(
+        Row("make report (parlib build --all, 8 reports), cold", f"time (n={cold.n})", "—", fmt_s(cold.t), "—", "n/a")
+    )
+    rows.append(
+        Row(
+            "make report with nothing changed",
+            f"time (n={same.n})",
+            "≤ 5% of cold",
+            f"{fmt_s(same.t)} = {share:.1%}",
+            f"{share / 0.05:.2f}",
+            verdict(share <= 0.05),
+        )
+    )
     j1 = measure("command", [*build, "--force", "--jobs", "1"], runs)
     j2 = measure("command", [*build, "--force", "--jobs", "2"], runs)
     speedup = j1.t / j2.t
     rows.append(Row("8 reports --jobs 1", f"time (n={j1.n})", "—", fmt_s(j1.t), "—", "n/a"))
-    rows.append(Row("8 reports --jobs 2", f"time (n={j2.n})", "≥ 1.6× faster than --jobs 1",
-                    f"{fmt_s(j2.t)} = {speedup:.2f}× faster", f"{speedup / 1.6:.2f}", verdict(speedup >= 1.6)))
+    rows.append(
+        Row(
+            "8 reports --jobs 2",
+            f"time (n={j2.n})",
+            "≥ 1.6× faster than --jobs 1",
+            f"{fmt_s(j2.t)} = {speedup:.2f}× faster",
+            f"{speedup / 1.6:.2f}",
+            verdict(speedup >= 1.6),
+        )
+    )
     return rows
 
 
@@ -295,8 +426,10 @@ def robustness_rows(work: Path, runs: int) -> list[Row]:
     against no goal of its own."""
     folder = make_dataset(work / "units-10000", 10_000)
     rows = []
-    for label, sens in (("rank intervals, 1,000 draws, 10,000 units", "0"),
-                        ("… with the sensitivity samples (B, AB_i: 4 × 250 draws)", "250")):
+    for label, sens in (
+        ("rank intervals, 1,000 draws, 10,000 units", "0"),
+        ("… with the sensitivity samples (B, AB_i: 4 × 250 draws)", "250"),
+    ):
         try:
             m = measure("robustness", [str(folder), sens], runs)
         except RuntimeError as exc:
@@ -304,10 +437,26 @@ def robustness_rows(work: Path, runs: int) -> list[Row]:
             rows.append(Row(label, "time", "—", "failed (see stderr)", "—", "n/a"))
             continue
         goal = sens == "0"
-        rows.append(Row(label, f"time (n={m.n})", "< 5 s" if goal else "—", fmt_s(m.t),
-                        f"{m.t / 5:.2f}" if goal else "—", verdict(m.t < 5) if goal else "n/a"))
-        rows.append(Row(label, "peak memory (RSS)", "< 1,024 MB" if goal else "—", fmt_mb(m.mb),
-                        f"{m.mb / 1024:.2f}" if goal else "—", verdict(m.mb < 1024) if goal else "n/a"))
+        rows.append(
+            Row(
+                label,
+                f"time (n={m.n})",
+                "< 5 s" if goal else "—",
+                fmt_s(m.t),
+                f"{m.t / 5:.2f}" if goal else "—",
+                verdict(m.t < 5) if goal else "n/a",
+            )
+        )
+        rows.append(
+            Row(
+                label,
+                "peak memory (RSS)",
+                "< 1,024 MB" if goal else "—",
+                fmt_mb(m.mb),
+                f"{m.mb / 1024:.2f}" if goal else "—",
+                verdict(m.mb < 1024) if goal else "n/a",
+            )
+        )
     return rows
 
 
@@ -317,8 +466,12 @@ CASES = ("engine", "report", "job", "robustness")
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=3, help="runs per case; the median is shown (default 3)")
-    p.add_argument("--heavy-repeat", type=int, default=1,
-                   help="runs of the heavy cases: 100,000-unit engine, 500-unit report, whole builds (default 1)")
+    p.add_argument(
+        "--heavy-repeat",
+        type=int,
+        default=1,
+        help="runs of the heavy cases: 100,000-unit engine, 500-unit report, whole builds (default 1)",
+    )
     p.add_argument("--only", choices=CASES, action="append", help="run only these groups of cases")
     p.add_argument("--smoke", action="store_true", help="the smallest case only (engine at 200 units, one run)")
     p.add_argument("--work", type=Path, default=ROOT / ".bench", help="folder for generated data and outputs")
@@ -326,8 +479,11 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.child:
         kind, rest = args.child[0], args.child[1:]
-        {"engine": lambda: child_engine(rest[0]), "robustness": lambda: child_robustness(rest[0], rest[1]),
-         "command": lambda: child_command(rest)}[kind]()
+        {
+            "engine": lambda: child_engine(rest[0]),
+            "robustness": lambda: child_robustness(rest[0], rest[1]),
+            "command": lambda: child_command(rest),
+        }[kind]()
         return 0
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -340,8 +496,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     rows: list[Row] = []
     if "engine" in cases:
-        rows += engine_rows(work, [1_000, 10_000, 100_000],
-                            {1_000: args.repeat, 10_000: args.repeat, 100_000: args.heavy_repeat})
+        rows += engine_rows(
+            work, [1_000, 10_000, 100_000], {1_000: args.repeat, 10_000: args.repeat, 100_000: args.heavy_repeat}
+        )
     if "report" in cases:
         rows += report_rows(work, args.repeat, args.heavy_repeat)
     if "job" in cases:
@@ -350,8 +507,10 @@ def main(argv: list[str] | None = None) -> int:
         rows += robustness_rows(work, args.repeat)
     print()
     print_table(rows)
-    print(f"\n{len(rows)} rows, measured in one run of {time.perf_counter() - started:.0f} s "
-          f"(--repeat {args.repeat}, --heavy-repeat {args.heavy_repeat}); {load_average()} at the end")
+    print(
+        f"\n{len(rows)} rows, measured in one run of {time.perf_counter() - started:.0f} s "
+        f"(--repeat {args.repeat}, --heavy-repeat {args.heavy_repeat}); {load_average()} at the end"
+    )
     return 0
 
 

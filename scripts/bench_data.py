@@ -19,6 +19,7 @@ points plus a cut of 0 to 15 % of the maximum (capped at the maximum); 2023 move
 N(0, 0.05). Everything comes from ``numpy.random.default_rng(seed)``, so the same arguments give
 the same bytes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,24 @@ FIELDS = [  # id, Vietnamese name, English name, max, component
 ]
 CRITERIA_PER_FIELD = 5
 YEARS = (2022, 2023)
-_PLACES = ["Hòa Bình", "Phúc Lộc", "Tân Sơn", "Đồng Tâm", "Quang Trung", "Nghĩa Tá", "Bằng Lũng", "Yên Thịnh",
-           "Cẩm Giàng", "Thượng Quan", "Xuân Dương", "Lương Bằng", "Đức Vân", "Nà Phặc", "Vân Tùng", "Bộc Bố"]
+_PLACES = [
+    "Hòa Bình",
+    "Phúc Lộc",
+    "Tân Sơn",
+    "Đồng Tâm",
+    "Quang Trung",
+    "Nghĩa Tá",
+    "Bằng Lũng",
+    "Yên Thịnh",
+    "Cẩm Giàng",
+    "Thượng Quan",
+    "Xuân Dương",
+    "Lương Bằng",
+    "Đức Vân",
+    "Nà Phặc",
+    "Vân Tùng",
+    "Bộc Bố",
+]
 
 
 def unit_names(n_units: int) -> list[str]:
@@ -59,16 +76,24 @@ def _table(rng: np.random.Generator, names: np.ndarray, ability: np.ndarray) -> 
                 frame = pd.DataFrame({"max": cmax, "self": np.nan, "appraised": np.nan, "survey": pts})
             else:
                 cut = np.round(cmax * rng.uniform(0, 0.15, n), 2)
-                frame = pd.DataFrame({"max": cmax, "self": np.minimum(pts + cut, cmax), "appraised": pts,
-                                      "survey": np.nan})
+                frame = pd.DataFrame(
+                    {"max": cmax, "self": np.minimum(pts + cut, cmax), "appraised": pts, "survey": np.nan}
+                )
             frame.insert(0, "criterion", f"{fi + 1}.{c + 1}")
             frame.insert(0, "field", fname)
             frame.insert(0, "unit", names)
             frame.insert(0, "order", np.arange(n) * len(FIELDS) * CRITERIA_PER_FIELD + fi * CRITERIA_PER_FIELD + c)
             per_field.append(frame)
     table = pd.concat(per_field, ignore_index=True).sort_values("order", kind="stable").drop(columns="order")
-    table.columns = ["Tên đơn vị", "Lĩnh vực", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định",
-                     "Điểm điều tra XHH"]
+    table.columns = [
+        "Tên đơn vị",
+        "Lĩnh vực",
+        "Tiêu chí",
+        "Điểm tối đa",
+        "Điểm tự đánh giá",
+        "Điểm thẩm định",
+        "Điểm điều tra XHH",
+    ]
     return table
 
 
@@ -100,8 +125,10 @@ def _yaml_text(ds_id: str, n_units: int, sha: dict[int, str]) -> str:
         "    fields:",
     ]
     for fid, vi, en, fmax, comp in FIELDS:
-        lines.append(f"      - {{id: {fid}, name: {{vi: '{vi}', en: '{en}'}}, max: {fmax}"
-                     + (", component: survey}" if comp == "survey" else "}"))
+        lines.append(
+            f"      - {{id: {fid}, name: {{vi: '{vi}', en: '{en}'}}, max: {fmax}"
+            + (", component: survey}" if comp == "survey" else "}")
+        )
     lines += [
         "    bands:",
         "      - {id: xuat-sac, name: {vi: Xuất sắc, en: Excellent}, min_total: 90}",
@@ -120,8 +147,15 @@ def _yaml_text(ds_id: str, n_units: int, sha: dict[int, str]) -> str:
         "years:",
     ]
     for y in YEARS:
-        lines += [f"  - year: {y}", "    tables:", f"      - file: {y}/communes.csv", "        level: communes",
-                  "        methodology: synthetic", "        source: synthetic", f"        sha256: {sha[y]}"]
+        lines += [
+            f"  - year: {y}",
+            "    tables:",
+            f"      - file: {y}/communes.csv",
+            "        level: communes",
+            "        methodology: synthetic",
+            "        source: synthetic",
+            f"        sha256: {sha[y]}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -140,7 +174,7 @@ def make_dataset(folder: Path, n_units: int, seed: int = 14) -> Path:
     ability = rng.uniform(0.45, 1.0, n_units)
     idx = rng.permutation(n_units)
     k = n_units // 200
-    only_2022, only_2023 = set(idx[:k].tolist()), set(idx[k:2 * k].tolist())
+    only_2022, only_2023 = set(idx[:k].tolist()), set(idx[k : 2 * k].tolist())
     sha = {}
     for y in YEARS:
         keep = np.array([i not in (only_2023 if y == 2022 else only_2022) for i in range(n_units)])

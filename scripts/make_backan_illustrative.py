@@ -24,6 +24,7 @@ Assumptions (also in data/raw/backan/dataset.yml):
 Run: .venv/bin/python scripts/make_backan_illustrative.py   (seeded: the same files every run)
 It prints each file's sha256 for dataset.yml. All arithmetic is in integer thousandths of a point.
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,22 +36,51 @@ import numpy as np
 SEED = 20240301
 OUT = Path(__file__).resolve().parents[1] / "data" / "raw" / "backan"
 
-FIELDS = ["Công tác chỉ đạo, điều hành CCHC", "Cải cách thể chế", "Cải cách thủ tục hành chính",
-          "Cải cách tổ chức bộ máy hành chính nhà nước", "Cải cách chế độ công vụ", "Cải cách tài chính công",
-          "Xây dựng và phát triển chính quyền điện tử, chính quyền số"]
+FIELDS = [
+    "Công tác chỉ đạo, điều hành CCHC",
+    "Cải cách thể chế",
+    "Cải cách thủ tục hành chính",
+    "Cải cách tổ chức bộ máy hành chính nhà nước",
+    "Cải cách chế độ công vụ",
+    "Cải cách tài chính công",
+    "Xây dựng và phát triển chính quyền điện tử, chính quyền số",
+]
 SURVEY = "Điều tra xã hội học"
 MAXIMA = {  # thousandths; appraisal fields then survey
     "departments": [10000, 10000, 14000, 8000, 12000, 8000, 18000, 20000],
     "districts": [10000, 10000, 15000, 8000, 12000, 9000, 21000, 15000],
 }
-DEPARTMENTS = ["Sở Giao thông vận tải", "Sở Công Thương", "Sở Kế hoạch và Đầu tư",
-               "Ban Quản lý các Khu công nghiệp tỉnh", "Văn phòng UBND tỉnh", "Sở Nội vụ", "Sở Tư pháp",
-               "Sở Tài chính", "Sở Nông nghiệp và Phát triển nông thôn", "Sở Xây dựng", "Sở Tài nguyên và Môi trường",
-               "Sở Thông tin và Truyền thông", "Sở Lao động - Thương binh và Xã hội",
-               "Sở Văn hóa, Thể thao và Du lịch", "Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo", "Sở Y tế",
-               "Thanh tra tỉnh", "Ban Dân tộc"]
-DISTRICTS = ["Thành phố Bắc Kạn", "Huyện Ba Bể", "Huyện Bạch Thông", "Huyện Chợ Đồn", "Huyện Chợ Mới",
-             "Huyện Na Rì", "Huyện Ngân Sơn", "Huyện Pác Nặm"]
+DEPARTMENTS = [
+    "Sở Giao thông vận tải",
+    "Sở Công Thương",
+    "Sở Kế hoạch và Đầu tư",
+    "Ban Quản lý các Khu công nghiệp tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Tài chính",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Xây dựng",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Thông tin và Truyền thông",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Khoa học và Công nghệ",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Thanh tra tỉnh",
+    "Ban Dân tộc",
+]
+DISTRICTS = [
+    "Thành phố Bắc Kạn",
+    "Huyện Ba Bể",
+    "Huyện Bạch Thông",
+    "Huyện Chợ Đồn",
+    "Huyện Chợ Mới",
+    "Huyện Na Rì",
+    "Huyện Ngân Sơn",
+    "Huyện Pác Nặm",
+]
 
 
 def spread_to_sum(rng: np.random.Generator, n: int, total: int, lo: int, hi: int) -> np.ndarray:
@@ -106,8 +136,17 @@ def write(path: Path, rows: list[list[str]]) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["Tên đơn vị", "Lĩnh vực", "Điểm tối đa", "Điểm tự đánh giá", "Điểm thẩm định",
-                    "Điểm điều tra XHH", "provenance"])
+        w.writerow(
+            [
+                "Tên đơn vị",
+                "Lĩnh vực",
+                "Điểm tối đa",
+                "Điểm tự đánh giá",
+                "Điểm thẩm định",
+                "Điểm điều tra XHH",
+                "provenance",
+            ]
+        )
         w.writerows(rows)
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -139,8 +178,12 @@ def main() -> None:
     dis22 = np.concatenate([[81809], above, [76480]])
     sur22d = rng.integers(9000, 12500, size=n_dis)
 
-    checks = {"dep23 mean": dep23.sum() / n_dep, "dep22 mean": dep22.sum() / n_dep,
-              "dis23 mean": dis23.sum() / n_dis, "dis22 mean": dis22.sum() / n_dis}
+    checks = {
+        "dep23 mean": dep23.sum() / n_dep,
+        "dep22 mean": dep22.sum() / n_dep,
+        "dis23 mean": dis23.sum() / n_dis,
+        "dis22 mean": dis22.sum() / n_dis,
+    }
     assert dep23.sum() == 90766 * n_dep and dep23.max() == 95476 and (dep23 >= 80000).all()
     assert round(dep22.sum() / n_dep / 1000, 2) == 87.45
     assert dis23.sum() == 82609 * n_dis and dis23.max() == 87460 and (dis23 >= 80000).sum() == 5

@@ -2,6 +2,7 @@
 
 Reads the output of `mutmut results --all true` (lines "parlib.model.compare.x_f__mutmut_3: killed").
 """
+
 from __future__ import annotations
 
 import sys

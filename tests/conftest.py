@@ -3,6 +3,7 @@
 At the end of the session, report how many bad inputs were tried and gave a clear error
 (tests/test_bad_inputs.py) and how many examples each property test ran (tests/test_properties.py).
 """
+
 from __future__ import annotations
 
 import sys
@@ -42,8 +43,24 @@ def built_reports(tmp_path_factory) -> Path:
     `parlib build` into a temporary folder (reports, figures.json, manifest; tables beside them)."""
     out = tmp_path_factory.mktemp("reports")
     for args in (["backan", "--lang", "vi", "--lang", "en"], ["vn-ministries", "--lang", "vi"]):
-        proc = subprocess.run([sys.executable, "-m", "parlib", "build", *args, "--year", "2023", "--out", str(out),
-                               "--processed", str(out / "_processed")], cwd=ROOT, capture_output=True, text=True,
-                              timeout=900)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "parlib",
+                "build",
+                *args,
+                "--year",
+                "2023",
+                "--out",
+                str(out),
+                "--processed",
+                str(out / "_processed"),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert proc.returncode == 0, proc.stderr
     return out

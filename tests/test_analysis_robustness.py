@@ -1,5 +1,6 @@
 """The ranks' uncertainty and the fields' coherence are computed once, in the Analysis, and read
 by figures.json and the processed tables (not recomputed by each view)."""
+
 import json
 
 import pandas as pd

@@ -5,6 +5,7 @@ verdicts (each tamper its own exit code), the manifest's sidecar, no lock or sta
 Most builds here are `--no-report` (tables, figures.json, manifest) to stay fast; the language
 tests build whole reports.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,13 +24,26 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "parlib", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=900, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "parlib", *args], cwd=cwd, capture_output=True, text=True, timeout=900, env=env
+    )
 
 
 def build(dataset: str | Path, tmp: Path, *extra: str, cwd: Path = ROOT, env=None) -> subprocess.CompletedProcess:
-    return run("build", str(dataset), "--year", "2023", "--no-report", "--out", str(tmp / "out"),
-               "--processed", str(tmp / "processed"), *extra, cwd=cwd, env=env)
+    return run(
+        "build",
+        str(dataset),
+        "--year",
+        "2023",
+        "--no-report",
+        "--out",
+        str(tmp / "out"),
+        "--processed",
+        str(tmp / "processed"),
+        *extra,
+        cwd=cwd,
+        env=env,
+    )
 
 
 def sha(path: Path) -> str:
@@ -38,7 +52,9 @@ def sha(path: Path) -> str:
 
 def leftovers(folder: Path) -> list[str]:
     """Lock, staging and half-replaced folders under ``folder``."""
-    return sorted(p.name for p in folder.rglob("*") if p.name.endswith(".lock") or p.name.startswith((".staging", ".old")))
+    return sorted(
+        p.name for p in folder.rglob("*") if p.name.endswith(".lock") or p.name.startswith((".staging", ".old"))
+    )
 
 
 @pytest.fixture
@@ -63,6 +79,7 @@ def change_table(ds: Path, rel: str, old: str, new: str, record: bool) -> Path:
 
 
 # --- disagreement is loud ------------------------------------------------------------------------
+
 
 def test_changed_table_with_recorded_checksum_stops_the_build_and_verify_says_inputs_changed(tmp_path, backan_copy):
     assert build(backan_copy, tmp_path).returncode == 0
@@ -101,8 +118,11 @@ def test_allow_mismatch_builds_and_the_report_says_so(tmp_path, backan_copy):
     doc = json.loads((tmp_path / "out" / "backan" / "2023" / "figures.json").read_text(encoding="utf-8"))
     assert [f["id"] for f in doc["published_figures"] if not f["match"]] == ["city-change", "city-survey"]
     from parlib.report import sections
-    for lang, words, bad in (("en", "FIGURES DO NOT MATCH (2 of ", "2 figure(s) do not match"),
-                             ("vi", "SỐ LIỆU KHÔNG KHỚP (02/", "02 số liệu không khớp")):  # vi counts: 2 digits
+
+    for lang, words, bad in (
+        ("en", "FIGURES DO NOT MATCH (2 of ", "2 figure(s) do not match"),
+        ("vi", "SỐ LIỆU KHÔNG KHỚP (02/", "02 số liệu không khớp"),
+    ):  # vi counts: 2 digits
         ctx = sections.prepare(str(backan_copy), 2023, lang, ".")
         title = sections.html_title(ctx)
         banner = re.search(r'<div class="parlib-banner">(.*?)</div>', title).group(1)
@@ -116,6 +136,7 @@ def test_allow_mismatch_builds_and_the_report_says_so(tmp_path, backan_copy):
 
 def test_untouched_data_has_no_mismatch_banner():
     from parlib.report import sections
+
     for lang in ("en", "vi"):
         ctx = sections.prepare("backan", 2023, lang, ".")
         title = sections.html_title(ctx)
@@ -125,6 +146,7 @@ def test_untouched_data_has_no_mismatch_banner():
 
 
 # --- verify's verdicts ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
@@ -181,10 +203,15 @@ def test_a_changed_font_gives_the_environment_verdict(tmp_path):
     with open(fonts / "DejaVuSans.ttf", "ab") as fh:
         fh.write(b"\0" * 16)  # another file: same name, other bytes
     conf = tmp_path / "fonts.conf"
-    conf.write_text(f"<?xml version='1.0'?><fontconfig><dir>{fonts}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir>"
-                    "</fontconfig>", encoding="utf-8")
-    v = run("verify", str(tmp_path / "out" / "vn-ministries" / "2023" / "manifest.json"),
-            env={**os.environ, "FONTCONFIG_FILE": str(conf)})
+    conf.write_text(
+        f"<?xml version='1.0'?><fontconfig><dir>{fonts}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    v = run(
+        "verify",
+        str(tmp_path / "out" / "vn-ministries" / "2023" / "manifest.json"),
+        env={**os.environ, "FONTCONFIG_FILE": str(conf)},
+    )
     assert v.returncode == 4, v.stdout + v.stderr
     assert f"font {fonts / 'DejaVuSans.ttf'}: not used when built" in v.stdout
     assert "font /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf: not found here" in v.stdout
@@ -216,6 +243,7 @@ def test_verify_names_no_temporary_folder(tmp_path):
 
 def test_verify_exit_codes_are_documented():
     from parlib.build import verify
+
     text = (ROOT / "README.md").read_text(encoding="utf-8") + (verify.__doc__ or "")
     for code, words in verify.VERDICTS.items():
         assert re.search(rf"\b{code}\b[^\n]*{re.escape(words)}", text), (code, words)
@@ -223,9 +251,19 @@ def test_verify_exit_codes_are_documented():
 
 # --- languages -----------------------------------------------------------------------------------
 
+
 def _report_build(out: Path, *args: str) -> subprocess.CompletedProcess:
-    return run("build", "vn-ministries", "--year", "2023", *args, "--out", str(out / "out"),
-               "--processed", str(out / "processed"))
+    return run(
+        "build",
+        "vn-ministries",
+        "--year",
+        "2023",
+        *args,
+        "--out",
+        str(out / "out"),
+        "--processed",
+        str(out / "processed"),
+    )
 
 
 FOUR = {f"report.{lg}.{ext}" for lg in ("vi", "en") for ext in ("html", "pdf")}
@@ -264,10 +302,30 @@ def test_forced_build_of_one_language_leaves_the_other_as_it_was(vi_then_en):
 
 
 def test_concurrent_builds_of_two_languages_both_land(tmp_path):
-    procs = [subprocess.Popen([sys.executable, "-m", "parlib", "build", "vn-ministries", "--year", "2023", "--lang",
-                               lang, "--out", str(tmp_path / "out"), "--processed", str(tmp_path / "processed")],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for lang in ("vi", "en")]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "parlib",
+                "build",
+                "vn-ministries",
+                "--year",
+                "2023",
+                "--lang",
+                lang,
+                "--out",
+                str(tmp_path / "out"),
+                "--processed",
+                str(tmp_path / "processed"),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for lang in ("vi", "en")
+    ]
     for p in procs:
         _, err = p.communicate(timeout=900)
         assert p.returncode == 0, err
@@ -280,13 +338,16 @@ def test_concurrent_builds_of_two_languages_both_land(tmp_path):
 
 # --- sources shipped -----------------------------------------------------------------------------
 
+
 def _published(ds: str) -> list[dict]:
     import yaml
+
     return yaml.safe_load((ROOT / "data" / "raw" / ds / "published.yml").read_text(encoding="utf-8"))["figures"]
 
 
 def _flat(text: str) -> str:
     import unicodedata
+
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).casefold()
 
 
@@ -306,6 +367,7 @@ def test_the_article_copy_contains_every_printed_value_and_sentence():
 
 def test_every_published_source_ships_a_copy_with_its_checksum_and_a_license():
     import yaml
+
     for ds in ("backan", "vn-ministries"):
         doc = yaml.safe_load((ROOT / "data" / "raw" / ds / "dataset.yml").read_text(encoding="utf-8"))
         for src in doc["sources"]:
@@ -325,8 +387,10 @@ def test_check_sources_finds_every_figure_in_its_copy(ds):
     assert len(lines) == len(_published(ds)) + 1
     assert all(" found in sources/" in ln for ln in lines[:-1])
     if ds == "backan":
-        assert ("city-survey  12,071  found in sources/bao-bac-kan-par-index-2023.txt: “Điểm điều tra xã hội học "
-                "của thành phố đạt 12,071, cao nhất trong các đơn vị cấp huyện.”") in r.stdout
+        assert (
+            "city-survey  12,071  found in sources/bao-bac-kan-par-index-2023.txt: “Điểm điều tra xã hội học "
+            "của thành phố đạt 12,071, cao nhất trong các đơn vị cấp huyện.”"
+        ) in r.stdout
 
 
 def test_check_sources_fails_when_a_printed_value_is_not_in_the_copy(backan_copy):
@@ -345,6 +409,7 @@ def test_check_sources_fails_when_a_printed_value_is_not_in_the_copy(backan_copy
 
 def test_number_patterns_respect_the_number_style():
     from parlib.check.sources import _number_pattern
+
     p = _number_pattern("89.95")
     assert p.search("1,Bộ Tư pháp,61.86,28.10,89.95,89.95")
     assert not p.search("189.95") and not p.search("89.951") and not p.search("x 89.9")
@@ -355,9 +420,11 @@ def test_number_patterns_respect_the_number_style():
 
 # --- a standard data package ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("ds", ["backan", "vn-ministries"])
 def test_processed_tables_are_a_valid_frictionless_data_package(tmp_path, ds):
     from frictionless import Package, validate
+
     r = run("build", ds, "--no-report", "--out", str(tmp_path / "out"), "--processed", str(tmp_path / "processed"))
     assert r.returncode == 0, r.stderr
     for year in ("2022", "2023"):

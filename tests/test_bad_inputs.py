@@ -11,6 +11,7 @@ tests/bad_inputs/make_corpus.py, described by the comment at the top of its data
   (nor into data/processed/);
 - the case folder is byte-identical afterwards (sha256 of every file, and no file added).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,15 +34,26 @@ PROCESSED = ROOT / "data" / "processed"
 def _tree_digest(folder: Path) -> dict[str, str]:
     """Every file's sha256, and every symbolic link's target as written (a case may hold a link that
     loops or leads out of its folder)."""
-    return {str(p.relative_to(folder)): ("link to " + os.readlink(p)) if p.is_symlink()
-            else hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_symlink() or p.is_file()}
+    return {
+        str(p.relative_to(folder)): ("link to " + os.readlink(p))
+        if p.is_symlink()
+        else hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_symlink() or p.is_file()
+    }
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
-    return subprocess.run([sys.executable, "-m", "parlib", *args], cwd=ROOT, capture_output=True, text=True,
-                          encoding="utf-8", timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "parlib", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        env=env,
+    )
 
 
 def _run_case(name: str) -> dict:
@@ -56,9 +68,15 @@ def _run_case(name: str) -> dict:
         build = _run("build", str(folder), "--no-report", "--out", str(out))
         written = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
     processed_after = sorted(p.name for p in PROCESSED.iterdir()) if PROCESSED.is_dir() else []
-    return {"plain": plain, "debug": debug, "build": build, "written": written,
-            "before": before, "after": _tree_digest(folder),
-            "processed_new": sorted(set(processed_after) - set(processed_before))}
+    return {
+        "plain": plain,
+        "debug": debug,
+        "build": build,
+        "written": written,
+        "before": before,
+        "after": _tree_digest(folder),
+        "processed_new": sorted(set(processed_after) - set(processed_before)),
+    }
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +145,7 @@ def test_case_folder_unchanged(case):
 def test_corpus_is_reproducible(tmp_path):
     """make_corpus.py regenerates exactly the committed files."""
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -143,23 +162,29 @@ def bad_input_counts() -> tuple[int, int]:
     if _results.cache_info().currsize == 0:
         return 0, 0
     res = _results()
-    clear = sum(1 for name, r in res.items()
-                if r["plain"].returncode == 2 and len(r["plain"].stderr.splitlines()) == 1
-                and "Traceback" not in r["plain"].stderr
-                and all(t in r["plain"].stderr for t in _expected(name)))
+    clear = sum(
+        1
+        for name, r in res.items()
+        if r["plain"].returncode == 2
+        and len(r["plain"].stderr.splitlines()) == 1
+        and "Traceback" not in r["plain"].stderr
+        and all(t in r["plain"].stderr for t in _expected(name))
+    )
     return len(res), clear
 
 
 # --- issue 13: command-line mistakes, which no dataset folder can hold ------------------------------
 
 
-
-@pytest.mark.parametrize("args, expected", [
-    (["build", "backan", "--lang", "fr"], ["argument --lang", "invalid choice: 'fr'", "parlib build --help"]),
-    (["biuld", "backan"], ["invalid choice: 'biuld'"]),
-    (["check"], ["the following arguments are required: dataset"]),
-    (["build", "backan", "--year", "hai"], ["argument --year", "invalid int value: 'hai'"]),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["build", "backan", "--lang", "fr"], ["argument --lang", "invalid choice: 'fr'", "parlib build --help"]),
+        (["biuld", "backan"], ["invalid choice: 'biuld'"]),
+        (["check"], ["the following arguments are required: dataset"]),
+        (["build", "backan", "--year", "hai"], ["argument --year", "invalid int value: 'hai'"]),
+    ],
+)
 def test_usage_mistake_is_one_line_exit_2(args, expected):
     r = _run(*args)
     assert r.returncode == 2, r
@@ -174,20 +199,28 @@ def test_output_folder_that_is_a_file_is_refused_and_nothing_is_left(tmp_path, o
     a_file = tmp_path / "not-a-folder"
     a_file.write_text("x")
     other = tmp_path / "other"
-    args = ["build", str(ROOT / "docs" / "example-dataset"), "--no-report",
-            option, str(a_file), "--out" if option == "--processed" else "--processed", str(other)]
+    args = [
+        "build",
+        str(ROOT / "docs" / "example-dataset"),
+        "--no-report",
+        option,
+        str(a_file),
+        "--out" if option == "--processed" else "--processed",
+        str(other),
+    ]
     r = _run(*args)
     assert r.returncode == 2, r
     assert len(r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr, r.stderr
     assert f"{option} " in r.stderr and "is a file, not a folder" in r.stderr
     assert a_file.read_text() == "x"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]   # no lock, no folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]  # no lock, no folder left
 
 
 def test_output_folders_are_created_and_no_lock_is_left(tmp_path):
     out, processed = tmp_path / "a" / "out", tmp_path / "b" / "processed"
-    r = _run("build", str(ROOT / "docs" / "example-dataset"), "--no-report", "--out", str(out),
-             "--processed", str(processed))
+    r = _run(
+        "build", str(ROOT / "docs" / "example-dataset"), "--no-report", "--out", str(out), "--processed", str(processed)
+    )
     assert r.returncode == 0, r.stderr
     assert (out / "example-province").is_dir() and (processed / "example-province").is_dir()
     assert [p.name for p in out.rglob(".*.lock")] == []

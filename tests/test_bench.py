@@ -1,5 +1,6 @@
 """The benchmark (`make bench`, scripts/bench.py) runs: its smallest case only, and no timing is asserted
 (speed goals live in the benchmark's table, never in a timed test)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,8 +14,13 @@ import bench_data  # noqa: E402
 
 
 def test_benchmark_runs_on_its_smallest_case(tmp_path):
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--smoke", "--work", str(tmp_path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--smoke", "--work", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("machine: ")
@@ -31,6 +37,7 @@ def test_generated_dataset_is_seeded_and_valid(tmp_path):
         assert (a / rel).read_bytes() == (b / rel).read_bytes()
     from parlib.data.load import load_dataset
     from parlib.model.scoring import score_dataset
+
     scores = score_dataset(load_dataset(a))
     u23 = scores.level_units(2023, "communes")
     assert len(u23) == 398  # 400 minus the 2 units (0.5 %) present in 2022 only

@@ -1,5 +1,6 @@
 """Issue 4: each HTML report opened in a real browser (Debian's headless Chromium, driven by
 Playwright) makes no network request, logs no console error, and shows its charts and tables."""
+
 from __future__ import annotations
 
 import io
@@ -10,14 +11,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Charts: backan 8 + per level (2) a rank-interval chart and a field-correlation heatmap = 12;
 # vn-ministries 2023: 2 + one rank-interval chart (no field points, so no heatmap) = 3.
 REPORTS = [("backan", "vi", 12), ("backan", "en", 12), ("vn-ministries", "vi", 3)]
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="chromium missing: `make test` installs it (scripts/system-deps.sh --browser)")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="chromium missing: `make test` installs it (scripts/system-deps.sh --browser)"
+)
 
 
 @pytest.fixture
@@ -28,6 +37,7 @@ def built(built_reports) -> Path:
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -37,6 +47,7 @@ def browser():
 @pytest.mark.parametrize("ds,lang,n_charts", REPORTS)
 def test_report_in_browser(built, browser, ds, lang, n_charts, tmp_path):
     from PIL import Image, ImageStat
+
     page_file = built / ds / "2023" / f"report.{lang}.html"
     page = browser.new_page(viewport={"width": 1100, "height": 1400})
     requests, errors = [], []
@@ -49,7 +60,9 @@ def test_report_in_browser(built, browser, ds, lang, n_charts, tmp_path):
     outside = [u for u in requests if not u.startswith(("file://", "data:"))]
     assert outside == [], outside
     assert errors == []
-    images = page.evaluate("""() => Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])""")
+    images = page.evaluate(
+        """() => Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"""
+    )
     assert len(images) >= n_charts
     assert all(ok and w > 100 and h > 100 for ok, w, h in images), images
     assert page.locator("table").count() >= 2

@@ -2,6 +2,7 @@
 (fast): `verify` with an output deleted and one added, a report that fails after its tables were
 computed leaves the old tables and the old report, and the per-report lock serialises two builds
 (made deterministic by holding the lock in the test)."""
+
 from __future__ import annotations
 
 import fcntl
@@ -25,8 +26,14 @@ def a2023():  # function-scoped so that mutmut credits the analysis to each test
 
 
 def _build(analysis, tmp_path: Path, **kw) -> Path:
-    return build_year(analysis, ["vi"], tmp_path / "out", tmp_path / "proc", report=kw.pop("report", False),
-                      force=kw.pop("force", True))
+    return build_year(
+        analysis,
+        ["vi"],
+        tmp_path / "out",
+        tmp_path / "proc",
+        report=kw.pop("report", False),
+        force=kw.pop("force", True),
+    )
 
 
 def _snapshot(*folders: Path) -> dict[str, bytes]:
@@ -39,8 +46,9 @@ def test_build_writes_tables_figures_and_a_manifest_of_them(a2023, tmp_path):
     proc = tmp_path / "proc" / "three-years" / "2023"
     m = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
     # the tables and figures of this build (other tables, e.g. robustness, may be added beside them)
-    assert {"processed/fields.csv", "processed/units.csv", "processed/year_on_year.csv",
-            "report/figures.json"} <= set(m["outputs"])
+    assert {"processed/fields.csv", "processed/units.csv", "processed/year_on_year.csv", "report/figures.json"} <= set(
+        m["outputs"]
+    )
     assert all(k.startswith(("processed/", "report/")) and not k.endswith(MANIFEST) for k in m["outputs"])
     # no report rendered: no report language present (issue 11: langs lists the languages present)
     assert m["year"] == 2023 and m["parameters"] == {"langs": [], "report": False}
@@ -51,9 +59,20 @@ def test_build_writes_tables_figures_and_a_manifest_of_them(a2023, tmp_path):
     assert units["u-c"]["change"] == 10.0 and units["u-c"]["rank"] == 3  # against 2022, by hand
     assert [f["match"] for f in figures["published_figures"]].count(False) == 0
     # the nine 2023 figures of published.yml and the printed rank column of the districts (7 of 7)
-    assert sorted(f["id"] for f in figures["published_figures"]) == sorted([
-        "mean-2023", "at-least-80", "fair", "pct-75", "good", "gamma-change", "gamma-rank-change", "gamma-rank",
-        "fall-2023-dep", "ranks-districts-2023"])
+    assert sorted(f["id"] for f in figures["published_figures"]) == sorted(
+        [
+            "mean-2023",
+            "at-least-80",
+            "fair",
+            "pct-75",
+            "good",
+            "gamma-change",
+            "gamma-rank-change",
+            "gamma-rank",
+            "fall-2023-dep",
+            "ranks-districts-2023",
+        ]
+    )
     ranks = next(f for f in figures["published_figures"] if f["id"] == "ranks-districts-2023")
     assert (ranks["printed"], ranks["computed"]) == ("7", "7")
     assert sorted(p.name for p in (target.parent).iterdir() if not p.name.startswith(".")) == ["2023"]
@@ -90,7 +109,10 @@ def test_verify_ok_then_an_output_deleted_then_one_added(a2023, tmp_path, capsys
 
 def test_diff_hashes_names_each_kind_of_difference():
     assert diff_hashes({"a": "1", "b": "2", "c": "3"}, {"a": "1", "b": "9", "d": "4"}) == [
-        "differs: b", "missing: c", "extra: d"]
+        "differs: b",
+        "missing: c",
+        "extra: d",
+    ]
     assert diff_hashes({"a": "1"}, {"a": "1"}) == []
 
 
@@ -119,8 +141,16 @@ def test_a_report_failing_after_its_tables_leaves_old_tables_and_old_report(a202
     _build(a2023, tmp_path)
     out, proc = tmp_path / "out" / "three-years" / "2023", tmp_path / "proc" / "three-years" / "2023"
     before = _snapshot(out, proc)
-    changed = variant(tmp_path / "v", "three-years", edits={"2023/districts-2023.csv": [
-        ('Huyện Một,"90,00",1', 'Huyện Một,"99,00",1'), ('Huyện Hai,"90,00",1', 'Huyện Hai,"90,00",2')]})
+    changed = variant(
+        tmp_path / "v",
+        "three-years",
+        edits={
+            "2023/districts-2023.csv": [
+                ('Huyện Một,"90,00",1', 'Huyện Một,"99,00",1'),
+                ('Huyện Hai,"90,00",1', 'Huyện Hai,"90,00",2'),
+            ]
+        },
+    )
     new = analyse(load_unverified(changed), 2023)
     assert new.units.set_index("unit_id").loc["d1", "total"] == 99.0
 

@@ -1,4 +1,5 @@
 """The `parlib` command: check, validate and build, with their exit codes."""
+
 import json
 import subprocess
 import sys
@@ -93,7 +94,7 @@ def test_robustness_prints_each_ministrys_interval(capsys):
         lo, hi = map(int, interval.split("-"))
         assert 1 <= lo <= hi <= 17
     assert "300 draws, seed 2024" in out and "weights (no fields)" in out
-    assert "the survey's maximum is not given" in out        # its share is assumed, and said so
+    assert "the survey's maximum is not given" in out  # its share is assumed, and said so
     # the seed fixes every number; another seed gives other draws
     assert main(["robustness", "vn-ministries", "--year", "2023", "--draws", "300"]) == 0
     assert capsys.readouterr().out == out
@@ -104,11 +105,14 @@ def test_robustness_of_a_partial_year_says_why(capsys):
     assert "not computed: the publisher printed only some units" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--draws", "0"], "draws must be a whole number of 1 or more"),
-    (["--weights", "1.5"], "weights must be at least 0 and below 1"),
-    (["--year", "1999"], "has no year 1999"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--draws", "0"], "draws must be a whole number of 1 or more"),
+        (["--weights", "1.5"], "weights must be at least 0 and below 1"),
+        (["--year", "1999"], "has no year 1999"),
+    ],
+)
 def test_robustness_bad_options_exit_2_one_line(argv, message, capsys):
     assert main(["robustness", "vn-ministries", *argv]) == 2
     err = capsys.readouterr().err

@@ -4,6 +4,7 @@ Expected values come from independent implementations written here with the stan
 (ranks with averaged ties, statistics.correlation, statistics.variance, COINr's skew and kurtosis
 formulas) and from hand computation.
 """
+
 import math
 import statistics
 
@@ -23,8 +24,10 @@ from parlib.model.coherence import (
 )
 from parlib.model.scoring import score_dataset
 
-POINTS = pd.DataFrame({"f1": [8.0, 6.0, 9.0, 4.0, 7.0], "f2": [18.0, 15.0, 20.0, 9.0, 15.0],
-                       "f3": [3.0, 5.0, 2.0, 4.0, 1.0]}, index=["a", "b", "c", "d", "e"])
+POINTS = pd.DataFrame(
+    {"f1": [8.0, 6.0, 9.0, 4.0, 7.0], "f2": [18.0, 15.0, 20.0, 9.0, 15.0], "f3": [3.0, 5.0, 2.0, 4.0, 1.0]},
+    index=["a", "b", "c", "d", "e"],
+)
 
 
 def _ranks(xs):
@@ -76,22 +79,24 @@ def test_cronbach_alpha_by_its_formula():
 def _coinr_skew(x):
     n, m = len(x), statistics.fmean(x)
     d = [v - m for v in x]
-    g = math.sqrt(n) * sum(v ** 3 for v in d) / sum(v ** 2 for v in d) ** 1.5
+    g = math.sqrt(n) * sum(v**3 for v in d) / sum(v**2 for v in d) ** 1.5
     return g * math.sqrt(n * (n - 1)) / (n - 2)
 
 
 def _coinr_kurt(x):
     n, m = len(x), statistics.fmean(x)
     d = [v - m for v in x]
-    r = n * sum(v ** 4 for v in d) / sum(v ** 2 for v in d) ** 2
+    r = n * sum(v**4 for v in d) / sum(v**2 for v in d) ** 2
     return ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
 
 
 def test_outlier_flag_follows_coinr_skew_and_kurtosis():
     """A field where one unit of 10 scored 1 and the rest 9 or 10 is flagged (|skew| > 2 and
     kurtosis > 3.5, COINr's rule, with COINr's own formulas); an even spread is not."""
-    pts = pd.DataFrame({"lop": [9, 10, 9, 10, 9, 10, 9, 10, 9, 1.0], "even": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10.0]},
-                       index=list("abcdefghij"))
+    pts = pd.DataFrame(
+        {"lop": [9, 10, 9, 10, 9, 10, 9, 10, 9, 1.0], "even": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10.0]},
+        index=list("abcdefghij"),
+    )
     st = get_field_stats(pts, pd.Series({"lop": 10.0, "even": 10.0})).set_index("field_id")
     for c in pts.columns:
         pct = list(pts[c] * 10)
@@ -140,10 +145,16 @@ def test_coherence_of_a_level_and_why_it_is_short():
 
 
 def test_methodology_helpers_unused_fields_are_ignored():
-    meth = Methodology("m", {"vi": "m", "en": "m"}, 20.0, 2,
-                       (Field("x", {"vi": "x", "en": "x"}, 10.0), Field("y", {"vi": "y", "en": "y"}, 10.0)),
-                       (Band("all", {"vi": "a", "en": "a"}, min_total=0),))
-    fields = pd.DataFrame({"unit_id": list("aabbccdd"), "field_id": ["x", "y"] * 4,
-                           "points": [1.0, 2, 3, 4, 5, 6, 7, 9], "max": 10.0})
+    meth = Methodology(
+        "m",
+        {"vi": "m", "en": "m"},
+        20.0,
+        2,
+        (Field("x", {"vi": "x", "en": "x"}, 10.0), Field("y", {"vi": "y", "en": "y"}, 10.0)),
+        (Band("all", {"vi": "a", "en": "a"}, min_total=0),),
+    )
+    fields = pd.DataFrame(
+        {"unit_id": list("aabbccdd"), "field_id": ["x", "y"] * 4, "points": [1.0, 2, 3, 4, 5, 6, 7, 9], "max": 10.0}
+    )
     c = get_coherence(fields, meth)
     assert c.alpha == pytest.approx(cronbach_alpha(pd.DataFrame({"x": [1.0, 3, 5, 7], "y": [2.0, 4, 6, 9]})))

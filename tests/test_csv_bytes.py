@@ -2,6 +2,7 @@
 from the path): line bounds and UTF-8 read a chunk at a time, rows too wide, NUL located, Excel's
 "sep=" line with a byte-order mark, cells longer than the limit inside quotes. Hand-made tiny files;
 the chunk size and the limits are lowered so that a few bytes cross them."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """parlib.dataset: dataset.yml parsed and validated; every mistake a located DataError."""
+
 import unicodedata
 
 import pytest
@@ -13,7 +14,7 @@ def test_embedded_ministries_dataset():
     ds = load_dataset("vn-ministries")
     assert "vn-ministries" in embedded_datasets()
     assert ds.years == [2022, 2023]
-    assert len(ds.level("ministries").units) == 17          # 17 ministries and ministry-level agencies
+    assert len(ds.level("ministries").units) == 17  # 17 ministries and ministry-level agencies
     meth = ds.methodology_for(2023, "ministries")
     assert meth.max_total == 100 and meth.decimals == 2
     assert [b.min_pct for b in meth.bands] == [90, 80, 70, 0]  # groups A ≥ 90 %, B 80–<90 %, C 70–<80 %
@@ -76,23 +77,34 @@ def test_missing_checksum_is_an_error(tmp_path):
         load_dataset(p)
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ("id: so-tc,", "id: so-gtvt,", "appears twice"),
-    ("{id: so-tc, name: {vi: Sở Tài chính,", "{id: so-tc, aliases: [Sở GTVT], name: {vi: Sở Tài chính,", "given to both"),
-    ("min_total: 80}", "min_total: 95}", "overlap or are out of order"),
-    ("min_total: 0}", "min_total: 10}", "threshold 0"),
-    ("min_total: 80}", "min_total: 80, min_pct: 80}", "not both"),
-    ("provenance: illustrative", "provenance: guessed", "not a provenance"),
-    ("decimals: 3", "decimals: two", "not a number of decimals"),
-    ("level: departments\n", "level: districts\n", "unknown level"),
-    ("methodology: m3\n", "methodology: m9\n", "no methodology"),
-    ("source: hand\n", "source: nobody\n", "unknown source"),
-    ("file: 2023/bang-diem-2023.csv", "file: 2023/missing.csv", "not found"),
-    ("file: 2023/bang-diem-2023.csv", "file: ../components/2023/diem-thanh-phan.csv", "outside the dataset"),
-    ("date_published: \"2024-03-01\"\nlevels", "date_published: March 2024\nlevels", "not a date"),
-    ("title: {vi: Bảng thử tổng điểm, en: Test table of totals}", "title: {vi: Bảng thử tổng điểm}", "Vietnamese and in English"),
-    ("max_total: 100", "max_total: -100", "negative"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("id: so-tc,", "id: so-gtvt,", "appears twice"),
+        (
+            "{id: so-tc, name: {vi: Sở Tài chính,",
+            "{id: so-tc, aliases: [Sở GTVT], name: {vi: Sở Tài chính,",
+            "given to both",
+        ),
+        ("min_total: 80}", "min_total: 95}", "overlap or are out of order"),
+        ("min_total: 0}", "min_total: 10}", "threshold 0"),
+        ("min_total: 80}", "min_total: 80, min_pct: 80}", "not both"),
+        ("provenance: illustrative", "provenance: guessed", "not a provenance"),
+        ("decimals: 3", "decimals: two", "not a number of decimals"),
+        ("level: departments\n", "level: districts\n", "unknown level"),
+        ("methodology: m3\n", "methodology: m9\n", "no methodology"),
+        ("source: hand\n", "source: nobody\n", "unknown source"),
+        ("file: 2023/bang-diem-2023.csv", "file: 2023/missing.csv", "not found"),
+        ("file: 2023/bang-diem-2023.csv", "file: ../components/2023/diem-thanh-phan.csv", "outside the dataset"),
+        ('date_published: "2024-03-01"\nlevels', "date_published: March 2024\nlevels", "not a date"),
+        (
+            "title: {vi: Bảng thử tổng điểm, en: Test table of totals}",
+            "title: {vi: Bảng thử tổng điểm}",
+            "Vietnamese and in English",
+        ),
+        ("max_total: 100", "max_total: -100", "negative"),
+    ],
+)
 def test_dataset_yml_mistakes(tmp_path, old, new, message):
     p = variant(tmp_path, "totals-vi", yml=[(old, new)])
     with pytest.raises(DataError, match=message) as e:
@@ -132,8 +144,10 @@ def test_year_folder_without_entry(tmp_path):
 
 def test_two_tables_for_one_year_and_level(tmp_path):
     sha = load("totals-vi").tables[0].sha256
-    extra = (f"      - file: 2023/bang-diem-2023.csv\n        level: departments\n        methodology: m3\n"
-             f"        source: hand\n        sha256: {sha}\n")
+    extra = (
+        f"      - file: 2023/bang-diem-2023.csv\n        level: departments\n        methodology: m3\n"
+        f"        source: hand\n        sha256: {sha}\n"
+    )
     p = variant(tmp_path, "totals-vi", yml=[(f"sha256: {sha}\n", f"sha256: {sha}\n" + extra)])
     with pytest.raises(DataError, match="two tables for 2023 departments"):
         load_dataset(p)

@@ -1,5 +1,6 @@
 """Issue 4: whole reports are byte-identical across builds into different folders and across two
 freshly built environments (the second made here from requirements.lock)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,14 +16,37 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def _build(python: str, out: Path) -> None:
-    r = subprocess.run([python, "-m", "parlib", "build", "vn-ministries", "--year", "2023", "--lang", "vi",
-                        "--lang", "en", "--out", str(out / "out"), "--processed", str(out / "processed")],
-                       cwd=ROOT, capture_output=True, text=True, timeout=900)
+    r = subprocess.run(
+        [
+            python,
+            "-m",
+            "parlib",
+            "build",
+            "vn-ministries",
+            "--year",
+            "2023",
+            "--lang",
+            "vi",
+            "--lang",
+            "en",
+            "--out",
+            str(out / "out"),
+            "--processed",
+            str(out / "processed"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert r.returncode == 0, r.stderr
 
 

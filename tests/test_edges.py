@@ -6,6 +6,7 @@ than its methodology.
 Expected values are computed by hand from tests/data/three-years/ (its dataset.yml shows the
 arithmetic) and from the tiny tables written below; none is copied from parlib's output.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -39,6 +40,7 @@ def check(analyses, f: Figure) -> dict:
 
 # --- three years, the previous year, a chain of renames ---------------------------------------
 
+
 def test_previous_year_is_the_year_before_not_the_earliest(three):
     ds, a = three
     assert ds.years == [2021, 2022, 2023]
@@ -53,8 +55,15 @@ def test_changes_are_against_the_year_before(three):
     _, a = three
     ch = a[2023].level("districts").changes.set_index("unit_id")
     # 2023 − 2022 by hand; against 2021 Gamma would be +20 and Ba, Bốn, Năm, Sáu new
-    assert ch["change"].to_dict() == {"u-c": 10.0, "d1": 5.0, "d2": -5.0, "d3": -10.0, "d4": 10.0,
-                                      "d5": -10.0, "d6": 0.0}
+    assert ch["change"].to_dict() == {
+        "u-c": 10.0,
+        "d1": 5.0,
+        "d2": -5.0,
+        "d3": -10.0,
+        "d4": 10.0,
+        "d5": -10.0,
+        "d6": 0.0,
+    }
     assert set(ch["status"]) == {"both"}
     assert ch["rank_change"].astype(int).to_dict() == {"u-c": 1, "d1": 1, "d2": 0, "d3": -2, "d4": 1, "d5": 0, "d6": 1}
 
@@ -84,20 +93,24 @@ def test_handmade_three_year_figures_match(three):
 
 # --- a unit exactly at each threshold of every count measure -----------------------------------
 
-@pytest.mark.parametrize("measure, args, right, wrong", [
-    # Gamma exactly at 80 counts: Một, Hai, Gamma
-    ("count_at_least", {"threshold": 80}, "03/07", ["02/07", "04/07"]),
-    # 90 reached exactly by Một and Hai only
-    ("count_at_least", {"threshold": 90}, "02", ["00", "01"]),
-    # Ba exactly at 70 counts, Gamma exactly at 80 does not (below is strict): Ba, Bốn
-    ("count_between", {"min": 70, "below": 80}, "02", ["01", "03"]),
-    # Bốn exactly at 75 counts, Một and Hai exactly at 90 do not: Bốn, Gamma
-    ("count_between", {"min": 75, "below": 90}, "02", ["01", "04"]),
-    # Bốn exactly at 75 % counts: Một, Hai, Gamma, Bốn
-    ("count_pct_at_least", {"threshold": 75}, "04", ["03", "05"]),
-    # Năm and Sáu exactly at 50 %: every district
-    ("count_pct_at_least", {"threshold": 50}, "07/07", ["05/07"]),
-])
+
+@pytest.mark.parametrize(
+    "measure, args, right, wrong",
+    [
+        # Gamma exactly at 80 counts: Một, Hai, Gamma
+        ("count_at_least", {"threshold": 80}, "03/07", ["02/07", "04/07"]),
+        # 90 reached exactly by Một and Hai only
+        ("count_at_least", {"threshold": 90}, "02", ["00", "01"]),
+        # Ba exactly at 70 counts, Gamma exactly at 80 does not (below is strict): Ba, Bốn
+        ("count_between", {"min": 70, "below": 80}, "02", ["01", "03"]),
+        # Bốn exactly at 75 counts, Một and Hai exactly at 90 do not: Bốn, Gamma
+        ("count_between", {"min": 75, "below": 90}, "02", ["01", "04"]),
+        # Bốn exactly at 75 % counts: Một, Hai, Gamma, Bốn
+        ("count_pct_at_least", {"threshold": 75}, "04", ["03", "05"]),
+        # Năm and Sáu exactly at 50 %: every district
+        ("count_pct_at_least", {"threshold": 50}, "07/07", ["05/07"]),
+    ],
+)
 def test_a_unit_exactly_at_a_threshold_is_counted(three, measure, args, right, wrong):
     _, a = three
     r = check(a, fig(measure, right, level="districts", year=2023, **args))
@@ -117,12 +130,16 @@ def test_band_counts_with_units_exactly_at_the_band_thresholds(three):
 
 # --- ties for top, bottom, largest rise and largest fall ----------------------------------------
 
-@pytest.mark.parametrize("measure, names", [
-    ("top_unit", ["Huyện Một", "Huyện Hai"]),
-    ("bottom_unit", ["Huyện Năm", "Huyện Sáu"]),
-    ("largest_rise", ["Phòng Gamma", "Huyện Bốn"]),
-    ("largest_fall", ["Huyện Ba", "Huyện Năm"]),
-])
+
+@pytest.mark.parametrize(
+    "measure, names",
+    [
+        ("top_unit", ["Huyện Một", "Huyện Hai"]),
+        ("bottom_unit", ["Huyện Năm", "Huyện Sáu"]),
+        ("largest_rise", ["Phòng Gamma", "Huyện Bốn"]),
+        ("largest_fall", ["Huyện Ba", "Huyện Năm"]),
+    ],
+)
 def test_a_tie_names_no_single_unit(three, measure, names):
     _, a = three
     for name in names:  # neither tied unit alone is the top (bottom, largest rise, largest fall)
@@ -155,16 +172,18 @@ def test_movers_break_ties_by_unit_id_and_count_changes(three):
 def test_movers_small_changes_and_only_the_top_three():
     """By hand: rises of 0,25 to 4 points (four of them: the top three shown, largest first), a fall
     of 0,25, a change of 0 (neither), and a unit without a previous total (not a mover)."""
-    yoy = pd.DataFrame({"unit_id": ["a", "b", "c", "d", "e", "f", "g"],
-                        "change": [0.25, 4.0, 2.0, 1.0, 0.0, -0.25, float("nan")]})
+    yoy = pd.DataFrame(
+        {"unit_id": ["a", "b", "c", "d", "e", "f", "g"], "change": [0.25, 4.0, 2.0, 1.0, 0.0, -0.25, float("nan")]}
+    )
     m = get_movers(yoy)
     assert m["up"]["unit_id"].tolist() == ["b", "c", "d"]
     assert m["down"]["unit_id"].tolist() == ["f"]
     assert list(m["up"].columns) == list(m["down"].columns) == ["unit_id", "change"]  # no stray index column
     assert list(m["up"].index) == [0, 1, 2]
     assert get_movers(yoy, n=5)["up"]["unit_id"].tolist() == ["b", "c", "d", "a"]
-    c = get_change_counts(yoy.assign(rank_change=pd.array([1, 0, -1, 2, 0, -3, None], dtype="Int64"),
-                                     status=["both"] * 6 + ["new"]))
+    c = get_change_counts(
+        yoy.assign(rank_change=pd.array([1, 0, -1, 2, 0, -3, None], dtype="Int64"), status=["both"] * 6 + ["new"])
+    )
     assert c == {"up": 4, "down": 1, "same": 1, "rank_up": 2, "rank_down": 2, "rank_same": 2, "new": 1, "missing": 0}
 
 
@@ -177,6 +196,7 @@ def test_ranks_within_groups_share_the_best_rank_on_ties():
 
 
 # --- a level where nobody rose, or nobody fell ---------------------------------------------------
+
 
 def test_nobody_rose(three):
     _, a = three
@@ -207,10 +227,18 @@ def test_no_previous_year_no_mover(three):
 
 # --- tiny one-year datasets written here ---------------------------------------------------------
 
-@pytest.mark.parametrize("index, ok", [
-    ("80,00", True), ("80,01", True), ("79,99", True),    # within one unit of the last place (0,01)
-    ("80,02", False), ("79,98", False), ("80,10", False),  # beyond it, on either side
-])
+
+@pytest.mark.parametrize(
+    "index, ok",
+    [
+        ("80,00", True),
+        ("80,01", True),
+        ("79,99", True),  # within one unit of the last place (0,01)
+        ("80,02", False),
+        ("79,98", False),
+        ("80,10", False),  # beyond it, on either side
+    ],
+)
 def test_printed_index_tolerance_on_both_sides_of_the_limit(tmp_path, index, ok):
     folder = one_year(tmp_path / "d", [f'Đơn vị 0,"80,00","{index}"', 'Đơn vị 1,"60,00","60,00"'], "unit,total,index")
     ds = load_dataset(folder)
@@ -224,14 +252,15 @@ def test_printed_index_tolerance_on_both_sides_of_the_limit(tmp_path, index, ok)
 
 def test_printed_index_tolerance_follows_the_printed_decimals(tmp_path):
     # 0 decimals: one unit is 1 point of %; 81 for 80 is within, 82 is not
-    ok = one_year(tmp_path / "a", ['Đơn vị 0,80,81', 'Đơn vị 1,60,60'], "unit,total,index", decimals=0)
+    ok = one_year(tmp_path / "a", ["Đơn vị 0,80,81", "Đơn vị 1,60,60"], "unit,total,index", decimals=0)
     assert score_dataset(load_dataset(ok)).units["total"].tolist() == [80.0, 60.0]
-    bad = one_year(tmp_path / "b", ['Đơn vị 0,80,82', 'Đơn vị 1,60,60'], "unit,total,index", decimals=0)
+    bad = one_year(tmp_path / "b", ["Đơn vị 0,80,82", "Đơn vị 1,60,60"], "unit,total,index", decimals=0)
     with pytest.raises(DataError, match="printed index"):
         score_dataset(load_dataset(bad))
     # a maximum of 50: a total of 40 is 80 %
-    half = one_year(tmp_path / "c", ['Đơn vị 0,"40,00","80,00"', 'Đơn vị 1,"30,00","60,01"'], "unit,total,index",
-                    max_total=50)
+    half = one_year(
+        tmp_path / "c", ['Đơn vị 0,"40,00","80,00"', 'Đơn vị 1,"30,00","60,01"'], "unit,total,index", max_total=50
+    )
     assert score_dataset(load_dataset(half)).units["total"].tolist() == [40.0, 30.0]
 
 
@@ -239,8 +268,14 @@ def test_more_decimals_than_the_methodology_ranked_and_banded_as_printed(tmp_pat
     """The method prints 2 decimals; this table prints 3. By hand at 2 decimals, half up:
     88,185 → 88,19 (tied with 88,19: both rank 1), 79,995 → 80,00 (band Tốt, counted at least 80),
     79,994 → 79,99 (Khá), 40,005 → 40,01 (above 40,00: with 79,99, two units from 40,01 to below 80)."""
-    rows = ['Đơn vị 0,"88,185"', 'Đơn vị 1,"88,190"', 'Đơn vị 2,"79,995"', 'Đơn vị 3,"79,994"',
-            'Đơn vị 4,"40,005"', 'Đơn vị 5,"40,000"']
+    rows = [
+        'Đơn vị 0,"88,185"',
+        'Đơn vị 1,"88,190"',
+        'Đơn vị 2,"79,995"',
+        'Đơn vị 3,"79,994"',
+        'Đơn vị 4,"40,005"',
+        'Đơn vị 5,"40,000"',
+    ]
     ds = load_dataset(one_year(tmp_path / "d", rows, "unit,total"))
     s = score_dataset(ds)
     u = s.units.set_index("unit_id")

@@ -1,4 +1,5 @@
 """pyproject.toml, requirements.lock and environment.yml name and pin the same packages."""
+
 import re
 import tomllib
 from pathlib import Path

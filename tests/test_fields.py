@@ -2,6 +2,7 @@
 
 Expected values: hand computations in tests/data/fields-wide/ and tests/data/criteria-long/.
 """
+
 import pytest
 from handmade import load
 
@@ -29,7 +30,7 @@ def long():
 
 def test_field_summary_medians(wide):
     s = get_field_summary(wide)
-    assert s["field_id"].tolist() == ["f1", "xhh", "f2"]         # by median %: 87,5; 85; 83,333
+    assert s["field_id"].tolist() == ["f1", "xhh", "f2"]  # by median %: 87,5; 85; 83,333
     assert s["median_pct"].tolist() == pytest.approx([87.5, 85.0, 250 / 3])
     assert s.set_index("field_id").loc["f1", "min_pct"] == 75 and s.set_index("field_id").loc["f1", "max_pct"] == 100
 
@@ -51,8 +52,10 @@ def test_strengths_and_weaknesses(wide):
     # once listed as both, and a field above the median as a weakness).
     assert got == {
         ("so-a", "strength"): ["f2", "f1"],
-        ("so-b", "strength"): ["f1", "xhh"], ("so-b", "weakness"): ["f2"],
-        ("so-c", "strength"): ["f2"], ("so-c", "weakness"): ["f1", "xhh"],
+        ("so-b", "strength"): ["f1", "xhh"],
+        ("so-b", "weakness"): ["f2"],
+        ("so-c", "strength"): ["f2"],
+        ("so-c", "weakness"): ["f1", "xhh"],
         ("so-d", "weakness"): ["xhh", "f2"],
     }
     pct = sw.set_index(["unit_id", "field_id"])["pct"]
@@ -72,11 +75,11 @@ def test_no_appraisal_without_self_assessed(wide, long):
 
 def test_appraisal_cuts(long):
     c = get_appraisal_cuts(long).set_index(["unit_id", "field_id"])
-    assert c.loc[("so-tp", "f1"), "cut"] == pytest.approx(2.0)      # 39,5 − 37,5
-    assert c.loc[("so-tp", "f2"), "cut"] == pytest.approx(2.75)     # 28 − 25,25
-    assert c.loc[("so-nv", "f1"), "cut"] == pytest.approx(8.0)      # 30 − 22
+    assert c.loc[("so-tp", "f1"), "cut"] == pytest.approx(2.0)  # 39,5 − 37,5
+    assert c.loc[("so-tp", "f2"), "cut"] == pytest.approx(2.75)  # 28 − 25,25
+    assert c.loc[("so-nv", "f1"), "cut"] == pytest.approx(8.0)  # 30 − 22
     assert c.loc[("so-yt", "f1"), "cut"] == 0
-    assert ("so-tp", "xhh") not in c.index                          # survey-only field: nothing to cut
+    assert ("so-tp", "xhh") not in c.index  # survey-only field: nothing to cut
     by = get_appraisal_by_unit(get_appraisal_cuts(long))
     assert by["unit_id"].tolist() == ["so-nv", "so-tp", "so-yt"]
     b = by.set_index("unit_id")

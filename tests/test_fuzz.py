@@ -12,6 +12,7 @@ suite are shared; a child still running after 60 s of wall time is killed and fa
 ``make test`` runs a short, derandomised pass (``PARLIB_FUZZ_EXAMPLES`` examples per target, 20 by
 default); ``make fuzz`` runs a long random one.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -45,15 +46,57 @@ MAX_CPU_S = 5.0
 MAX_RSS_MB = 500
 WALL_KILL_S = 60.0
 
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG, database=None,
-                suppress_health_check=list(HealthCheck), print_blob=True)
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not LONG,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    print_blob=True,
+)
 
 # Tokens a hostile or damaged file is made of: separators, quotes, encodings, YAML syntax, markup.
-TOKENS = [b"\x00", b"\xff\xfe", b"\xef\xbb\xbf", b"\xe2\x80\x8b", b"\xc3\x90", b'"', b",", b";", b"\t", b"\n",
-          b"\r\n", b"sep=,\n", b"  ", b"\xa0", b",,,,,,,,,,,,,,,,", b"&a ", b"*a", b"<<: *a", b"[" * 40, b"{",
-          b": ", b"- ", b".nan", b".inf", b"-1", b"1e308", b"99999999999999999999", b"75, 09", b"9.175,00",
-          b"<!DOCTYPE html>", b"PK\x03\x04", b"%PDF", b"\\", b"'", b"#", b"!!python/object:os.system",
-          b"x" * 300, b"\xe1\xbb\x9f", b"\x1b[31m"]
+TOKENS = [
+    b"\x00",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    b"\xe2\x80\x8b",
+    b"\xc3\x90",
+    b'"',
+    b",",
+    b";",
+    b"\t",
+    b"\n",
+    b"\r\n",
+    b"sep=,\n",
+    b"  ",
+    b"\xa0",
+    b",,,,,,,,,,,,,,,,",
+    b"&a ",
+    b"*a",
+    b"<<: *a",
+    b"[" * 40,
+    b"{",
+    b": ",
+    b"- ",
+    b".nan",
+    b".inf",
+    b"-1",
+    b"1e308",
+    b"99999999999999999999",
+    b"75, 09",
+    b"9.175,00",
+    b"<!DOCTYPE html>",
+    b"PK\x03\x04",
+    b"%PDF",
+    b"\\",
+    b"'",
+    b"#",
+    b"!!python/object:os.system",
+    b"x" * 300,
+    b"\xe1\xbb\x9f",
+    b"\x1b[31m",
+]
 
 
 def _mutate(data: bytes, ops: list[tuple[int, int, int, int]]) -> bytes:
@@ -65,28 +108,35 @@ def _mutate(data: bytes, ops: list[tuple[int, int, int, int]]) -> bytes:
             continue
         pos %= len(buf)
         if kind == 0:
-            buf[pos:pos + len(TOKENS[tok % len(TOKENS)])] = TOKENS[tok % len(TOKENS)]
+            buf[pos : pos + len(TOKENS[tok % len(TOKENS)])] = TOKENS[tok % len(TOKENS)]
         elif kind == 1:
             buf[pos:pos] = TOKENS[tok % len(TOKENS)]
         elif kind == 2:
-            del buf[pos:pos + length]
+            del buf[pos : pos + length]
         else:
-            buf[pos:pos] = buf[pos:pos + length] * (1 + tok % 50)
+            buf[pos:pos] = buf[pos : pos + length] * (1 + tok % 50)
     return bytes(buf)
 
 
-MUTATIONS = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 1 << 20), st.integers(1, 64), st.integers(0, 255)),
-                     min_size=1, max_size=8)
+MUTATIONS = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 1 << 20), st.integers(1, 64), st.integers(0, 255)),
+    min_size=1,
+    max_size=8,
+)
 
 
 def _base_case(xlsx: bool = False):
     c = corpus.Case("fuzz", "fuzzed dataset")
     c.published = corpus.base_published()
-    c.published["figures"].append({"id": "mean", "measure": "mean_total", "level": "departments", "year": 2023,
-                                   "printed": "77,64"})
+    c.published["figures"].append(
+        {"id": "mean", "measure": "mean_total", "level": "departments", "year": 2023, "printed": "77,64"}
+    )
     if xlsx:
-        c.files = {"2023/ket-qua-2023.xlsx": corpus.xlsx_bytes(
-            [corpus.HEADER.split(",")] + [[x.strip('"') for x in r] for r in corpus.ROWS])}
+        c.files = {
+            "2023/ket-qua-2023.xlsx": corpus.xlsx_bytes(
+                [corpus.HEADER.split(",")] + [[x.strip('"') for x in r] for r in corpus.ROWS]
+            )
+        }
         c.table["file"] = "2023/ket-qua-2023.xlsx"
     return c
 
@@ -104,6 +154,7 @@ def _run_validate(folder: Path) -> dict:
             sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb", closefd=False), encoding="utf-8", write_through=True)
             sys.stdout = open(os.devnull, "w")
             from parlib.cli import main
+
             code = main(["validate", str(folder)])
         except BaseException:  # noqa: B036 — a traceback of any kind is what the test looks for
             sys.stderr.write("Traceback (fuzz child):\n" + traceback.format_exc())
@@ -126,8 +177,13 @@ def _run_validate(folder: Path) -> dict:
         time.sleep(0.01)
     stderr = Path(err_path).read_text(encoding="utf-8", errors="replace")
     Path(err_path).unlink(missing_ok=True)
-    return {"code": os.waitstatus_to_exitcode(status), "stderr": stderr, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_mb": usage.ru_maxrss / 1024, "wall": time.monotonic() - start}
+    return {
+        "code": os.waitstatus_to_exitcode(status),
+        "stderr": stderr,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "wall": time.monotonic() - start,
+    }
 
 
 def _check_contract(r: dict, what: str) -> None:
@@ -160,7 +216,7 @@ def test_harness_sees_success_errors_and_tracebacks(tmp):
     bad = _run_validate(Path(__file__).parent / "bad_inputs" / "yaml-alias-bomb")
     _check_contract(bad, "alias bomb")
     assert bad["code"] == 2 and "anchors and aliases" in bad["stderr"]
-    crash = _run_validate(tmp / "no-such-folder" / "\x00")   # a NUL in a path: ValueError inside pathlib
+    crash = _run_validate(tmp / "no-such-folder" / "\x00")  # a NUL in a path: ValueError inside pathlib
     assert crash["code"] in (2, 99)
 
 
@@ -193,12 +249,16 @@ def _rezip(xlsx: bytes, member: str, new: bytes) -> bytes:
 
 
 @FUZZ
-@given(ops=MUTATIONS, member=st.sampled_from(["xl/worksheets/sheet1.xml", "xl/workbook.xml",
-                                              "xl/_rels/workbook.xml.rels", "[Content_Types].xml", None]))
+@given(
+    ops=MUTATIONS,
+    member=st.sampled_from(
+        ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", None]
+    ),
+)
 def test_fuzz_xlsx_mutations(tmp, ops, member):
     base = _base_case(xlsx=True)
     xlsx = base.files[base.table["file"]]
-    if member is None:   # the zip's bytes themselves
+    if member is None:  # the zip's bytes themselves
         data = _mutate(xlsx, ops)
     else:
         data = _rezip(xlsx, member, _mutate(zipfile.ZipFile(io.BytesIO(xlsx)).read(member), ops))

@@ -1,5 +1,6 @@
 """Issue 5: hostile text is shown as text in HTML and PDF, never executed or interpreted; no code
 can be injected through a notebook parameter; the notebook runs top to bottom as committed."""
+
 from __future__ import annotations
 
 import hashlib
@@ -32,13 +33,17 @@ def _write_dataset(root: Path) -> Path:
         (ds / str(year) / "scores.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     units = "\n".join(
         f"      - {{id: u{i}, name: {{vi: '{n.replace(chr(39), chr(39) * 2)}', en: '{n.replace(chr(39), chr(39) * 2)}'}}}}"
-        for i, n in enumerate(NAMES))
+        for i, n in enumerate(NAMES)
+    )
     tables = "\n".join(
         f"""  - year: {y}
     tables:
       - {{file: {y}/scores.csv, level: units, methodology: m, source: s,
-          sha256: {hashlib.sha256((ds / str(y) / 'scores.csv').read_bytes()).hexdigest()}}}""" for y in (2022, 2023))
-    (ds / "dataset.yml").write_text(f"""id: hostile
+          sha256: {hashlib.sha256((ds / str(y) / "scores.csv").read_bytes()).hexdigest()}}}"""
+        for y in (2022, 2023)
+    )
+    (ds / "dataset.yml").write_text(
+        f"""id: hostile
 title: {{vi: '{SCRIPT} Bộ thử', en: '{SCRIPT} Test set'}}
 publisher: {{vi: Thử nghiệm, en: Test}}
 date_published: "2024-01-01"
@@ -64,7 +69,9 @@ sources:
      date_accessed: "2024", provenance: illustrative}}
 years:
 {tables}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     (ds / "commentary").mkdir()
     (ds / "commentary" / "2023.vi.md").write_text(HOSTILE_MD, encoding="utf-8")
     return ds
@@ -85,16 +92,36 @@ class _Tags(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.scripts += tag == "script"
         self.handlers += [(tag, k) for k, _ in attrs if k.lower().startswith("on")]
-        self.js_links += [v for k, v in attrs if k in ("href", "src") and v and v.strip().lower().startswith("javascript:")]
+        self.js_links += [
+            v for k, v in attrs if k in ("href", "src") and v and v.strip().lower().startswith("javascript:")
+        ]
 
 
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("hostile")
     ds = _write_dataset(root)
-    r = subprocess.run([sys.executable, "-m", "parlib", "build", str(ds), "--year", "2023", "--lang", "vi",
-                        "--out", str(root / "out"), "--processed", str(root / "processed")],
-                       cwd=ROOT, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "parlib",
+            "build",
+            str(ds),
+            "--year",
+            "2023",
+            "--lang",
+            "vi",
+            "--out",
+            str(root / "out"),
+            "--processed",
+            str(root / "processed"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr
     return root / "out" / "hostile" / "2023"
 
@@ -120,12 +147,14 @@ def test_hostile_commentary_is_text(hostile_report):
     assert "<strong>in đậm</strong>" in html and "$\\sum x$" in html
     assert 'src="http://example.invalid' not in html
     from pypdf import PdfReader
+
     flat = " ".join("".join(p.extract_text() for p in PdfReader(hostile_report / "report.vi.pdf").pages).split())
     assert "<script>alert(2)</script>" in flat
 
 
 def test_hostile_names_are_text_in_pdf(hostile_report):
     from pypdf import PdfReader
+
     text = "".join(p.extract_text() for p in PdfReader(hostile_report / "report.vi.pdf").pages)
     flat = " ".join(text.split())
     assert SCRIPT in flat
@@ -137,8 +166,13 @@ def test_no_code_through_a_parameter(tmp_path):
     """A dataset parameter crafted to break out of its string: refused before anything runs."""
     marker = tmp_path / "pwned"
     evil = f"backan\"; open({str(marker)!r}, 'w').write('x') #"
-    r = subprocess.run([sys.executable, "-m", "parlib", "build", evil, "--out", str(tmp_path / "out")],
-                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "parlib", "build", evil, "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 2 and "no dataset" in r.stderr
     assert not marker.exists() and not (tmp_path / "out").exists()
     # Straight into the notebook, past the CLI: papermill writes values as literals, prepare() refuses it.
@@ -146,10 +180,16 @@ def test_no_code_through_a_parameter(tmp_path):
 
     from parlib.data.load import load_dataset
     from parlib.report.render import ReportError, execute_notebook
+
     with pytest.raises(papermill.PapermillExecutionError, match="parameter dataset"):
-        papermill.execute_notebook(str(ROOT / "notebooks" / "annual_report.ipynb"), str(tmp_path / "nb.ipynb"),
-                                   parameters={"dataset": evil, "year": 2023, "lang": "vi", "output_dir": "."},
-                                   kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / "annual_report.ipynb"),
+            str(tmp_path / "nb.ipynb"),
+            parameters={"dataset": evil, "year": 2023, "lang": "vi", "output_dir": "."},
+            kernel_name="python3",
+            cwd=str(tmp_path),
+            progress_bar=False,
+        )
     assert not marker.exists()
     with pytest.raises(ReportError, match="parameter lang"):
         execute_notebook(load_dataset("backan"), 2023, "vi'; import os #", tmp_path, tmp_path / "r.ipynb")
@@ -158,9 +198,11 @@ def test_no_code_through_a_parameter(tmp_path):
 def test_notebook_runs_top_to_bottom_with_its_defaults(tmp_path):
     """As JupyterLab would run it: the committed notebook, no injected parameters, in notebooks/."""
     from nbclient import NotebookClient
+
     nb = nbformat.read(ROOT / "notebooks" / "annual_report.ipynb", as_version=4)
-    NotebookClient(nb, kernel_name="python3", timeout=600,
-                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    NotebookClient(
+        nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(ROOT / "notebooks")}}
+    ).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
@@ -170,6 +212,7 @@ def test_notebook_runs_top_to_bottom_with_its_defaults(tmp_path):
 def test_chart_labels_are_literal_and_bounded():
     """Matplotlib would read "$...$" in a name as math; a very long name would overlap its neighbours."""
     from parlib.report.charts import _RC, _wrap
+
     assert _RC["text.parse_math"] is False
     lines = _wrap(LONG, 42).split("\n")
     assert len(lines) == 2 and lines[-1].endswith("…") and all(len(x) <= 42 for x in lines)

@@ -2,6 +2,7 @@
 printed ranks break a tie, with no units listed and no bands, and a level of 500 communes. Every
 unit appears in the PDF and the HTML, every chart is shorter than a printed page, and the printed
 ranks come back exactly."""
+
 from __future__ import annotations
 
 import base64
@@ -39,7 +40,8 @@ def _dataset(root: Path, names: list[str], *, ranks: list[int] | None, year: int
     table = root / str(year) / "bang-xep-hang.csv"
     table.write_text("\n".join(rows) + "\n", encoding="utf-8")
     sha = hashlib.sha256(table.read_bytes()).hexdigest()
-    (root / "dataset.yml").write_text(f"""id: {root.name}
+    (root / "dataset.yml").write_text(
+        f"""id: {root.name}
 title: {{vi: Bảng xếp hạng thử, en: Test ranking}}
 publisher: {{vi: Bộ Nội vụ (thử), en: Test publisher}}
 date_published: "2024-04-17"
@@ -61,13 +63,32 @@ years:
   - year: {year}
     tables:
       - {{file: {year}/bang-xep-hang.csv, level: units, methodology: m, source: s, sha256: {sha}}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return root
 
 
 def _build(folder: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "parlib", "build", str(folder), "--lang", "vi", "--out", str(out / "out"),
-                           "--processed", str(out / "processed")], cwd=ROOT, capture_output=True, text=True, timeout=1200)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "parlib",
+            "build",
+            str(folder),
+            "--lang",
+            "vi",
+            "--out",
+            str(out / "out"),
+            "--processed",
+            str(out / "processed"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
 
 
 def _png_heights(html: str) -> list[float]:
@@ -93,8 +114,14 @@ def national(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     text[21] = text[21].replace(text[21].split(";")[1], text[20].split(";")[1])  # row 21 prints row 20's total
     (folder / "2023" / "bang-xep-hang.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     yml = folder / "dataset.yml"
-    yml.write_text(re.sub(r"sha256: \w+", "sha256: " + hashlib.sha256((folder / "2023" / "bang-xep-hang.csv")
-                                                                     .read_bytes()).hexdigest(), yml.read_text("utf-8")), "utf-8")
+    yml.write_text(
+        re.sub(
+            r"sha256: \w+",
+            "sha256: " + hashlib.sha256((folder / "2023" / "bang-xep-hang.csv").read_bytes()).hexdigest(),
+            yml.read_text("utf-8"),
+        ),
+        "utf-8",
+    )
     return folder, _build(folder, tmp)
 
 
@@ -106,6 +133,7 @@ def test_national_ranking_of_63_without_units_or_bands_builds(national):
 
 def test_printed_ranks_come_back_exactly(national):
     import pandas as pd
+
     folder, run = national
     ranks = pd.read_csv(folder.parent / "processed" / "national-63" / "2023" / "units.csv")
     by_name = dict(zip(ranks["unit_id"], ranks["rank"]))

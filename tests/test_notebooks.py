@@ -1,4 +1,5 @@
 """Notebooks are committed without outputs: what a reader runs is the code, not a stale result."""
+
 import json
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 Expected values are the numbers as a reader of the printed text understands them (domain notes:
 "90,766 means 90.766; 1.234,5 means 1234.5") or the publisher's own figures.
 """
+
 import math
 
 import pandas as pd
@@ -18,18 +19,21 @@ from parlib.data.numbers import (
 )
 
 
-@pytest.mark.parametrize("text, value", [
-    ("90,766", 90.766),        # Bắc Kạn department mean 2023, as printed
-    ("87,45", 87.45),
-    ("1.234,5", 1234.5),       # thousands point + decimal comma
-    ("1,234.5", 1234.5),       # English style
-    ("05", 5.0),               # zero-padded count
-    ("89.95", 89.95),          # decimal point with 2 decimals is not ambiguous
-    ("  61,86 ", 61.86),
-    ("\u22125,31", -5.31),     # U+2212 minus, as in "−5,31"
-    ("+5,83", 5.83),
-    ("1\u00a0234,5", 1234.5),  # non-breaking space as thousands separator
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("90,766", 90.766),  # Bắc Kạn department mean 2023, as printed
+        ("87,45", 87.45),
+        ("1.234,5", 1234.5),  # thousands point + decimal comma
+        ("1,234.5", 1234.5),  # English style
+        ("05", 5.0),  # zero-padded count
+        ("89.95", 89.95),  # decimal point with 2 decimals is not ambiguous
+        ("  61,86 ", 61.86),
+        ("\u22125,31", -5.31),  # U+2212 minus, as in "−5,31"
+        ("+5,83", 5.83),
+        ("1\u00a0234,5", 1234.5),  # non-breaking space as thousands separator
+    ],
+)
 def test_parse_number_printed_forms(text, value):
     assert parse_number(text) == pytest.approx(value, abs=1e-12)
 
@@ -69,8 +73,9 @@ def test_numbers_pass_through_and_nan_is_missing():
         parse_number(float("nan"))
 
 
-@pytest.mark.parametrize("text, n", [("90,766", 3), ("87,46", 2), ("05", 0), ("84,38%", 2), ("+5,83", 2),
-                                     ("\u22125,31", 2), ("19/19", 0)])
+@pytest.mark.parametrize(
+    "text, n", [("90,766", 3), ("87,46", 2), ("05", 0), ("84,38%", 2), ("+5,83", 2), ("\u22125,31", 2), ("19/19", 0)]
+)
 def test_printed_decimals(text, n):
     assert printed_decimals(text) == n
 
@@ -112,7 +117,7 @@ def test_parse_number_series_mixed_cells():
     values, errors = parse_number_series(s, decimals=3, maximum=100)
     assert values.iloc[0] == pytest.approx(90.766)
     assert values.iloc[1] == pytest.approx(87.45)
-    assert math.isnan(values.iloc[2]) and errors.iloc[2] == ""      # empty cell: missing, no error
+    assert math.isnan(values.iloc[2]) and errors.iloc[2] == ""  # empty cell: missing, no error
     assert values.iloc[3] == pytest.approx(95.476)
     assert math.isnan(values.iloc[4]) and "missing" in errors.iloc[4]
     assert values.iloc[5] == pytest.approx(1234.5)
@@ -137,6 +142,7 @@ def test_series_resolves_three_decimal_points_like_parse_number():
     import pandas as pd
 
     from parlib.data.numbers import parse_number_series
+
     cells = pd.Series(["95.476", "1.000", "12,5"], dtype=object)
     values, errors = parse_number_series(cells, maximum=100)
     assert values.tolist() == [95.476, 1.0, 12.5] and (errors == "").all()

@@ -2,6 +2,7 @@
 Python's ``decimal``, totals from a hand-rolled sum of the printed parts, and ranks from a
 brute-force count ("1 + the number of units with a higher rounded total"), every one through
 score_dataset on a table written as a publisher would print it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -27,7 +28,7 @@ def _half_up(text: str, decimals: int) -> Decimal:
 
 
 # "123,4567" style values with up to 4 decimals, as text (the exact decimal value)
-printed_values = st.builds(lambda n, k: str(Decimal(n).scaleb(-k)), st.integers(-10**7, 10**7), st.integers(0, 4))
+printed_values = st.builds(lambda n, k: str(Decimal(n).scaleb(-k)), st.integers(-(10**7), 10**7), st.integers(0, 4))
 
 
 @FAST
@@ -42,24 +43,60 @@ def _folder(root: Path, header: list[str], rows: list[list[str]], fields: list[t
     table = root / "2023" / "t.csv"
     table.parent.mkdir(parents=True)
     table.write_text("\n".join(";".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
-    meth: dict = {"id": "m", "title": {"vi": "m", "en": "m"}, "max_total": sum(m for _, m in fields) if fields else 100,
-                  "decimals": decimals,
-                  "bands": [{"id": "tot", "name": {"vi": "Tốt", "en": "Good"}, "min_pct": 80},
-                            {"id": "kha", "name": {"vi": "Khá", "en": "Fair"}, "min_total": 0}]}
+    meth: dict = {
+        "id": "m",
+        "title": {"vi": "m", "en": "m"},
+        "max_total": sum(m for _, m in fields) if fields else 100,
+        "decimals": decimals,
+        "bands": [
+            {"id": "tot", "name": {"vi": "Tốt", "en": "Good"}, "min_pct": 80},
+            {"id": "kha", "name": {"vi": "Khá", "en": "Fair"}, "min_total": 0},
+        ],
+    }
     if fields:
         meth["fields"] = [{"id": f, "name": {"vi": f"Lĩnh vực {f}", "en": f"Field {f}"}, "max": m} for f, m in fields]
-    doc = {"id": "oracle", "title": {"vi": "Thử", "en": "Test"}, "publisher": {"vi": "Thử", "en": "Test"},
-           "date_published": "2024-01-01",
-           "levels": [{"id": "departments", "name": {"vi": "Cấp sở", "en": "Departments"},
-                       "noun": {"vi": "sở", "en": "departments"},
-                       "units": [{"id": f"u{i}", "name": {"vi": f"Đơn vị số {i}", "en": f"Unit {i}"}}
-                                 for i in range(len(rows))]}],
-           "methodologies": [meth],
-           "sources": [{"id": "s", "title": "t", "url": "https://example.invalid", "publisher": "p",
-                        "date_published": "2024-01-01", "date_accessed": "2024-01-01", "provenance": "illustrative"}],
-           "years": [{"year": 2023, "tables": [{"file": "2023/t.csv", "level": "departments", "methodology": "m",
-                                                "source": "s",
-                                                "sha256": hashlib.sha256(table.read_bytes()).hexdigest()}]}]}
+    doc = {
+        "id": "oracle",
+        "title": {"vi": "Thử", "en": "Test"},
+        "publisher": {"vi": "Thử", "en": "Test"},
+        "date_published": "2024-01-01",
+        "levels": [
+            {
+                "id": "departments",
+                "name": {"vi": "Cấp sở", "en": "Departments"},
+                "noun": {"vi": "sở", "en": "departments"},
+                "units": [
+                    {"id": f"u{i}", "name": {"vi": f"Đơn vị số {i}", "en": f"Unit {i}"}} for i in range(len(rows))
+                ],
+            }
+        ],
+        "methodologies": [meth],
+        "sources": [
+            {
+                "id": "s",
+                "title": "t",
+                "url": "https://example.invalid",
+                "publisher": "p",
+                "date_published": "2024-01-01",
+                "date_accessed": "2024-01-01",
+                "provenance": "illustrative",
+            }
+        ],
+        "years": [
+            {
+                "year": 2023,
+                "tables": [
+                    {
+                        "file": "2023/t.csv",
+                        "level": "departments",
+                        "methodology": "m",
+                        "source": "s",
+                        "sha256": hashlib.sha256(table.read_bytes()).hexdigest(),
+                    }
+                ],
+            }
+        ],
+    }
     (root / "dataset.yml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     return root
 

@@ -14,6 +14,7 @@ marks, in NFC or NFD):
 How many examples each test ran is counted in ``EXAMPLES`` and printed at the end of the session
 by tests/conftest.py.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,12 +52,17 @@ _VOWELS_TONED = sorted({unicodedata.normalize("NFC", v + t) for v in _VOWELS + _
 _CONSONANTS = list("bcdđghklmnpqrstvx") + ["ch", "gh", "gi", "kh", "ng", "ngh", "nh", "ph", "qu", "th", "tr"]
 _CONSONANTS += [c.capitalize() for c in _CONSONANTS]
 
-syllable = st.builds(lambda c, v, e: c + v + e, st.sampled_from(_CONSONANTS),
-                     st.text(st.sampled_from(_VOWELS_TONED), min_size=1, max_size=2),
-                     st.sampled_from(["", "c", "m", "n", "ng", "nh", "p", "t", "ch", "i", "o", "u"]))
-vn_name = st.builds(lambda prefix, words: prefix + " " + " ".join(words),
-                    st.sampled_from(["Sở", "Ban", "Huyện", "Thành phố", "Văn phòng", "Thanh tra"]),
-                    st.lists(syllable, min_size=1, max_size=4))
+syllable = st.builds(
+    lambda c, v, e: c + v + e,
+    st.sampled_from(_CONSONANTS),
+    st.text(st.sampled_from(_VOWELS_TONED), min_size=1, max_size=2),
+    st.sampled_from(["", "c", "m", "n", "ng", "nh", "p", "t", "ch", "i", "o", "u"]),
+)
+vn_name = st.builds(
+    lambda prefix, words: prefix + " " + " ".join(words),
+    st.sampled_from(["Sở", "Ban", "Huyện", "Thành phố", "Văn phòng", "Thanh tra"]),
+    st.lists(syllable, min_size=1, max_size=4),
+)
 
 
 def vn_names(min_size=1, max_size=12):
@@ -76,6 +82,7 @@ def _vn2(cents: int) -> str:
 
 
 # --- ranks ----------------------------------------------------------------------------------------
+
 
 @FAST
 @given(st.lists(hundredths, min_size=1, max_size=30), st.randoms(use_true_random=False))
@@ -117,14 +124,15 @@ def test_raising_a_score_never_lowers_its_rank(cents, data):
 
 # --- bands ----------------------------------------------------------------------------------------
 
+
 def _methodology(thresholds: list[float], max_total: float = 100.0, decimals: int = 2) -> Methodology:
-    bands = tuple(Band(f"b{i}", {"vi": f"Loại {i}", "en": f"Band {i}"}, min_total=t)
-                  for i, t in enumerate(thresholds))
+    bands = tuple(Band(f"b{i}", {"vi": f"Loại {i}", "en": f"Band {i}"}, min_total=t) for i, t in enumerate(thresholds))
     return Methodology("m", {"vi": "m", "en": "m"}, max_total, decimals, (), bands)
 
 
 band_rules = st.lists(st.integers(1, 99), min_size=0, max_size=5, unique=True).map(
-    lambda xs: sorted(xs, reverse=True) + [0])
+    lambda xs: sorted(xs, reverse=True) + [0]
+)
 
 
 @FAST
@@ -133,7 +141,7 @@ def test_bands_are_monotone_in_score(thresholds, cents):
     EXAMPLES["bands_are_monotone_in_score"] += 1
     meth = _methodology([float(t) for t in thresholds])
     totals = pd.Series(sorted(cents), dtype=float) / 100
-    order = {f"b{i}": i for i in range(len(thresholds))}   # 0 = best band
+    order = {f"b{i}": i for i in range(len(thresholds))}  # 0 = best band
     bands = band_of(totals, meth).map(order)
     assert bands.notna().all()
     # totals ascending → band index never increases (never a worse band for a higher score)
@@ -145,6 +153,7 @@ def test_bands_are_monotone_in_score(thresholds, cents):
 
 # --- year on year ---------------------------------------------------------------------------------
 
+
 @FAST
 @given(vn_names(), st.data())
 def test_year_on_year_against_itself_is_zero(names, data):
@@ -152,8 +161,16 @@ def test_year_on_year_against_itself_is_zero(names, data):
     cents = data.draw(st.lists(hundredths, min_size=len(names), max_size=len(names)))
     meth = _methodology([90.0, 80.0, 70.0, 50.0, 0.0])
     totals = pd.Series(cents, dtype=float) / 100
-    frame = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(names))], "name": names, "total": totals,
-                          "rank": rank_units(totals), "band": band_of(totals, meth), "partial": False})
+    frame = pd.DataFrame(
+        {
+            "unit_id": [f"u{i}" for i in range(len(names))],
+            "name": names,
+            "total": totals,
+            "rank": rank_units(totals),
+            "band": band_of(totals, meth),
+            "partial": False,
+        }
+    )
     y = year_on_year(frame, frame.copy())
     assert len(y) == len(frame)
     assert (y["status"] == "both").all()
@@ -164,29 +181,68 @@ def test_year_on_year_against_itself_is_zero(names, data):
 
 # --- tables written and loaded back ---------------------------------------------------------------
 
-def _dataset_folder(root: Path, names_yml: list[str], fields: list[tuple[str, int]] | None,
-                    table_text: str, decimals: int = 2) -> Path:
+
+def _dataset_folder(
+    root: Path, names_yml: list[str], fields: list[tuple[str, int]] | None, table_text: str, decimals: int = 2
+) -> Path:
     """A one-year dataset folder whose units have the given names (ids u0, u1, ...)."""
     table = root / "2023" / "table.csv"
     table.parent.mkdir(parents=True)
     table.write_bytes(table_text.encode("utf-8"))
-    meth = {"id": "m", "title": {"vi": "Bộ tiêu chí", "en": "Criteria"}, "max_total": 100, "decimals": decimals,
-            "bands": [{"id": "tot", "name": {"vi": "Tốt", "en": "Good"}, "min_total": 80},
-                      {"id": "kha", "name": {"vi": "Khá", "en": "Fair"}, "min_total": 0}]}
+    meth = {
+        "id": "m",
+        "title": {"vi": "Bộ tiêu chí", "en": "Criteria"},
+        "max_total": 100,
+        "decimals": decimals,
+        "bands": [
+            {"id": "tot", "name": {"vi": "Tốt", "en": "Good"}, "min_total": 80},
+            {"id": "kha", "name": {"vi": "Khá", "en": "Fair"}, "min_total": 0},
+        ],
+    }
     if fields:
-        meth["fields"] = [{"id": fid, "name": {"vi": f"Lĩnh vực {fid}", "en": f"Field {fid}"}, "max": mx}
-                          for fid, mx in fields]
-    doc = {"id": "prop", "title": {"vi": "Thử", "en": "Test"}, "publisher": {"vi": "Thử", "en": "Test"},
-           "date_published": "2024-01-01",
-           "levels": [{"id": "departments", "name": {"vi": "Cấp sở", "en": "Departments"},
-                       "noun": {"vi": "sở", "en": "departments"},
-                       "units": [{"id": f"u{i}", "name": {"vi": n, "en": f"Unit {i}"}}
-                                 for i, n in enumerate(names_yml)]}],
-           "methodologies": [meth],
-           "sources": [{"id": "s", "title": "t", "url": "https://example.org", "publisher": "p",
-                        "date_published": "2024-01-01", "date_accessed": "2024-01-02", "provenance": "illustrative"}],
-           "years": [{"year": 2023, "tables": [{"file": "2023/table.csv", "level": "departments", "methodology": "m",
-                                                "source": "s", "sha256": hashlib.sha256(table.read_bytes()).hexdigest()}]}]}
+        meth["fields"] = [
+            {"id": fid, "name": {"vi": f"Lĩnh vực {fid}", "en": f"Field {fid}"}, "max": mx} for fid, mx in fields
+        ]
+    doc = {
+        "id": "prop",
+        "title": {"vi": "Thử", "en": "Test"},
+        "publisher": {"vi": "Thử", "en": "Test"},
+        "date_published": "2024-01-01",
+        "levels": [
+            {
+                "id": "departments",
+                "name": {"vi": "Cấp sở", "en": "Departments"},
+                "noun": {"vi": "sở", "en": "departments"},
+                "units": [{"id": f"u{i}", "name": {"vi": n, "en": f"Unit {i}"}} for i, n in enumerate(names_yml)],
+            }
+        ],
+        "methodologies": [meth],
+        "sources": [
+            {
+                "id": "s",
+                "title": "t",
+                "url": "https://example.org",
+                "publisher": "p",
+                "date_published": "2024-01-01",
+                "date_accessed": "2024-01-02",
+                "provenance": "illustrative",
+            }
+        ],
+        "years": [
+            {
+                "year": 2023,
+                "tables": [
+                    {
+                        "file": "2023/table.csv",
+                        "level": "departments",
+                        "methodology": "m",
+                        "source": "s",
+                        "sha256": hashlib.sha256(table.read_bytes()).hexdigest(),
+                    }
+                ],
+            }
+        ],
+    }
     (root / "dataset.yml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return root
 
@@ -199,8 +255,11 @@ def _csv(header: list[str], rows: list[list[str]], sep: str) -> str:
     return out.getvalue()
 
 
-field_maxima = st.lists(st.integers(1, 60), min_size=2, max_size=6).filter(lambda xs: sum(xs) < 100).map(
-    lambda xs: xs + [100 - sum(xs)])
+field_maxima = (
+    st.lists(st.integers(1, 60), min_size=2, max_size=6)
+    .filter(lambda xs: sum(xs) < 100)
+    .map(lambda xs: xs + [100 - sum(xs)])
+)
 
 
 @SLOW
@@ -228,22 +287,24 @@ def test_field_totals_equal_sum_of_parts(names, form_yml, form_csv, maxima, sep,
 
 
 @SLOW
-@given(vn_names(max_size=12), form, form, st.sampled_from([",", ";"]), st.sampled_from(["comma", "point"]),
-       st.data())
+@given(vn_names(max_size=12), form, form, st.sampled_from([",", ";"]), st.sampled_from(["comma", "point"]), st.data())
 def test_table_round_trip(names, form_yml, form_csv, sep, decimal, data):
     EXAMPLES["table_round_trip"] += 1
     appraised = data.draw(st.lists(st.integers(0, 7000), min_size=len(names), max_size=len(names)))
     survey = data.draw(st.lists(st.integers(0, 3000), min_size=len(names), max_size=len(names)))
     show = _vn2 if decimal == "comma" else (lambda c: _vn2(c).replace(",", "."))
-    written = pd.DataFrame({
-        "unit_id": [f"u{i}" for i in range(len(names))],
-        "name_printed": [unicodedata.normalize("NFC", n) for n in names],
-        "appraised": [a / 100 for a in appraised],
-        "survey": [s / 100 for s in survey],
-        "printed_total": [(a + s) / 100 for a, s in zip(appraised, survey)],
-    })
-    rows = [[unicodedata.normalize(form_csv, n), show(a), show(s), show(a + s)]
-            for n, a, s in zip(names, appraised, survey)]
+    written = pd.DataFrame(
+        {
+            "unit_id": [f"u{i}" for i in range(len(names))],
+            "name_printed": [unicodedata.normalize("NFC", n) for n in names],
+            "appraised": [a / 100 for a in appraised],
+            "survey": [s / 100 for s in survey],
+            "printed_total": [(a + s) / 100 for a, s in zip(appraised, survey)],
+        }
+    )
+    rows = [
+        [unicodedata.normalize(form_csv, n), show(a), show(s), show(a + s)] for n, a, s in zip(names, appraised, survey)
+    ]
     text = _csv(["Tên đơn vị", "Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm"], rows, sep)
     with tempfile.TemporaryDirectory() as tmp:
         folder = _dataset_folder(Path(tmp), [unicodedata.normalize(form_yml, n) for n in names], None, text)

@@ -3,6 +3,7 @@
 Expected values: the ministries' published statements (vn-ministries/published.yml) and the hand
 computations of tests/data/two-years/ (its published.yml has one figure per measure).
 """
+
 import pandas as pd
 import pytest
 import yaml
@@ -50,14 +51,34 @@ def test_handmade_figures_all_match(two):
     assert c["mean-total"] == "79,625" and c["vh-change"] == "+9,50" and c["at-least-80"] == "02/04"
 
 
-@pytest.mark.parametrize("fid, wrong", [
-    ("mean-total", "79,624"), ("mean-pct", "79,62%"), ("n-units", "05"), ("count-good", "03"),
-    ("at-least-80", "02/05"), ("at-least-80", "03/04"), ("pct-at-least-70", "04"), ("fair", "02"),
-    ("vh-total", "89,51"), ("vh-pct", "89,4"), ("vh-survey", "27,49"), ("vh-rank", "2"), ("gtvt-band", "Xuất sắc"),
-    ("vh-change", "+9,49"), ("khcn-change", "+66,00"), ("vh-rank-change", "0"), ("gtvt-rank-change", "+1"),
-    ("top", "Sở Giao thông vận tải"), ("top-survey", "Sở Văn hóa, Thể thao và Du lịch"), ("bottom", "Ban Dân tộc"),
-    ("rise", "Sở Khoa học và Công nghệ"), ("fall", "Sở Văn hóa, Thể thao và Du lịch"), ("top-2022", "Sở Ngoại vụ"),
-])
+@pytest.mark.parametrize(
+    "fid, wrong",
+    [
+        ("mean-total", "79,624"),
+        ("mean-pct", "79,62%"),
+        ("n-units", "05"),
+        ("count-good", "03"),
+        ("at-least-80", "02/05"),
+        ("at-least-80", "03/04"),
+        ("pct-at-least-70", "04"),
+        ("fair", "02"),
+        ("vh-total", "89,51"),
+        ("vh-pct", "89,4"),
+        ("vh-survey", "27,49"),
+        ("vh-rank", "2"),
+        ("gtvt-band", "Xuất sắc"),
+        ("vh-change", "+9,49"),
+        ("khcn-change", "+66,00"),
+        ("vh-rank-change", "0"),
+        ("gtvt-rank-change", "+1"),
+        ("top", "Sở Giao thông vận tải"),
+        ("top-survey", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("bottom", "Ban Dân tộc"),
+        ("rise", "Sở Khoa học và Công nghệ"),
+        ("fall", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("top-2022", "Sở Ngoại vụ"),
+    ],
+)
 def test_a_wrong_printed_value_does_not_match(two, fid, wrong):
     s, figs = two
     f = next(x for x in figs if x.id == fid)
@@ -85,7 +106,7 @@ def test_ministries_printed_ranks_checked(ministries):
     s, _ = ministries
     cols = _printed_columns(s).set_index("id")
     assert cols.loc["ranks-ministries-2023", "match"] and cols.loc["ranks-ministries-2023", "printed"] == "17"
-    assert "ranks-ministries-2022" not in cols.index       # a partial year's ranks are the printed ones
+    assert "ranks-ministries-2022" not in cols.index  # a partial year's ranks are the printed ones
 
 
 def test_printed_bands_checked():
@@ -96,9 +117,9 @@ def test_printed_bands_checked():
 def test_no_count_is_zero(two):
     s, figs = two
     f = Figure("x", "count_band", "không có", {"level": "departments", "year": 2023, "band": "Xuất sắc"}, "", "hand")
-    assert check_figure(s[2023], f)["match"]          # no unit rated Xuất sắc in 2023 (GTVT fell to Tốt)
+    assert check_figure(s[2023], f)["match"]  # no unit rated Xuất sắc in 2023 (GTVT fell to Tốt)
     f2 = Figure("y", "count_band", "không có", {"level": "departments", "year": 2022, "band": "Xuất sắc"}, "", "hand")
-    assert not check_figure(s[2022], f2)["match"]     # GTVT was Xuất sắc in 2022
+    assert not check_figure(s[2022], f2)["match"]  # GTVT was Xuất sắc in 2022
 
 
 def test_no_published_file_gives_no_figure():
@@ -110,20 +131,25 @@ def _pub_variant(tmp_path, figure: dict):
     return variant(tmp_path, "two-years", files={"published.yml": yaml.safe_dump(doc, allow_unicode=True)})
 
 
-@pytest.mark.parametrize("figure, message", [
-    ({"id": "a", "measure": "average", "level": "departments", "year": 2023, "printed": "1"}, "unknown measure"),
-    ({"id": "a", "measure": "mean_total", "year": 2023, "printed": "79,625"}, "needs 'level'"),
-    ({"id": "a", "measure": "unit_total", "unit": "so-xx", "year": 2023, "printed": "1"}, "unknown unit"),
-    ({"id": "a", "measure": "mean_total", "level": "districts", "year": 2023, "printed": "1"}, "unknown level"),
-    ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2019, "printed": "1"}, "no year 2019"),
-    ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2023}, "'printed:'"),
-    ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2023, "printed": "1", "source": "x"},
-     "unknown source"),
-])
+@pytest.mark.parametrize(
+    "figure, message",
+    [
+        ({"id": "a", "measure": "average", "level": "departments", "year": 2023, "printed": "1"}, "unknown measure"),
+        ({"id": "a", "measure": "mean_total", "year": 2023, "printed": "79,625"}, "needs 'level'"),
+        ({"id": "a", "measure": "unit_total", "unit": "so-xx", "year": 2023, "printed": "1"}, "unknown unit"),
+        ({"id": "a", "measure": "mean_total", "level": "districts", "year": 2023, "printed": "1"}, "unknown level"),
+        ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2019, "printed": "1"}, "no year 2019"),
+        ({"id": "a", "measure": "mean_total", "level": "departments", "year": 2023}, "'printed:'"),
+        (
+            {"id": "a", "measure": "mean_total", "level": "departments", "year": 2023, "printed": "1", "source": "x"},
+            "unknown source",
+        ),
+    ],
+)
 def test_published_yml_mistakes(tmp_path, figure, message):
     p = _pub_variant(tmp_path, figure)
     with pytest.raises(DataError, match=message) as e:
-        load_published(load_dataset(p))       # found when the dataset is loaded or its figures read
+        load_published(load_dataset(p))  # found when the dataset is loaded or its figures read
     assert "published.yml" in str(e.value)
 
 
@@ -146,6 +172,7 @@ def test_unit_rank_printed_out_of_the_level_count():
     from parlib.data.load import load_dataset
     from parlib.data.published import Figure
     from parlib.model.analysis import analyse
+
     a = analyse(load_dataset("vn-ministries"), 2023)
     fig = Figure("r", "unit_rank", "01/17", {"unit": "tu-phap", "year": 2023}, "", "xdcs-2024")
     assert check_figure(a, fig)["match"] is True
@@ -160,16 +187,20 @@ def test_every_mistake_of_published_yml_is_reported_at_once(tmp_path):
     from parlib.data.dataset import EMBEDDED_ROOT
     from parlib.data.load import load_dataset
     from parlib.errors import DataErrors
+
     folder = tmp_path / "backan"
     shutil.copytree(EMBEDDED_ROOT / "backan", folder)
-    (folder / "published.yml").write_text("""source: bbk-2024
+    (folder / "published.yml").write_text(
+        """source: bbk-2024
 figures:
   - {id: a, measure: mean_total, level: nowhere, year: 2023, printed: "90,766"}
   - {id: b, measure: mean_total, level: departments, year: 1999, printed: "90,766"}
   - {id: c, measure: mean_total, level: departments, year: 2023, printed: "90,766", source: nope}
   - {id: d, measure: mean_total, level: departments, year: 2022, printed: "87,45"}
   - {id: d, measure: mean_total, level: districts, year: 2022, printed: "83,77"}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     with pytest.raises(DataErrors) as caught:
         load_dataset(folder)
     lines = [str(e) for e in caught.value.errors]

@@ -4,6 +4,7 @@ units from the table, the index named in the data, printed numbers in published.
 Each case is a small dataset written here, shaped like a real publication; expected values are read
 off the printed table or computed by hand in the comments.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,9 +26,18 @@ GROUPS = """    bands:
 """
 
 
-def make(tmp_path: Path, tables: dict[str, str], *, units: str | None = None, level_extra: str = "",
-         meth_extra: str = "", bands: str = GROUPS, partial: dict[str, bool] | None = None,
-         published: str | None = None, top: str = "") -> Path:
+def make(
+    tmp_path: Path,
+    tables: dict[str, str],
+    *,
+    units: str | None = None,
+    level_extra: str = "",
+    meth_extra: str = "",
+    bands: str = GROUPS,
+    partial: dict[str, bool] | None = None,
+    published: str | None = None,
+    top: str = "",
+) -> Path:
     """A dataset folder: one level 'provinces', one methodology, one table per year ("2022": csv text)."""
     root = tmp_path / "ds"
     root.mkdir(parents=True)
@@ -43,7 +53,8 @@ def make(tmp_path: Path, tables: dict[str, str], *, units: str | None = None, le
          partial: {str((partial or {}).get(year, False)).lower()}}}
 """)
     units_block = f"    units:\n{units}" if units is not None else ""
-    (root / "dataset.yml").write_text(f"""id: test-publisher
+    (root / "dataset.yml").write_text(
+        f"""id: test-publisher
 title: {{vi: Bảng thử, en: Test table}}
 publisher: {{vi: Bộ Nội vụ (thử), en: Test publisher}}
 date_published: "2024-04-17"
@@ -60,7 +71,9 @@ date_published: "2024-04-17"
   - {{id: s, title: Test, url: https://example.invalid/t, publisher: test, date_published: "2024-04-17",
      date_accessed: "2024-04-17", provenance: illustrative}}
 years:
-{"".join(years)}""", encoding="utf-8")
+{"".join(years)}""",
+        encoding="utf-8",
+    )
     if published is not None:
         (root / "published.yml").write_text(published, encoding="utf-8")
     return root
@@ -69,7 +82,9 @@ years:
 # --- Rank rules -----------------------------------------------------------------------------
 
 # A publisher that breaks ties on unrounded scores: two totals printed 64,56 ranked 2 and 3.
-TIE_BROKEN = "Tên đơn vị,Tổng điểm,Xếp hạng\nSóc Trăng,\"70,12\",1\nBình Thuận,\"64,56\",2\nAn Giang,\"64,56\",3\nCà Mau,\"60,00\",4\n"
+TIE_BROKEN = (
+    'Tên đơn vị,Tổng điểm,Xếp hạng\nSóc Trăng,"70,12",1\nBình Thuận,"64,56",2\nAn Giang,"64,56",3\nCà Mau,"60,00",4\n'
+)
 
 
 def test_printed_rank_rule_keeps_a_tie_broken_by_the_publisher(tmp_path):
@@ -79,7 +94,9 @@ def test_printed_rank_rule_keeps_a_tie_broken_by_the_publisher(tmp_path):
 
 
 def test_printed_rank_rule_accepts_the_tie_in_either_order(tmp_path):
-    text = TIE_BROKEN.replace('"64,56\",2', '"64,56\",X').replace('"64,56\",3', '"64,56\",2').replace('"64,56\",X', '"64,56\",3')
+    text = (
+        TIE_BROKEN.replace('"64,56",2', '"64,56",X').replace('"64,56",3', '"64,56",2').replace('"64,56",X', '"64,56",3')
+    )
     ds = load_dataset(make(tmp_path, {"2023": text}, meth_extra="    rank_ties: printed\n"))
     assert score_dataset(ds).units.set_index("unit_id")["rank"].to_dict()["an-giang"] == 2
 
@@ -93,14 +110,14 @@ def test_min_rank_rule_refuses_a_broken_tie_and_says_what_to_write(tmp_path):
 
 
 def test_default_min_rule_shares_ranks(tmp_path):
-    text = "Tên đơn vị,Tổng điểm\nSóc Trăng,\"70,12\"\nBình Thuận,\"64,56\"\nAn Giang,\"64,56\"\nCà Mau,\"60,00\"\n"
+    text = 'Tên đơn vị,Tổng điểm\nSóc Trăng,"70,12"\nBình Thuận,"64,56"\nAn Giang,"64,56"\nCà Mau,"60,00"\n'
     ds = load_dataset(make(tmp_path, {"2023": text}))
     assert score_dataset(ds).units["rank"].tolist() == [1, 2, 2, 4]
 
 
 def test_printed_rule_refuses_a_lower_total_above_a_higher_one_naming_both_rows(tmp_path):
     # Cà Mau 60,00 printed 3rd above An Giang 64,56 printed 4th
-    text = TIE_BROKEN.replace('"64,56\",3', '"64,56\",4').replace('"60,00\",4', '"60,00\",3')
+    text = TIE_BROKEN.replace('"64,56",3', '"64,56",4').replace('"60,00",4', '"60,00",3')
     ds = load_dataset(make(tmp_path, {"2023": text}, meth_extra="    rank_ties: printed\n"))
     with pytest.raises(DataError) as e:
         score_dataset(ds)
@@ -110,7 +127,7 @@ def test_printed_rule_refuses_a_lower_total_above_a_higher_one_naming_both_rows(
 
 def test_printed_rule_refuses_a_rank_its_total_cannot_have(tmp_path):
     # 70,12 is the highest total: it can only be 1st; printed 2nd with nobody 1st
-    text = "Tên đơn vị,Tổng điểm,Xếp hạng\nSóc Trăng,\"70,12\",2\nBình Thuận,\"64,56\",3\nAn Giang,\"64,56\",4\n"
+    text = 'Tên đơn vị,Tổng điểm,Xếp hạng\nSóc Trăng,"70,12",2\nBình Thuận,"64,56",3\nAn Giang,"64,56",4\n'
     ds = load_dataset(make(tmp_path, {"2023": text}, meth_extra="    rank_ties: printed\n"))
     with pytest.raises(DataError) as e:
         score_dataset(ds)
@@ -120,9 +137,11 @@ def test_printed_rule_refuses_a_rank_its_total_cannot_have(tmp_path):
 # --- Partial tables -------------------------------------------------------------------------
 
 # A news report of the national index: top three, Bắc Kạn, and the last; ranks of 63.
-NATIONAL_2023 = ("Tỉnh,Xếp hạng,Chỉ số (%)\nQuảng Ninh,1,\"92,18\"\nHải Phòng,2,\"91,87\"\nHà Nội,3,\"91,43\"\n"
-                 "Bắc Kạn,57,\"84,24\"\nSóc Trăng,,\"81,70\"\nAn Giang,63,\"81,32\"\n")
-NATIONAL_2022 = "Tỉnh,Xếp hạng,Chỉ số (%)\nQuảng Ninh,1,\"90,10\"\nHải Phòng,2,\"90,09\"\nBắc Kạn,61,\"79,35\"\n"
+NATIONAL_2023 = (
+    'Tỉnh,Xếp hạng,Chỉ số (%)\nQuảng Ninh,1,"92,18"\nHải Phòng,2,"91,87"\nHà Nội,3,"91,43"\n'
+    'Bắc Kạn,57,"84,24"\nSóc Trăng,,"81,70"\nAn Giang,63,"81,32"\n'
+)
+NATIONAL_2022 = 'Tỉnh,Xếp hạng,Chỉ số (%)\nQuảng Ninh,1,"90,10"\nHải Phòng,2,"90,09"\nBắc Kạn,61,"79,35"\n'
 NATIONAL_PUBLISHED = """source: s
 figures:
   - {id: mean-2023, measure: mean_pct, level: provinces, year: 2023, printed: "86,98"}
@@ -137,16 +156,26 @@ figures:
 
 
 def _national(tmp_path, **kw):
-    return make(tmp_path, {"2022": NATIONAL_2022, "2023": NATIONAL_2023}, partial={"2022": True, "2023": True},
-                level_extra="    size: 63\n", **kw)
+    return make(
+        tmp_path,
+        {"2022": NATIONAL_2022, "2023": NATIONAL_2023},
+        partial={"2022": True, "2023": True},
+        level_extra="    size: 63\n",
+        **kw,
+    )
 
 
 def test_partial_table_ranks_are_the_printed_ranks_of_the_full_level(tmp_path):
     ds = load_dataset(_national(tmp_path))
     assert ds.level("provinces").size == 63
     u = score_dataset(ds).level_units(2023, "provinces").set_index("unit_id")
-    assert u["rank"].dropna().astype(int).to_dict() == {"quang-ninh": 1, "hai-phong": 2, "ha-noi": 3, "bac-kan": 57,
-                                                         "an-giang": 63}
+    assert u["rank"].dropna().astype(int).to_dict() == {
+        "quang-ninh": 1,
+        "hai-phong": 2,
+        "ha-noi": 3,
+        "bac-kan": 57,
+        "an-giang": 63,
+    }
 
 
 def test_partial_table_with_a_contradicting_rank_is_refused(tmp_path):
@@ -160,8 +189,12 @@ def test_partial_table_with_a_contradicting_rank_is_refused(tmp_path):
 
 
 def test_partial_table_rank_beyond_the_level_size(tmp_path):
-    root = make(tmp_path, {"2023": NATIONAL_2023.replace("An Giang,63", "An Giang,64")}, partial={"2023": True},
-                level_extra="    size: 63\n")
+    root = make(
+        tmp_path,
+        {"2023": NATIONAL_2023.replace("An Giang,63", "An Giang,64")},
+        partial={"2023": True},
+        level_extra="    size: 63\n",
+    )
     with pytest.raises(DataError, match="printed rank 64 is beyond the level's 63 units"):
         score_dataset(load_dataset(root))
 
@@ -187,12 +220,23 @@ def test_check_exits_1_when_a_figure_differs_even_with_unchecked_ones(tmp_path, 
 
 # --- Units from the table -------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, uid", [
-    ("Bắc Kạn", "bac-kan"), ("Thừa Thiên Huế", "thua-thien-hue"), ("Bà Rịa - Vũng Tàu", "ba-ria-vung-tau"),
-    ("Thành phố Hồ Chí Minh", "thanh-pho-ho-chi-minh"), ("Đắk Lắk", "dak-lak"), ("TP. Hồ Chí Minh", "tp-ho-chi-minh"),
-    ("Bắc Kạn", "bac-kan"), ("Quận 1", "quan-1")])
+
+@pytest.mark.parametrize(
+    "name, uid",
+    [
+        ("Bắc Kạn", "bac-kan"),
+        ("Thừa Thiên Huế", "thua-thien-hue"),
+        ("Bà Rịa - Vũng Tàu", "ba-ria-vung-tau"),
+        ("Thành phố Hồ Chí Minh", "thanh-pho-ho-chi-minh"),
+        ("Đắk Lắk", "dak-lak"),
+        ("TP. Hồ Chí Minh", "tp-ho-chi-minh"),
+        ("Bắc Kạn", "bac-kan"),
+        ("Quận 1", "quan-1"),
+    ],
+)
 def test_unit_ids_from_names(name, uid):
     import unicodedata
+
     assert unit_id_from_name(name) == uid
     assert unit_id_from_name(unicodedata.normalize("NFD", name)) == uid  # an NFD export gives the same id
 
@@ -206,9 +250,12 @@ def test_level_without_units_takes_them_from_its_tables(tmp_path):
 
 
 def test_units_from_table_aliases_fold_spellings(tmp_path):
-    root = make(tmp_path, {"2022": NATIONAL_2022.replace("Bắc Kạn,61", "Bắc Cạn,61"), "2023": NATIONAL_2023},
-                partial={"2022": True, "2023": True},
-                level_extra="    size: 63\n    aliases: {Bắc Kạn: [Bắc Cạn]}\n")
+    root = make(
+        tmp_path,
+        {"2022": NATIONAL_2022.replace("Bắc Kạn,61", "Bắc Cạn,61"), "2023": NATIONAL_2023},
+        partial={"2022": True, "2023": True},
+        level_extra="    size: 63\n    aliases: {Bắc Kạn: [Bắc Cạn]}\n",
+    )
     ds = load_dataset(root)
     assert "bac-can" not in ds.units() and ds.units()["bac-kan"].aliases == ("Bắc Cạn",)
     s = score_dataset(ds)
@@ -216,8 +263,12 @@ def test_units_from_table_aliases_fold_spellings(tmp_path):
 
 
 def test_units_from_table_clash_names_both(tmp_path):
-    root = make(tmp_path, {"2022": NATIONAL_2022.replace("Bắc Kạn,61", "Bac Kan,61"), "2023": NATIONAL_2023},
-                partial={"2022": True, "2023": True}, level_extra="    size: 63\n")
+    root = make(
+        tmp_path,
+        {"2022": NATIONAL_2022.replace("Bắc Kạn,61", "Bac Kan,61"), "2023": NATIONAL_2023},
+        partial={"2022": True, "2023": True},
+        level_extra="    size: 63\n",
+    )
     with pytest.raises(DataError) as e:
         load_dataset(root)
     assert "'Bac Kan' and 'Bắc Kạn'" in str(e.value) and "'bac-kan'" in str(e.value)
@@ -226,8 +277,9 @@ def test_units_from_table_clash_names_both(tmp_path):
 
 # --- Bands optional -------------------------------------------------------------------------
 
+
 def test_methodology_without_bands(tmp_path):
-    text = "Tên đơn vị,Tổng điểm\nSóc Trăng,\"70,12\"\nBình Thuận,\"64,56\"\nAn Giang,\"64,56\"\nCà Mau,\"60,00\"\n"
+    text = 'Tên đơn vị,Tổng điểm\nSóc Trăng,"70,12"\nBình Thuận,"64,56"\nAn Giang,"64,56"\nCà Mau,"60,00"\n'
     ds = load_dataset(make(tmp_path, {"2023": text}, bands=""))
     m = ds.methodologies["m"]
     assert m.bands == () and not m.has_bands and m.threshold() is None
@@ -245,30 +297,43 @@ def test_band_measure_for_a_methodology_without_bands_is_refused_at_load(tmp_pat
 def test_threshold_comes_from_the_band_rule_or_highlight_threshold(tmp_path):
     ds = load_dataset(make(tmp_path, {"2023": TIE_BROKEN}, meth_extra="    rank_ties: printed\n"))
     assert ds.methodologies["m"].threshold() == 80.0  # Nhóm B from 80 % of 100, the band below the best
-    ds2 = load_dataset(make(tmp_path / "x", {"2023": TIE_BROKEN},
-                            meth_extra="    rank_ties: printed\n    highlight_threshold: 85\n"))
+    ds2 = load_dataset(
+        make(tmp_path / "x", {"2023": TIE_BROKEN}, meth_extra="    rank_ties: printed\n    highlight_threshold: 85\n")
+    )
     assert ds2.methodologies["m"].threshold() == 85.0
 
 
 # --- The index is named in the data ---------------------------------------------------------
 
+
 def test_index_defaults_to_the_par_index_and_can_be_named(tmp_path):
     ds = load_dataset(make(tmp_path, {"2023": TIE_BROKEN}, meth_extra="    rank_ties: printed\n"))
     assert ds.index == {"vi": "Chỉ số CCHC", "en": "PAR Index"}
-    ds2 = load_dataset(make(tmp_path / "x", {"2023": TIE_BROKEN}, meth_extra="    rank_ties: printed\n",
-                            top="index: {vi: Chỉ số SIPAS, en: SIPAS}\n"))
+    ds2 = load_dataset(
+        make(
+            tmp_path / "x",
+            {"2023": TIE_BROKEN},
+            meth_extra="    rank_ties: printed\n",
+            top="index: {vi: Chỉ số SIPAS, en: SIPAS}\n",
+        )
+    )
     assert ds2.index == {"vi": "Chỉ số SIPAS", "en": "SIPAS"}
 
 
 # --- Numbers in published.yml ---------------------------------------------------------------
 
+
 def test_published_number_with_a_decimal_point(tmp_path, capsys):
     # A table printed with decimal points (three decimals): "97.685" is 97,685 under decimals: 3.
     table = "unit,total\nSở Tư pháp,97.685\nSở Y tế,88.250\n"
-    pub = ("source: s\nfigures:\n  - {id: t, measure: unit_total, unit: so-tu-phap, year: 2023, printed: \"97.685\"}\n"
-           "  - {id: m, measure: mean_total, level: provinces, year: 2023, printed: \"92.97\"}\n")
+    pub = (
+        'source: s\nfigures:\n  - {id: t, measure: unit_total, unit: so-tu-phap, year: 2023, printed: "97.685"}\n'
+        '  - {id: m, measure: mean_total, level: provinces, year: 2023, printed: "92.97"}\n'
+    )
     root = make(tmp_path, {"2023": table}, meth_extra="", bands="", published=pub)
-    root.joinpath("dataset.yml").write_text(root.joinpath("dataset.yml").read_text().replace("decimals: 2", "decimals: 3"))
+    root.joinpath("dataset.yml").write_text(
+        root.joinpath("dataset.yml").read_text().replace("decimals: 2", "decimals: 3")
+    )
     assert main(["check", str(root)]) == 0
     out = capsys.readouterr().out
     assert "97.685" in out.splitlines()[1].split()[-2]  # shown in the printed style, with a point

@@ -1,6 +1,7 @@
 """The annual report end to end: `parlib build` runs the notebook with papermill, exports HTML and
 PDF; the tests read what a reader gets (HTML, PDF text) and what an auditor gets (the executed
 notebook). One build per dataset shared by the module (about 12 s per report)."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,20 @@ from parlib.report.render import ReportError, execute_notebook
 ROOT = Path(__file__).resolve().parents[1]
 
 # The Báo Bắc Kạn article's figures, as printed (see /work/shared/reference/published-figures.md).
-ARTICLE = ["90,766", "87,45", "82,609", "83,77", "95,476", "15,356", "87,46", "5,651", "tăng 6 bậc", "12,071",
-           "19/19 sở, ngành", "05/08 địa phương"]
+ARTICLE = [
+    "90,766",
+    "87,45",
+    "82,609",
+    "83,77",
+    "95,476",
+    "15,356",
+    "87,46",
+    "5,651",
+    "tăng 6 bậc",
+    "12,071",
+    "19/19 sở, ngành",
+    "05/08 địa phương",
+]
 
 
 @pytest.fixture
@@ -68,6 +81,7 @@ def _refs(html: str) -> _Refs:
 
 # --- unit checks of the formatting the report relies on ------------------------------------------
 
+
 def test_numbers_are_formatted_by_language():
     assert fmt_number(90.766, "vi", 3) == "90,766"
     assert fmt_number(90.766, "en", 3) == "90.766"
@@ -95,6 +109,7 @@ def test_notebooks_are_committed_without_outputs():
 
 # --- HTML ----------------------------------------------------------------------------------------
 
+
 def test_backan_vi_html_states_the_article_figures(built):
     text = _text(_html(built, "backan", "vi"))
     assert unicodedata.is_normalized("NFC", text)
@@ -118,8 +133,15 @@ def test_backan_en_html_is_english(built):
     text = _text(_html(built, "backan", "en"))
     for figure in ("90.766", "87.45", "82.609", "83.77", "95.476", "15.356", "87.46", "5.651", "12.071"):
         assert figure in text, figure
-    for heading in ("Summary", "Ranking", "Strengths and weaknesses by field", "Compared with 2022", "Appraisal",
-                    "Methods and data", "Published-figure check"):
+    for heading in (
+        "Summary",
+        "Ranking",
+        "Strengths and weaknesses by field",
+        "Compared with 2022",
+        "Appraisal",
+        "Methods and data",
+        "Published-figure check",
+    ):
         assert heading in text
     # published sentences and source titles are quoted in Vietnamese; the report's own text is not
     own = text.split("Methods and data")[0]
@@ -136,8 +158,15 @@ def test_html_is_self_contained_without_code(built, ds, lang, charts):
     assert refs.scripts == 0
     assert not [r for r in refs.refs if re.match(r"(?i)\s*(https?:)?//", r[1])], refs.refs
     assert len(refs.imgs) == charts and all(s.startswith("data:image/png;base64,") for s in refs.imgs)
-    for marker in ("jp-InputArea", "jp-InputPrompt", "jp-OutputPrompt", "report.show_", "report.prepare",
-                   "injected-parameters", "output_dir"):
+    for marker in (
+        "jp-InputArea",
+        "jp-InputPrompt",
+        "jp-OutputPrompt",
+        "report.show_",
+        "report.prepare",
+        "injected-parameters",
+        "output_dir",
+    ):
         assert marker not in html, marker
     text = _text(html)
     assert not re.search(r"\bnan\b|\bNaN\b|<NA>|0x[0-9a-f]{6,}", text)
@@ -160,13 +189,18 @@ def test_totals_only_sections_are_left_out_with_a_sentence(built):
 
 # --- PDF -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("ds,lang,sentence", [
-    ("backan", "vi", "tổng điểm trung bình đạt 90,766/100 điểm"),
-    ("backan", "en", "the mean total was 90.766 of 100 points"),
-    ("vn-ministries", "vi", "Đối chiếu số liệu đã công bố"),
-])
+
+@pytest.mark.parametrize(
+    "ds,lang,sentence",
+    [
+        ("backan", "vi", "tổng điểm trung bình đạt 90,766/100 điểm"),
+        ("backan", "en", "the mean total was 90.766 of 100 points"),
+        ("vn-ministries", "vi", "Đối chiếu số liệu đã công bố"),
+    ],
+)
 def test_pdf_text_fonts_and_pages(built, ds, lang, sentence):
     from pypdf import PdfReader
+
     reader = PdfReader(_report(built, ds, lang, "pdf"))
     assert len(reader.pages) > 1
     text = unicodedata.normalize("NFC", re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages)))
@@ -187,6 +221,7 @@ def test_pdf_text_fonts_and_pages(built, ds, lang, sentence):
 
 # --- the executed notebook -----------------------------------------------------------------------
 
+
 def test_executed_notebook_has_no_timestamps_or_random_ids(built):
     path = _report(built, "backan", "vi", "ipynb")
     raw = path.read_text(encoding="utf-8")
@@ -202,6 +237,7 @@ def test_executed_notebook_has_no_timestamps_or_random_ids(built):
 
 def test_a_failing_cell_names_the_cell_and_the_error(tmp_path):
     from parlib.data.load import load_dataset
+
     ds = load_dataset("vn-ministries")
     with pytest.raises(ReportError, match=r"cell 'setup' .*report\.prepare.*ValueError: parameter year"):
         execute_notebook(ds, 1999, "vi", tmp_path, tmp_path / "report.vi.ipynb")
@@ -236,9 +272,28 @@ def test_inferred_value_is_marked_in_the_ranking(tmp_path):
     """vn-ministries 2022: the Ministry of Planning and Investment's 85,38 is inferred, not printed."""
     import subprocess
     import sys
-    r = subprocess.run([sys.executable, "-m", "parlib", "build", "vn-ministries", "--year", "2022", "--lang", "en",
-                        "--out", str(tmp_path), "--processed", str(tmp_path / "p")], cwd=ROOT, capture_output=True,
-                       text=True, timeout=300)
+
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "parlib",
+            "build",
+            "vn-ministries",
+            "--year",
+            "2022",
+            "--lang",
+            "en",
+            "--out",
+            str(tmp_path),
+            "--processed",
+            str(tmp_path / "p"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     text = _text((tmp_path / "vn-ministries" / "2022" / "report.en.html").read_text(encoding="utf-8"))
     assert "Ministry of Planning and Investment (inferred)" in text

@@ -2,6 +2,7 @@
 where the data fills them, long levels split into charts shorter than a page, the index named in
 the data, English singulars, and a dataset outside the project reproduced by its folder. Tiny
 hand-made tables; expected texts and numbers written by hand."""
+
 from __future__ import annotations
 
 import json
@@ -32,14 +33,18 @@ def _edit_yml(folder: Path, change) -> None:
 
 # --- charts.chunks: the rows of each chart of a long level -------------------------------------------
 
-@pytest.mark.parametrize("n, expected", [
-    (0, [(0, 0)]),
-    (1, [(0, 1)]),
-    (30, [(0, 30)]),                      # exactly one page of rows: one chart
-    (31, [(0, 16), (16, 31)]),            # one more: two charts as even as possible (15,5 → 16 + 15)
-    (63, [(0, 21), (21, 42), (42, 63)]),  # 63 provinces: 3 charts of 21
-    (60, [(0, 30), (30, 60)]),
-])
+
+@pytest.mark.parametrize(
+    "n, expected",
+    [
+        (0, [(0, 0)]),
+        (1, [(0, 1)]),
+        (30, [(0, 30)]),  # exactly one page of rows: one chart
+        (31, [(0, 16), (16, 31)]),  # one more: two charts as even as possible (15,5 → 16 + 15)
+        (63, [(0, 21), (21, 42), (42, 63)]),  # 63 provinces: 3 charts of 21
+        (60, [(0, 30), (30, 60)]),
+    ],
+)
 def test_chunks_by_hand(n, expected):
     assert charts.chunks(n) == expected
 
@@ -60,29 +65,41 @@ def test_chunks_with_another_size_and_a_bad_one():
 
 # --- English singulars -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("noun, count, lang, expected", [
-    ("departments", 1, "en", "department"),
-    ("ministries", 1, "en", "ministry"),
-    ("provinces", 1, "en", "province"),
-    ("districts", 2, "en", "districts"),
-    ("departments", 0, "en", "departments"),
-    ("departments, boards and agencies", 1, "en", "departments, boards and agencies"),
-    ("sở, ngành", 1, "vi", "sở, ngành"),
-    ("huyện", 1, "vi", "huyện"),
-])
+
+@pytest.mark.parametrize(
+    "noun, count, lang, expected",
+    [
+        ("departments", 1, "en", "department"),
+        ("ministries", 1, "en", "ministry"),
+        ("provinces", 1, "en", "province"),
+        ("districts", 2, "en", "districts"),
+        ("departments", 0, "en", "departments"),
+        ("departments, boards and agencies", 1, "en", "departments, boards and agencies"),
+        ("sở, ngành", 1, "vi", "sở, ngành"),
+        ("huyện", 1, "vi", "huyện"),
+    ],
+)
 def test_noun_for_by_hand(noun, count, lang, expected):
     assert noun_for(noun, count, lang) == expected
 
 
 def test_best_band_sentence_in_english_agrees_with_one():
-    text = t("s_best_band_some", "en", year=2023, count="1", noun=noun_for("departments", 1, "en"), band="Good",
-             **verbs_for(1))
+    text = t(
+        "s_best_band_some",
+        "en",
+        year=2023,
+        count="1",
+        noun=noun_for("departments", 1, "en"),
+        band="Good",
+        **verbs_for(1),
+    )
     assert text == "In 2023, 1 department was rated Good"
     text = t("s_best_band_some", "en", year=2023, count="2", noun="departments", band="Good", **verbs_for(2))
     assert text == "In 2023, 2 departments were rated Good"
 
 
 # --- ranking columns: only what the data fills -------------------------------------------------------
+
 
 def test_one_year_with_bands_has_a_band_column_and_no_change_columns(tmp_path):
     folder = one_year(tmp_path / "tiny", ROWS, "Đơn vị;Tổng điểm")
@@ -131,6 +148,7 @@ def test_default_index_is_the_par_index(tmp_path):
 
 # --- long levels ---------------------------------------------------------------------------------------
 
+
 def test_a_level_of_31_units_gets_two_bar_charts_with_their_parts_in_the_caption(tmp_path):
     rows = [f"Đơn vị {i};{90 - i * 0.5:.2f}".replace(".", ",") for i in range(31)]
     folder = one_year(tmp_path / "tiny", rows, "Đơn vị;Tổng điểm")
@@ -150,12 +168,15 @@ def test_a_level_of_30_units_keeps_one_chart_and_its_anchor(tmp_path):
 
 # --- a dataset outside the project --------------------------------------------------------------------
 
+
 def test_outside_dataset_is_reproduced_by_its_folder(tmp_path):
     folder = one_year(tmp_path / "my-ranking", ROWS, "Đơn vị;Tổng điểm")
     ctx = _ctx(folder)
     methods = sections.html_methods(ctx)
-    assert ("To reproduce: parlib build my-ranking --year 2023 --lang en --out &lt;report folder&gt; "
-            "--processed &lt;tables folder&gt;") in methods
+    assert (
+        "To reproduce: parlib build my-ranking --year 2023 --lang en --out &lt;report folder&gt; "
+        "--processed &lt;tables folder&gt;"
+    ) in methods
     figures = get_figures(ctx.analysis, _no_checks())
     assert figures["dataset_folder"] == "my-ranking" and figures["dataset"] == "tiny"
     json.dumps(figures)
@@ -170,10 +191,12 @@ def test_embedded_dataset_is_reproduced_by_its_id():
 
 def _no_checks():
     import pandas as pd
+
     return pd.DataFrame()
 
 
 # --- each fact once ------------------------------------------------------------------------------------
+
 
 def _published(doc: dict) -> None:
     doc["sources"][0]["provenance"] = "published"  # no illustrative marks in the sentences
@@ -183,6 +206,7 @@ def test_threshold_count_and_band_count_of_the_same_units_are_said_once(tmp_path
     folder = one_year(tmp_path / "tiny", ROWS, "Đơn vị;Tổng điểm")
     _edit_yml(folder, _published)
     from parlib.report.narrative import level_summary
+
     text = " ".join(level_summary(_ctx(folder).analysis, "departments", "en"))
     # bands: Good from 80 (90,00 and 85,50), Fair below (72,25); the threshold is Good's 80
     assert "2/3 departments scored 80 points or more, all rated Good (85.50 to 90.00 points)." in text
@@ -195,6 +219,7 @@ def test_best_band_with_none_in_it_is_said(tmp_path):
     folder = one_year(tmp_path / "tiny", ROWS, "Đơn vị;Tổng điểm", bands=(95, 0))
     _edit_yml(folder, _published)
     from parlib.report.narrative import level_summary
+
     text = " ".join(level_summary(_ctx(folder).analysis, "departments", "en"))
     assert "In 2023, no departments were rated Good." in text
 
@@ -203,6 +228,7 @@ def test_a_threshold_that_is_not_a_band_keeps_both_sentences(tmp_path):
     folder = one_year(tmp_path / "tiny", ROWS, "Đơn vị;Tổng điểm")
     _edit_yml(folder, lambda doc: (_published(doc), doc["methodologies"][0].update(highlight_threshold=88)))
     from parlib.report.narrative import level_summary
+
     text = " ".join(level_summary(_ctx(folder).analysis, "departments", "en"))
     assert "1/3 departments scored 88 points or more." in text  # only 90,00
     assert "2/3 departments rated Good (85.50 to 90.00 points); 1/3 departments rated Fair (72.25 points)" in text

@@ -2,6 +2,7 @@
 150-unit level (synthetic, scripts/bench_data.py) stays under a fixed bound. Before charts had a canvas
 of their own, seaborn built a full-size renderer per tick label and this report took 4.3 GB.
 Memory only: speed is the benchmark's business (`make bench`)."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,23 @@ print(json.dumps({"rc": proc.returncode, "err": proc.stderr[-2000:],
 def test_report_of_150_units_stays_within_memory(tmp_path):
     ds = bench_data.make_dataset(tmp_path / "ds", 150)
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "parlib", "build", str(ds), "--year", "2023", "--lang", "vi", "--jobs", "1",
-           "--out", str(out), "--processed", str(tmp_path / "processed")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "parlib",
+        "build",
+        str(ds),
+        "--year",
+        "2023",
+        "--lang",
+        "vi",
+        "--jobs",
+        "1",
+        "--out",
+        str(out),
+        "--processed",
+        str(tmp_path / "processed"),
+    ]
     proc = subprocess.run([sys.executable, "-c", WRAPPER, *cmd], cwd=ROOT, capture_output=True, text=True, timeout=900)
     r = json.loads(proc.stdout.strip().splitlines()[-1])
     assert r["rc"] == 0, r["err"]

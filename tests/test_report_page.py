@@ -2,6 +2,7 @@
 files, a table of contents, numbered and linkable figures and tables, CSV downloads that match their
 table, illustrative marks on every illustrative figure, a footer with parlib's version, no English
 in the Vietnamese methods, and a page that fits a phone."""
+
 from __future__ import annotations
 
 import base64
@@ -98,10 +99,14 @@ def _as_number(shown: str, lang: str) -> Decimal | None:
 
 # --- commentary ----------------------------------------------------------------------------------
 
+
 def test_commentary_split_by_section_and_notes_dropped():
     text = "<!-- a note -->\nOpening.\n<!-- section: ranking -->\nOn *ranks*.\n<!-- section: summary -->\nSum."
     assert split_commentary(text, ["intro", "summary", "ranking"]) == {
-        "intro": "Opening.", "ranking": "On *ranks*.", "summary": "Sum."}
+        "intro": "Opening.",
+        "ranking": "On *ranks*.",
+        "summary": "Sum.",
+    }
 
 
 def test_commentary_marker_of_an_unknown_section_is_a_located_error():
@@ -121,13 +126,16 @@ def test_markdown_is_rendered_without_raw_html_or_unsafe_links():
 
 def test_commentary_file_appears_in_html_and_pdf(built):
     from pypdf import PdfReader
+
     vi = _text(_html(built, "backan", "vi"))
     assert "Nhận xét của nhóm nghiên cứu" in vi
     assert "hai cấp đi theo hai hướng" in vi  # from data/raw/backan/commentary/2023.vi.md
     assert "a note" not in vi and "section:" not in vi
     en = _text(_html(built, "backan", "en"))
     assert "the two levels moved apart in 2023" in en
-    pdf = " ".join("".join(p.extract_text() for p in PdfReader(built / "backan" / "2023" / "report.vi.pdf").pages).split())
+    pdf = " ".join(
+        "".join(p.extract_text() for p in PdfReader(built / "backan" / "2023" / "report.vi.pdf").pages).split()
+    )
     assert "hai cấp đi theo hai hướng" in pdf
 
 
@@ -135,10 +143,13 @@ def test_notebook_markdown_cells_are_commentary_unless_removed(tmp_path):
     import nbformat
 
     from parlib.report.render import REMOVED_TAGS, report_view
+
     nb = nbformat.v4.new_notebook(metadata={"parlib": {"lang": "en"}})
-    nb.cells = [nbformat.v4.new_markdown_cell("How to run this notebook", metadata={"tags": ["remove-cell"]}),
-                nbformat.v4.new_markdown_cell("Our reading: **fewer** cuts <script>x</script>"),
-                nbformat.v4.new_code_cell("1")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("How to run this notebook", metadata={"tags": ["remove-cell"]}),
+        nbformat.v4.new_markdown_cell("Our reading: **fewer** cuts <script>x</script>"),
+        nbformat.v4.new_code_cell("1"),
+    ]
     view = report_view(nb)
     html = "".join(o["data"]["text/html"] for c in view.cells for o in c.outputs if "data" in o)
     assert "remove-cell" in REMOVED_TAGS
@@ -149,6 +160,7 @@ def test_notebook_markdown_cells_are_commentary_unless_removed(tmp_path):
 
 
 # --- page ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("ds,lang", REPORTS)
 def test_toc_numbering_anchors_and_footer(built, ds, lang):
@@ -209,12 +221,38 @@ def test_illustrative_marks_on_every_illustrative_figure_and_table(built):
 def test_vietnamese_methods_and_sources_have_no_english(built):
     for ds in ("backan", "vn-ministries"):
         html = _html(built, ds, "vi")
-        part = html[html.index('<h2 id="methods"'):]
-        part = part[:part.index('<h2 id="published"')]
-        part = re.sub(r"<table.*?</table>|<code>.*?</code>|<a [^>]*>.*?</a>|<figcaption>.*?</figcaption>", " ", part, flags=re.S)
-        words = set(re.findall(r"[A-Za-z]+", re.sub(r"\S+\.(py|csv|xlsx|yml)\b", " ", _text(part))))  # file names are names
-        english = {"the", "of", "and", "is", "are", "by", "with", "from", "to", "for", "not", "made", "tables",
-                   "page", "address", "published", "illustrative", "assumed", "points", "maximum", "record", "news"}
+        part = html[html.index('<h2 id="methods"') :]
+        part = part[: part.index('<h2 id="published"')]
+        part = re.sub(
+            r"<table.*?</table>|<code>.*?</code>|<a [^>]*>.*?</a>|<figcaption>.*?</figcaption>", " ", part, flags=re.S
+        )
+        words = set(
+            re.findall(r"[A-Za-z]+", re.sub(r"\S+\.(py|csv|xlsx|yml)\b", " ", _text(part)))
+        )  # file names are names
+        english = {
+            "the",
+            "of",
+            "and",
+            "is",
+            "are",
+            "by",
+            "with",
+            "from",
+            "to",
+            "for",
+            "not",
+            "made",
+            "tables",
+            "page",
+            "address",
+            "published",
+            "illustrative",
+            "assumed",
+            "points",
+            "maximum",
+            "record",
+            "news",
+        }
         assert not words & english, (ds, sorted(words & english))
 
 
@@ -228,6 +266,7 @@ def test_dates_in_each_language(built):
 @pytest.mark.parametrize("ds,lang", REPORTS)
 def test_page_fits_a_phone_without_sideways_scroll(built, ds, lang):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         page = b.new_page(viewport={"width": 390, "height": 844})
@@ -244,18 +283,24 @@ def test_page_fits_a_phone_without_sideways_scroll(built, ds, lang):
 
 # --- pieces, on hand-made values -----------------------------------------------------------------
 
+
 def test_change_groups_add_up_to_the_level_units():
     """A partial previous year: 2 scored in both years, 1 ranked only, 2 absent from the partial
     table; 1 unit of last year gone. 2 + 1 + 2 = the 5 units of this year."""
     import pandas as pd
 
     from parlib.model.compare import CHANGE_GROUPS, get_change_groups
+
     nan = float("nan")
-    yoy = pd.DataFrame({
-        "unit_id": ["a", "b", "c", "d", "e", "f"],
-        "total": [90.0, 85.0, 80.0, 75.0, 70.0, nan], "rank": [1, 2, 3, 4, 5, pd.NA],
-        "change": [1.0, -2.0, nan, nan, nan, nan],
-        "status": ["both", "both", "both", "unpublished", "unpublished", "missing"]})
+    yoy = pd.DataFrame(
+        {
+            "unit_id": ["a", "b", "c", "d", "e", "f"],
+            "total": [90.0, 85.0, 80.0, 75.0, 70.0, nan],
+            "rank": [1, 2, 3, 4, 5, pd.NA],
+            "change": [1.0, -2.0, nan, nan, nan, nan],
+            "status": ["both", "both", "both", "unpublished", "unpublished", "missing"],
+        }
+    )
     g = get_change_groups(yoy)
     assert g["both"] == ["a", "b"] and g["ranked_only"] == ["c"] and g["unpublished"] == ["d", "e"]
     assert g["new"] == [] and g["gone"] == ["f"]
@@ -264,8 +309,11 @@ def test_change_groups_add_up_to_the_level_units():
 
 def test_vn_ministries_groups_name_all_17(built):
     text = _text(_html(built, "vn-ministries", "vi"))
-    m = re.search(r"Năm 2023 có (\d+) bộ, cơ quan ngang bộ: (\d+) có điểm cả hai năm; (\d+) chỉ có thứ hạng[^;]*; "
-                  r"(\d+) không có điểm năm 2022 được công bố", text)
+    m = re.search(
+        r"Năm 2023 có (\d+) bộ, cơ quan ngang bộ: (\d+) có điểm cả hai năm; (\d+) chỉ có thứ hạng[^;]*; "
+        r"(\d+) không có điểm năm 2022 được công bố",
+        text,
+    )
     assert m and int(m.group(1)) == 17 == sum(int(m.group(i)) for i in (2, 3, 4))
 
 
@@ -274,8 +322,15 @@ def test_material_gap_and_strengths():
     import pandas as pd
 
     from parlib.model.fields import MATERIAL_GAP_PP, get_strengths_weaknesses, material_gap
-    f = pd.DataFrame({"unit_id": ["a", "a", "b", "b", "c", "c"], "field_id": ["x", "y"] * 3,
-                      "points": [9.0, 5.0, 8.7, 7.0, 8.4, 9.0], "max": [10.0] * 6})
+
+    f = pd.DataFrame(
+        {
+            "unit_id": ["a", "a", "b", "b", "c", "c"],
+            "field_id": ["x", "y"] * 3,
+            "points": [9.0, 5.0, 8.7, 7.0, 8.4, 9.0],
+            "max": [10.0] * 6,
+        }
+    )
     f["pct"] = f["points"] / f["max"] * 100
     # medians: x 87 %, y 70 %; a: x +3 pp (not material), y -20 pp; c: y +20 pp
     assert material_gap(f, 3) == MATERIAL_GAP_PP == 5.0
@@ -286,6 +341,7 @@ def test_material_gap_and_strengths():
 
 def test_heatmap_never_shows_99_6_as_100():
     from parlib.report.charts import pct_label
+
     assert pct_label(99.6, "vi") == "99,6" and pct_label(100.0, "vi") == "100" and pct_label(87.4, "en") == "87"
     assert pct_label(99.96, "en") == "99.96" and pct_label(0.2, "vi") == "0,2"
 
@@ -295,8 +351,17 @@ def test_csv_cells_and_processed_tables_without_float_noise():
 
     from parlib.build.outputs import without_float_noise
     from parlib.report.sections import csv_cell
+
     assert [csv_cell(x, "vi") for x in ("90,760", "+5,651", "-1,2", "05", "1.234,5", "—", "05/08", "Sở Y tế")] == [
-        "90.760", "5.651", "-1.2", "5", "1234.5", "", "05/08", "Sở Y tế"]
+        "90.760",
+        "5.651",
+        "-1.2",
+        "5",
+        "1234.5",
+        "",
+        "05/08",
+        "Sở Y tế",
+    ]
     assert [csv_cell(x, "en") for x in ("90.760", "1,234.5", "2023")] == ["90.760", "1234.5", "2023"]
     frame = pd.DataFrame({"total": [0.1 + 0.2, 86.91999999999999], "unit": ["a", "b"]})
     assert without_float_noise(frame).to_csv(index=False) == "total,unit\n0.3,a\n86.92,b\n"
@@ -306,7 +371,7 @@ def test_illustrative_figures_in_sentences_are_marked_where_they_stand(built):
     """Báo Bắc Kạn prints the transport department's 95,476 and +15,356 but not its rank change:
     the rank change is marked †, the printed figures are not; the mark has its legend."""
     html = _html(built, "backan", "vi")
-    assert "tổng số điểm đạt 95,476, tăng 15,356 điểm và tăng 18<sup class=\"ill\">†</sup> bậc" in html
+    assert 'tổng số điểm đạt 95,476, tăng 15,356 điểm và tăng 18<sup class="ill">†</sup> bậc' in html
     assert "tăng 5,651 điểm và tăng 6 bậc" in html  # the city's rank change is printed by the article
     assert "số liệu có dấu † được tính từ các dòng minh họa" in html
     assert 'class="ill"' not in _html(built, "vn-ministries", "vi")

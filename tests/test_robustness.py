@@ -4,6 +4,7 @@ Expected values come from hand computation on tiny tables (written out beside ea
 hand-made datasets of tests/data/, and from properties (no noise gives the printed ranks; wider
 noise never gives narrower intervals; the seed fixes every number).
 """
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,8 +19,10 @@ OFF = dict(weights=0.0, survey=0.0, rounding=False)
 
 def _meth(fields: list[tuple[str, float, str]], *, decimals: int = 2, bands=None, survey_max=None) -> Methodology:
     fs = tuple(Field(fid, {"vi": fid, "en": fid}, float(mx), comp) for fid, mx, comp in fields)
-    bands = bands or (Band("tot", {"vi": "Tốt", "en": "Good"}, min_total=80),
-                      Band("kha", {"vi": "Khá", "en": "Fair"}, min_total=0))
+    bands = bands or (
+        Band("tot", {"vi": "Tốt", "en": "Good"}, min_total=80),
+        Band("kha", {"vi": "Khá", "en": "Fair"}, min_total=0),
+    )
     return Methodology("m", {"vi": "m", "en": "m"}, 100.0, decimals, fs, bands, survey_max=survey_max)
 
 
@@ -27,12 +30,16 @@ def _level(points: dict[str, list[float]], meth: Methodology, *, kind: str = "fi
     """Units and fields frames of one level as the engine scores them, from points per unit."""
     ids = list(points)
     if kind == "fields":
-        rows = [{"unit_id": u, "field_id": f.id, "points": p[i], "max": f.max}
-                for u, p in points.items() for i, f in enumerate(meth.fields)]
+        rows = [
+            {"unit_id": u, "field_id": f.id, "points": p[i], "max": f.max}
+            for u, p in points.items()
+            for i, f in enumerate(meth.fields)
+        ]
         fields = pd.DataFrame(rows)
         total = pd.Series([sum(points[u]) for u in ids])
-        survey = pd.Series([sum(p for p, f in zip(points[u], meth.fields) if f.component == "survey") or np.nan
-                            for u in ids])
+        survey = pd.Series(
+            [sum(p for p, f in zip(points[u], meth.fields) if f.component == "survey") or np.nan for u in ids]
+        )
         appraised = total - survey.fillna(0)
     elif kind == "components":
         fields = pd.DataFrame()
@@ -44,13 +51,21 @@ def _level(points: dict[str, list[float]], meth: Methodology, *, kind: str = "fi
         total = pd.Series([points[u][0] for u in ids])
         appraised = survey = pd.Series(np.nan, index=total.index)
     total = total.round(meth.decimals)
-    units = pd.DataFrame({"unit_id": ids, "total": total, "total_printed": total, "appraised": appraised,
-                          "survey": survey})
+    units = pd.DataFrame(
+        {"unit_id": ids, "total": total, "total_printed": total, "appraised": appraised, "survey": survey}
+    )
     units["rank"] = rank_units(units["total_printed"])
-    fmin = (fields.assign(pct=fields["points"] / fields["max"] * 100).groupby("unit_id")["pct"].min()
-            if kind == "fields" else None)
-    units["band"] = band_of(units["total"], meth, min_field_pct=units["unit_id"].map(fmin) if fmin is not None else None,
-                            survey=units["survey"])
+    fmin = (
+        fields.assign(pct=fields["points"] / fields["max"] * 100).groupby("unit_id")["pct"].min()
+        if kind == "fields"
+        else None
+    )
+    units["band"] = band_of(
+        units["total"],
+        meth,
+        min_field_pct=units["unit_id"].map(fmin) if fmin is not None else None,
+        survey=units["survey"],
+    )
     return units, fields
 
 
@@ -60,6 +75,7 @@ def _run(points, meth, kind="fields", **spec):
 
 
 # --- the ranking primitive -------------------------------------------------------------------------
+
 
 def test_rank_rows_highest_first_ties_share_the_best_rank():
     got = rank_rows(np.array([[3.0, 1.0, 3.0, 2.0], [1.0, 1.0, 1.0, 1.0], [0.5, 2.5, 1.5, 3.5]]))
@@ -74,17 +90,17 @@ def test_band_index_follows_the_band_rule_after_rounding():
 
 # --- hand computations ------------------------------------------------------------------------------
 
+
 def test_two_units_a_hundredth_apart_swap_under_rounding_one_draw_in_24():
     """Totals of two parts printed at 2 decimals: 60.01 = 30.00 + 30.01 and 60.00 = 30.00 + 30.00.
     Each part's true value is within ±0.005 of the printed one, so the gap of 0.01 becomes
     0.01 + (e1 + e2) − (e3 + e4). With X_i uniform on [0, 1], the second unit is ahead when
     X1 + X2 + X3 + X4 > 3: for the Irwin–Hall sum of 4, P = 1/24 ≈ 0.0417."""
     meth = _meth([("f1", 60, "appraisal"), ("f2", 40, "appraisal")])
-    r = _run({"a": [30.0, 30.01], "b": [30.0, 30.0]}, meth, draws=20000, weights=0.0, survey=0.0,
-             sensitivity_draws=0)
+    r = _run({"a": [30.0, 30.01], "b": [30.0, 30.0]}, meth, draws=20000, weights=0.0, survey=0.0, sensitivity_draws=0)
     u = r.units.set_index("unit_id")
     assert r.varied == {"rounding": 0.5}
-    assert u.loc["b", "p_first"] == pytest.approx(1 / 24, abs=0.006)   # ±4 standard errors
+    assert u.loc["b", "p_first"] == pytest.approx(1 / 24, abs=0.006)  # ±4 standard errors
     assert u.loc["a", "p_first"] == pytest.approx(1 - u.loc["b", "p_first"])
     assert (u.loc["a", "best"], u.loc["a", "worst"]) == (1, 2)
 
@@ -116,8 +132,11 @@ def test_a_unit_far_ahead_never_moves():
     """'a' has every field at its maximum, the others at most 60 %: whatever the weights, the
     survey's share and the rounding, a's total is the maximum (100) and theirs at most 60."""
     meth = _meth([("f1", 30, "appraisal"), ("f2", 40, "appraisal"), ("s", 30, "survey")])
-    r = _run({"a": [30.0, 40.0, 30.0], "b": [18.0, 20.0, 12.0], "c": [10.0, 24.0, 15.0], "d": [15.0, 12.0, 18.0]},
-             meth, draws=2000)
+    r = _run(
+        {"a": [30.0, 40.0, 30.0], "b": [18.0, 20.0, 12.0], "c": [10.0, 24.0, 15.0], "d": [15.0, 12.0, 18.0]},
+        meth,
+        draws=2000,
+    )
     a = r.units.set_index("unit_id").loc["a"]
     assert (a["p_first"], a["p5"], a["p95"], a["width"], a["worst"]) == (1.0, 1, 1, 0, 1)
     assert set(r.varied) == {"weights", "survey", "rounding"}
@@ -131,8 +150,15 @@ def test_a_total_of_80_loses_its_band_one_draw_in_8_when_the_survey_is_at_its_ma
     uniform on [−0.005, 0]); the appraisal's is uniform on ±0.005. The total prints below 80 when
     it falls under 79.995: P = ½ · E[v/2] with v uniform on [0, 1] = ½ · ¼ = 1/8."""
     meth = _meth([], decimals=2, survey_max=30)
-    r = _run({"a": [50.0, 30.0], "b": [30.0, 10.0]}, meth, kind="components", draws=20000, weights=0.0,
-             survey=0.0, sensitivity_draws=0)
+    r = _run(
+        {"a": [50.0, 30.0], "b": [30.0, 10.0]},
+        meth,
+        kind="components",
+        draws=20000,
+        weights=0.0,
+        survey=0.0,
+        sensitivity_draws=0,
+    )
     assert r.kind == "components" and not r.survey_max_assumed
     assert r.units.set_index("unit_id").loc["a", "p_band"] == pytest.approx(7 / 8, abs=0.01)
 
@@ -149,6 +175,7 @@ def test_indistinct_groups_by_hand():
 
 
 # --- properties ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["fields-wide", "criteria-long", "components", "totals-vi"])
 def test_no_noise_gives_the_printed_ranks_with_zero_width(name):
@@ -168,8 +195,9 @@ def test_no_noise_gives_the_printed_ranks_with_zero_width(name):
 
 def _many_close_units(n=30, seed=7):
     rng = np.random.default_rng(seed)
-    meth = _meth([("f1", 25, "appraisal"), ("f2", 25, "appraisal"), ("f3", 20, "appraisal"), ("s", 30, "survey")],
-                 decimals=2)
+    meth = _meth(
+        [("f1", 25, "appraisal"), ("f2", 25, "appraisal"), ("f3", 20, "appraisal"), ("s", 30, "survey")], decimals=2
+    )
     maxima = np.array([25, 25, 20, 30])
     pts = np.round(maxima * rng.uniform(0.7, 1.0, size=(n, 4)), 2)
     return {f"u{i:02d}": list(row) for i, row in enumerate(pts)}, meth
@@ -177,11 +205,17 @@ def _many_close_units(n=30, seed=7):
 
 def test_wider_noise_never_narrows_the_intervals_on_average():
     points, meth = _many_close_units()
-    widths = [_run(points, meth, draws=400, weights=w, survey=w, sensitivity_draws=0).units["width"].mean()
-              for w in (0.0, 0.05, 0.15, 0.3)]
+    widths = [
+        _run(points, meth, draws=400, weights=w, survey=w, sensitivity_draws=0).units["width"].mean()
+        for w in (0.0, 0.05, 0.15, 0.3)
+    ]
     assert widths == sorted(widths) and widths[-1] > widths[0]
-    shifts = [_run(points, meth, draws=400, weights=w, survey=0.0, rounding=False,
-                   sensitivity_draws=0).level["mean_abs_shift"] for w in (0.0, 0.1, 0.3)]
+    shifts = [
+        _run(points, meth, draws=400, weights=w, survey=0.0, rounding=False, sensitivity_draws=0).level[
+            "mean_abs_shift"
+        ]
+        for w in (0.0, 0.1, 0.3)
+    ]
     assert shifts == sorted(shifts) and shifts[0] == 0.0
 
 
@@ -209,15 +243,21 @@ def test_more_draws_extend_the_same_draws():
 
 # --- sensitivity -----------------------------------------------------------------------------------
 
+
 def test_an_input_that_moves_no_rank_has_zero_effect():
     """Units 10 points apart: rounding (±0.005 per part) never changes a rank, so replacing the
     rounding draws by others changes nothing and both effects are exactly 0, while the weights,
     which do reorder these units, have a positive total effect."""
     meth = _meth([("f1", 50, "appraisal"), ("f2", 50, "appraisal")])
-    r = _run({"a": [50.0, 10.0], "b": [10.0, 40.0], "c": [25.0, 15.0], "d": [5.0, 15.0]}, meth,
-             draws=400, survey=0.0, sensitivity_draws=200)
+    r = _run(
+        {"a": [50.0, 10.0], "b": [10.0, 40.0], "c": [25.0, 15.0], "d": [5.0, 15.0]},
+        meth,
+        draws=400,
+        survey=0.0,
+        sensitivity_draws=200,
+    )
     s = r.sensitivity.set_index("input")
-    assert set(s.index) == {"weights", "rounding"}            # no survey part: not varied, no row
+    assert set(s.index) == {"weights", "rounding"}  # no survey part: not varied, no row
     assert s.loc["rounding", "first_order"] == 0.0 and s.loc["rounding", "total_effect"] == 0.0
     assert s.loc["weights", "total_effect"] > 0.5
 
@@ -249,6 +289,7 @@ def test_bad_specs_are_refused():
 def test_rank_robustness_of_a_scored_level_is_the_analysis_figure():
     from parlib.model.analysis import analyse
     from parlib.model.robustness import rank_robustness
+
     ds = load("criteria-long")
     spec = NoiseSpec(draws=100, sensitivity_draws=20)
     got = rank_robustness(score_dataset(ds), 2023, "departments", spec)

@@ -1,5 +1,6 @@
 """The words of the report's robustness section: each sentence computed from the Analysis, and a
 short section that says why it is short."""
+
 from dataclasses import replace
 
 import pandas as pd
@@ -46,7 +47,9 @@ def test_a_field_nearly_everyone_maxes_out_is_named_with_its_count():
     rows = []
     for i, u in enumerate(ids):
         for f in meth.fields:
-            pts = f1[i] * f.max / 10 if f.id == meth.fields[0].id else f.max * (0.5 + 0.025 * ((i * 7 + len(f.id)) % 19))
+            pts = (
+                f1[i] * f.max / 10 if f.id == meth.fields[0].id else f.max * (0.5 + 0.025 * ((i * 7 + len(f.id)) % 19))
+            )
             rows.append({"unit_id": u, "field_id": f.id, "points": pts, "max": f.max})
     c = get_coherence(pd.DataFrame(rows), meth)
     c = replace(c, unit_outliers=c.unit_outliers.iloc[0:0])
@@ -54,7 +57,10 @@ def test_a_field_nearly_everyone_maxes_out_is_named_with_its_count():
     name = meth.fields[0].name["en"]
     assert f"{name} barely separates the departments: 17 of 19 score 95% of its maximum or more." in out
     vi = rt.coherence_sentences(replace(la, coherence=c), ds, "vi", str)
-    assert f"{meth.fields[0].name['vi']} hầu như không phân biệt được các sở, ngành: 17/19 đạt từ 95% điểm tối đa trở lên." in vi
+    assert (
+        f"{meth.fields[0].name['vi']} hầu như không phân biệt được các sở, ngành: 17/19 đạt từ 95% điểm tối đa trở lên."
+        in vi
+    )
 
 
 def test_shares_near_0_and_100_are_never_rounded_to_all_or_none():
@@ -76,12 +82,13 @@ def test_the_section_shows_the_chart_sentences_and_tables_in_both_languages():
     """The section is rendered from the Analysis: a rank chart and an interval table per level, the
     quotable sentences, and the coherence heatmap where fields exist; names stay text."""
     from parlib.report.sections import ReportContext, html_robustness
+
     ds = load("fields-wide")
     a = analyse(ds, 2023, noise=NoiseSpec(draws=50, sensitivity_draws=0))
     for lang, heading in (("vi", "Độ tin cậy của xếp hạng"), ("en", "How robust are the ranks")):
         html = html_robustness(ReportContext(a, lang))
         assert heading in html and 'id="robustness"' in html
-        assert html.count("data:image/png;base64,") >= 2          # rank intervals + correlations
+        assert html.count("data:image/png;base64,") >= 2  # rank intervals + correlations
         la = a.level("departments")
         for s in rt.sentences(la, ds, lang):
             assert s.replace("&", "&amp;").replace("'", "&#39;") in html or s in html

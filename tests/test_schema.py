@@ -1,6 +1,7 @@
 """The JSON Schemas of dataset.yml and published.yml (issue 12 part 3, issue 8 item 6): shipped in
 docs/schema/ and in the package, valid schemas, true to every dataset the project has, and used by
 `validate` to report every schema error at once, with its path."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,9 @@ GOOD = sorted([*ROOT.glob("data/raw/*/*.yml"), *ROOT.glob("docs/example-dataset/
 @pytest.mark.parametrize("name", SCHEMAS)
 def test_docs_copy_is_the_package_schema(name):
     """docs/schema/ holds the same bytes as the schema parlib validates with (copy it after a change)."""
-    assert (ROOT / "docs" / "schema" / f"{name}.schema.json").read_bytes() == (SCHEMA_DIR / f"{name}.schema.json").read_bytes()
+    assert (ROOT / "docs" / "schema" / f"{name}.schema.json").read_bytes() == (
+        SCHEMA_DIR / f"{name}.schema.json"
+    ).read_bytes()
 
 
 @pytest.mark.parametrize("name", SCHEMAS)
@@ -38,11 +41,13 @@ def test_every_dataset_of_the_project_meets_its_schema(path):
 
 FIVE_MISTAKES = [
     ('    noun: {vi: "sở, ngành", en: departments}', "    noun: {vi: sở, ngành, en: departments}"),  # unquoted comma
-    ("      - {id: so-nv, name:", "      - {id: So-NV, name:"),                                     # not an id
-    ("    decimals: 3", "    decimals: three"),                                                         # not a number
-    ("      - {id: kha, name: {vi: Khá, en: Fair}, min_total: 70}",
-     "      - {id: kha, nmae: {vi: Khá, en: Fair}, min_total: 70}"),                                   # misspelt key
-    ("    provenance: illustrative", "    provenance: guessed"),                                     # not a provenance
+    ("      - {id: so-nv, name:", "      - {id: So-NV, name:"),  # not an id
+    ("    decimals: 3", "    decimals: three"),  # not a number
+    (
+        "      - {id: kha, name: {vi: Khá, en: Fair}, min_total: 70}",
+        "      - {id: kha, nmae: {vi: Khá, en: Fair}, min_total: 70}",
+    ),  # misspelt key
+    ("    provenance: illustrative", "    provenance: guessed"),  # not a provenance
 ]
 
 

@@ -3,6 +3,7 @@
 Expected values: the ministries' table as published (61,86 + 28,10 printed 89,95; mean index
 84,38; 14 of 17 at ≥ 80 %; printed ranks 1..17) and the hand computations in tests/data/.
 """
+
 import pandas as pd
 import pytest
 from handmade import load, load_unverified, one_year, variant
@@ -28,8 +29,12 @@ def _meth(bands, decimals=3, max_total=100.0):
     return Methodology("m", {"vi": "m", "en": "m"}, max_total, decimals, (), tuple(bands))
 
 
-PLAIN = [Band("xs", {"vi": "Xuất sắc", "en": "Excellent"}, min_total=90), Band("tot", {"vi": "Tốt", "en": "Good"}, min_total=80),
-         Band("kha", {"vi": "Khá", "en": "Fair"}, min_total=70), Band("yeu", {"vi": "Yếu", "en": "Weak"}, min_total=0)]
+PLAIN = [
+    Band("xs", {"vi": "Xuất sắc", "en": "Excellent"}, min_total=90),
+    Band("tot", {"vi": "Tốt", "en": "Good"}, min_total=80),
+    Band("kha", {"vi": "Khá", "en": "Fair"}, min_total=70),
+    Band("yeu", {"vi": "Yếu", "en": "Weak"}, min_total=0),
+]
 
 
 def test_tied_ranks_share_the_best_rank():
@@ -56,16 +61,21 @@ def test_band_of_total_printed_at_the_methodology_precision():
 
 
 def test_band_by_pct_of_maximum():
-    bands = [Band("a", {"vi": "Nhóm A", "en": "A"}, min_pct=90), Band("b", {"vi": "Nhóm B", "en": "B"}, min_pct=80),
-             Band("c", {"vi": "Dưới", "en": "Below"}, min_pct=0)]
+    bands = [
+        Band("a", {"vi": "Nhóm A", "en": "A"}, min_pct=90),
+        Band("b", {"vi": "Nhóm B", "en": "B"}, min_pct=80),
+        Band("c", {"vi": "Dưới", "en": "Below"}, min_pct=0),
+    ]
     m = _meth(bands, decimals=2, max_total=50.0)
     # 45 of 50 = 90 %, 40 of 50 = 80 %, 39,99 of 50 = 79,98 %
     assert band_of(pd.Series([45.0, 40.0, 39.99]), m).tolist() == ["a", "b", "c"]
 
 
 def test_band_conditions_min_field_pct_and_min_survey():
-    bands = [Band("xs", {"vi": "Xuất sắc", "en": "Excellent"}, min_total=90, min_field_pct=80, min_survey=25),
-             *PLAIN[1:]]
+    bands = [
+        Band("xs", {"vi": "Xuất sắc", "en": "Excellent"}, min_total=90, min_field_pct=80, min_survey=25),
+        *PLAIN[1:],
+    ]
     m = _meth(bands, decimals=2)
     total = pd.Series([95.0, 95.0, 95.0, 95.0, 95.0])
     fmin = pd.Series([80.0, 79.99, 85.0, float("nan"), 90.0])
@@ -75,15 +85,23 @@ def test_band_conditions_min_field_pct_and_min_survey():
 
 
 def test_printed_total_tolerance():
-    assert printed_total_tolerance(2, 2) == pytest.approx(0.015)     # 3 × 0,005
+    assert printed_total_tolerance(2, 2) == pytest.approx(0.015)  # 3 × 0,005
     assert printed_total_tolerance(3, 2) == pytest.approx(0.02)
     assert printed_total_tolerance(2, 3) == pytest.approx(0.0015)
 
 
 def test_check_printed_totals_accepts_rounding_and_flags_beyond():
-    u = pd.DataFrame({"year": 2023, "level": "x", "unit_id": list("abcde"), "row": [2, 3, 4, 5, 6],
-                      "printed_total": [89.95, 90.00, 90.015, 90.016, 90.02],
-                      "parts_total": [89.96, 90.00, 90.00, 90.00, 90.00], "n_parts": 2})
+    u = pd.DataFrame(
+        {
+            "year": 2023,
+            "level": "x",
+            "unit_id": list("abcde"),
+            "row": [2, 3, 4, 5, 6],
+            "printed_total": [89.95, 90.00, 90.015, 90.016, 90.02],
+            "parts_total": [89.96, 90.00, 90.00, 90.00, 90.00],
+            "n_parts": 2,
+        }
+    )
     chk = check_printed_totals(u, 2).set_index("unit_id")
     assert chk["gap"].tolist() == pytest.approx([-0.01, 0.0, 0.015, 0.016, 0.02])
     assert chk["ok"].tolist() == [True, True, True, False, False]
@@ -104,11 +122,11 @@ def test_ministries_2023_scores_match_the_published_statements():
     s = score_dataset(load_dataset("vn-ministries"))
     u = s.level_units(2023, "ministries").set_index("unit_id")
     chk = s.total_checks[s.total_checks["year"] == 2023].set_index("unit_id")
-    assert chk.loc["tu-phap", "gap"] == pytest.approx(-0.01) and chk.loc["tu-phap", "ok"]   # 89,95 vs 89,96
+    assert chk.loc["tu-phap", "gap"] == pytest.approx(-0.01) and chk.loc["tu-phap", "ok"]  # 89,95 vs 89,96
     assert chk["ok"].all()
-    assert round_half_up(u["pct"].mean(), 2) == 84.38                    # average index 84,38 %
-    assert int((u["pct"] >= 80).sum()) == 14                             # 14 of 17 at ≥ 80 %
-    assert (u["rank"] == u["printed_rank"]).all()                         # printed ranks 1..17
+    assert round_half_up(u["pct"].mean(), 2) == 84.38  # average index 84,38 %
+    assert int((u["pct"] >= 80).sum()) == 14  # 14 of 17 at ≥ 80 %
+    assert (u["rank"] == u["printed_rank"]).all()  # printed ranks 1..17
     assert sorted(u["rank"].tolist()) == list(range(1, 18))
     summary = get_level_summary(s.level_units(2023, "ministries"), s.dataset.methodology_for(2023, "ministries"))
     assert summary["n_units"] == 17 and summary["at_least"]["80"] == 14
@@ -118,10 +136,12 @@ def test_ministries_2023_scores_match_the_published_statements():
 def test_ministries_2022_partial_keeps_printed_ranks():
     s = score_dataset(load_dataset("vn-ministries"))
     u = s.level_units(2022, "ministries").set_index("unit_id")
-    assert u.loc["nhnn", "rank"] == 1 and u.loc["ngoai-giao", "rank"] == 17   # as printed, not 1..7
+    assert u.loc["nhnn", "rank"] == 1 and u.loc["ngoai-giao", "rank"] == 17  # as printed, not 1..7
     assert u.loc["noi-vu", "rank"] == 4 and pd.isna(u.loc["noi-vu", "total"])
     assert pd.isna(u.loc["kh-dt", "rank"])
-    assert get_level_summary(s.level_units(2022, "ministries"), s.dataset.methodology_for(2022, "ministries"))["partial"]
+    assert get_level_summary(s.level_units(2022, "ministries"), s.dataset.methodology_for(2022, "ministries"))[
+        "partial"
+    ]
 
 
 def test_totals_vi_ranks_bands_and_summary():
@@ -170,13 +190,24 @@ def test_printed_total_beyond_rounding_is_flagged(tmp_path):
     assert not chk.loc["so-xd", "ok"] and chk.loc["so-xd", "gap"] == pytest.approx(-0.02)
 
 
-@pytest.mark.parametrize("old, new, message, column", [
-    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;3;Khá", "printed rank 3 but the totals give rank 4",
-     "ranks"),
-    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;4;Tốt", "printed band 'Tốt' but the band rule gives 'kha'",
-     "bands"),
-    ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;4;Loại B", "not a band", "bands"),
-])
+@pytest.mark.parametrize(
+    "old, new, message, column",
+    [
+        (
+            "4;Sở Nội vụ;79,999;79,999;4;Khá",
+            "4;Sở Nội vụ;79,999;79,999;3;Khá",
+            "printed rank 3 but the totals give rank 4",
+            "ranks",
+        ),
+        (
+            "4;Sở Nội vụ;79,999;79,999;4;Khá",
+            "4;Sở Nội vụ;79,999;79,999;4;Tốt",
+            "printed band 'Tốt' but the band rule gives 'kha'",
+            "bands",
+        ),
+        ("4;Sở Nội vụ;79,999;79,999;4;Khá", "4;Sở Nội vụ;79,999;79,999;4;Loại B", "not a band", "bands"),
+    ],
+)
 def test_printed_rank_or_band_contradicted(tmp_path, old, new, message, column):
     p = variant(tmp_path, "totals-vi", edits={"2023/bang-diem-2023.csv": [(old, new)]})
     ds = load_unverified(p)
@@ -200,14 +231,25 @@ def test_ranks_bands_and_counts_round_half_up_like_the_printed_figures(tmp_path)
     two share rank 1 and 39,995 reaches the 40 band. Through score_dataset, which must do the
     rounding itself (the table prints 3 decimals, the methodology 2)."""
     from parlib.data.numbers import round_half_up_series
+
     t = pd.Series([88.185, 88.19, 39.995, 39.994])
     assert round_half_up_series(t, 2).tolist() == [88.19, 88.19, 40.0, 39.99]
     assert round_half_up_series(pd.Series([-5.305, float("nan")]), 2).iloc[0] == -5.31
-    folder = one_year(tmp_path / "d", ['Đơn vị 0,"88,185"', 'Đơn vị 1,"88,190"', 'Đơn vị 2,"39,995"',
-                                       'Đơn vị 3,"39,994"'], "unit,total", bands=(40, 0))
+    folder = one_year(
+        tmp_path / "d",
+        ['Đơn vị 0,"88,185"', 'Đơn vị 1,"88,190"', 'Đơn vị 2,"39,995"', 'Đơn vị 3,"39,994"'],
+        "unit,total",
+        bands=(40, 0),
+    )
     u = score_dataset(load_dataset(folder)).units
     assert u["rank"].astype(int).tolist() == [1, 1, 3, 4]
     assert u["band"].tolist() == ["tot", "tot", "tot", "kha"]
-    m = Methodology("m", {"vi": "m", "en": "m"}, 100, 2, (), (
-        Band("a", {"vi": "A", "en": "A"}, min_total=40), Band("b", {"vi": "B", "en": "B"}, min_total=0)))
+    m = Methodology(
+        "m",
+        {"vi": "m", "en": "m"},
+        100,
+        2,
+        (),
+        (Band("a", {"vi": "A", "en": "A"}, min_total=40), Band("b", {"vi": "B", "en": "B"}, min_total=0)),
+    )
     assert band_of(t, m).tolist() == ["a", "a", "a", "b"]

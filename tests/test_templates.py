@@ -1,12 +1,13 @@
 """The report's Jinja2 templates escape by default: text from a dataset is shown as text, and
 only the fragments a template marks `|safe` (a chart's data URI, a Styler table) pass as markup."""
+
 from __future__ import annotations
 
 import re
 
 from parlib.report import templating
 
-HOSTILE = '<script>alert("x")</script> & <b>bold</b> \'q\''
+HOSTILE = "<script>alert(\"x\")</script> & <b>bold</b> 'q'"
 
 
 def _macros():

@@ -1,4 +1,5 @@
 """parlib.text: NFC, whitespace, case-folded keys for names."""
+
 import unicodedata
 
 import pandas as pd

@@ -8,6 +8,7 @@
 
 Datasets are built in a temporary folder from the valid base of tests/bad_inputs/make_corpus.py.
 """
+
 from __future__ import annotations
 
 import csv
@@ -92,15 +93,16 @@ def test_bom_crlf_semicolon_csv_is_read(tmp_path):
 
 # --- "95.476": a decimal point or a thousands point? ----------------------------------------------
 
+
 def test_parse_number_resolves_by_maximum_and_decimals():
-    assert parse_number("95.476", decimals=2, maximum=100) == pytest.approx(95.476)   # 95476 > 100
-    assert parse_number("95.476", decimals=3) == pytest.approx(95.476)                # 3 decimals printed
+    assert parse_number("95.476", decimals=2, maximum=100) == pytest.approx(95.476)  # 95476 > 100
+    assert parse_number("95.476", decimals=3) == pytest.approx(95.476)  # 3 decimals printed
     assert parse_number("95,476") == pytest.approx(95.476)
     assert parse_number("1.234,5") == pytest.approx(1234.5)
     with pytest.raises(NumberFormatError, match="could be"):
-        parse_number("95.476")                                                       # nothing decides
+        parse_number("95.476")  # nothing decides
     with pytest.raises(NumberFormatError, match="could be"):
-        parse_number("1.000", decimals=2, maximum=1000)                              # both readings fit
+        parse_number("1.000", decimals=2, maximum=1000)  # both readings fit
 
 
 def test_decimal_point_with_three_decimals_resolved_in_a_table(tmp_path):
@@ -121,10 +123,14 @@ def test_decimal_point_resolved_by_printed_decimals(tmp_path):
     del c.meth["fields"]
     for b, t in zip(c.meth["bands"], (900, 800, 700, 500, 0)):
         b["min_total"] = t
-    c.set_rows([["1", "Sở Nội vụ", '"65,226"', '"30,250"', "95.476", "1", "Yếu"],
-                ["2", "Sở Tư pháp", '"60,100"', '"25,400"', '"85,500"', "2", "Yếu"],
-                ["3", "Sở Tài chính", '"55,000"', '"20,300"', '"75,300"', "3", "Yếu"],
-                ["4", "Sở Giao thông vận tải", '"40,000"', '"18,000"', '"58,000"', "4", "Yếu"]])
+    c.set_rows(
+        [
+            ["1", "Sở Nội vụ", '"65,226"', '"30,250"', "95.476", "1", "Yếu"],
+            ["2", "Sở Tư pháp", '"60,100"', '"25,400"', '"85,500"', "2", "Yếu"],
+            ["3", "Sở Tài chính", '"55,000"', '"20,300"', '"75,300"', "3", "Yếu"],
+            ["4", "Sở Giao thông vận tải", '"40,000"', '"18,000"', '"58,000"', "4", "Yếu"],
+        ]
+    )
     ds, s = scored(write_case(c, tmp_path / "resolved3"))
     assert s.level_units(2023, "departments").set_index("unit_id").loc["noi-vu", "total"] == pytest.approx(95.476)
 
@@ -157,13 +163,16 @@ def test_xlsx_merged_two_row_header_is_reconstructed(tmp_path):
     assert u.loc["noi-vu", "appraised"] == pytest.approx(65.5)
     assert u.loc["noi-vu", "survey"] == pytest.approx(26.25)
     assert u.loc["tu-phap", "total"] == pytest.approx(85.5)
-    assert u.loc["noi-vu", "row"] == 4            # sheet row of the first unit
+    assert u.loc["noi-vu", "row"] == 4  # sheet row of the first unit
     assert list(u["rank"]) == [1, 2, 3, 4]
 
 
 def test_xlsx_title_row_and_one_row_header(tmp_path):
-    rows = [XLSX_ROWS[0], ["STT", "Tên đơn vị", "Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm", "Xếp hạng"],
-            *XLSX_ROWS[3:]]
+    rows = [
+        XLSX_ROWS[0],
+        ["STT", "Tên đơn vị", "Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm", "Xếp hạng"],
+        *XLSX_ROWS[3:],
+    ]
     ds, s = scored(_xlsx_case(tmp_path, rows, ["A1:F1"]))
     u = s.level_units(2023, "departments").set_index("unit_id")
     assert u.loc["noi-vu", "row"] == 3
@@ -244,6 +253,7 @@ def test_trailing_empty_column_from_excel_is_dropped(tmp_path):
     """Excel writes a separator after the last column: an empty column without a header is dropped
     (it used to be reported as an unknown column 'Unnamed: 7', a name not in the file)."""
     import shutil
+
     src = Path(__file__).resolve().parent / "bad_inputs" / "header-missing-over-values"
     dst = tmp_path / "case"
     shutil.copytree(src, dst)
@@ -252,18 +262,23 @@ def test_trailing_empty_column_from_excel_is_dropped(tmp_path):
     yml = dst / "dataset.yml"
     import hashlib
     import re
-    text = re.sub(r"sha256: [0-9a-f]{64}", "sha256: " + hashlib.sha256(table.read_bytes()).hexdigest(),
-                  yml.read_text(encoding="utf-8"))
+
+    text = re.sub(
+        r"sha256: [0-9a-f]{64}",
+        "sha256: " + hashlib.sha256(table.read_bytes()).hexdigest(),
+        yml.read_text(encoding="utf-8"),
+    )
     yml.write_text(text, encoding="utf-8")
     from parlib.data.load import load_dataset
     from parlib.model.scoring import score_dataset
+
     s = score_dataset(load_dataset(dst))
     assert s.units["total"].tolist() == [91.75, 85.5, 75.3, 58.0]
 
 
 # --- issue 13: valid files that were refused, and awkward ones that must stay accepted ------------
 
-BASE_TOTALS = {"noi-vu": 91.75, "tu-phap": 85.5, "tai-chinh": 75.3, "gtvt": 58.0}   # from corpus.ROWS by hand
+BASE_TOTALS = {"noi-vu": 91.75, "tu-phap": 85.5, "tai-chinh": 75.3, "gtvt": 58.0}  # from corpus.ROWS by hand
 
 
 def _totals(folder: Path) -> dict:
@@ -274,27 +289,39 @@ def _totals(folder: Path) -> dict:
 def test_xlsx_with_its_own_headers_mapped_under_columns(tmp_path):
     """An XLSX whose headers are not ones parlib knows is read through 'columns:' (its header row used
     to be searched for known names only: "no header row with a unit column found")."""
-    rows = [["Bảng 1. Kết quả", None, None], ["Ministry", "Appraisal pts", "Survey pts"],
-            *[[r[1], float(r[2].strip('"').replace(",", ".")), float(r[3].strip('"').replace(",", "."))]
-              for r in corpus.ROWS]]
+    rows = [
+        ["Bảng 1. Kết quả", None, None],
+        ["Ministry", "Appraisal pts", "Survey pts"],
+        *[
+            [r[1], float(r[2].strip('"').replace(",", ".")), float(r[3].strip('"').replace(",", "."))]
+            for r in corpus.ROWS
+        ],
+    ]
     c = corpus.Case("mapped", "XLSX with its own headers, mapped")
     c.files = {"2023/ket-qua-2023.xlsx": corpus.xlsx_bytes(rows)}
-    c.table.update(file="2023/ket-qua-2023.xlsx",
-                   columns={"unit": "Ministry", "appraised": "Appraisal pts", "survey": "Survey pts"})
+    c.table.update(
+        file="2023/ket-qua-2023.xlsx",
+        columns={"unit": "Ministry", "appraised": "Appraisal pts", "survey": "Survey pts"},
+    )
     # 65,50 + 26,25 = 91,75; 60,10 + 25,40 = 85,50; 55,00 + 20,30 = 75,30; 40,00 + 18,00 = 58,00
     assert _totals(write_case(c, tmp_path / "mapped")) == pytest.approx(BASE_TOTALS)
 
 
 def test_sha256_in_upper_case_is_the_same_digest(tmp_path):
     import hashlib
+
     c = corpus.Case("upper", "sha256 as Windows' certutil prints it")
     c.table["sha256"] = hashlib.sha256(c.files[corpus.TABLE]).hexdigest().upper()
     assert _totals(write_case(c, tmp_path / "upper")) == pytest.approx(BASE_TOTALS)
 
 
 def test_xlsx_row_of_spaces_is_skipped_like_in_csv(tmp_path):
-    rows = [corpus.HEADER.split(","), *[[x.strip('"') for x in r] for r in corpus.ROWS[:2]], [" ", None, "  "],
-            *[[x.strip('"') for x in r] for r in corpus.ROWS[2:]]]
+    rows = [
+        corpus.HEADER.split(","),
+        *[[x.strip('"') for x in r] for r in corpus.ROWS[:2]],
+        [" ", None, "  "],
+        *[[x.strip('"') for x in r] for r in corpus.ROWS[2:]],
+    ]
     ds, s = scored(_xlsx_case(tmp_path, rows, []))
     u = s.level_units(2023, "departments").set_index("unit_id")
     assert u["total"].to_dict() == pytest.approx(BASE_TOTALS)
@@ -338,6 +365,7 @@ def test_ampersand_in_a_name_and_thousands_space_are_not_refused(tmp_path):
     """'&' is not a YAML anchor inside a plain text; a non-breaking space between groups of three
     digits is a thousands separator (1 000 points)."""
     from parlib.data.numbers import parse_number
+
     c = corpus.Case("amp", "an ampersand in a unit name")
     c.yml["levels"][0]["units"][1]["aliases"] = ["Sở KH&CN"]
     assert _totals(write_case(c, tmp_path / "amp")) == pytest.approx(BASE_TOTALS)
@@ -349,6 +377,7 @@ def test_symlink_inside_the_dataset_is_followed(tmp_path):
     c.files["raw/ket-qua-2023.csv"] = c.files.pop(corpus.TABLE)
     c.links = {corpus.TABLE: "../raw/ket-qua-2023.csv"}
     import hashlib
+
     c.table["sha256"] = hashlib.sha256(c.files["raw/ket-qua-2023.csv"]).hexdigest()
     assert _totals(write_case(c, tmp_path / "link")) == pytest.approx(BASE_TOTALS)
 

@@ -6,6 +6,7 @@ font file the report uses (the families of the report's stylesheet, as fontconfi
 and the font matplotlib draws the charts with): name, version and sha256. Two machines that agree
 on all of these give the same bytes; when they do not, nobody can vouch for byte identity.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -20,8 +21,13 @@ from parlib.data.dataset import sha256_of
 
 # The font families of parlib/report/templates/parlib_report/report.css, in every style the report
 # prints (fontconfig patterns), and the family the charts are drawn in (parlib.report.charts.FONT).
-CSS_FONT_PATTERNS = ("DejaVu Sans", "DejaVu Sans:bold", "DejaVu Sans:italic", "DejaVu Sans:bold:italic",
-                     "DejaVu Sans Mono")
+CSS_FONT_PATTERNS = (
+    "DejaVu Sans",
+    "DejaVu Sans:bold",
+    "DejaVu Sans:italic",
+    "DejaVu Sans:bold:italic",
+    "DejaVu Sans Mono",
+)
 CHART_FONT = "DejaVu Sans"
 
 
@@ -123,6 +129,7 @@ def _fc_config(fc: ctypes.CDLL) -> int:
 def _chart_font_file() -> str | None:
     try:
         from matplotlib import font_manager
+
         return font_manager.findfont(font_manager.FontProperties(family=CHART_FONT), fallback_to_default=False)
     except Exception:  # no matplotlib, or no such font: recorded as unknown
         return None
@@ -132,6 +139,7 @@ def font_version(path: Path) -> str | None:
     """A font file's version string (its name table's entry 5, e.g. 'Version 2.37')."""
     try:
         from fontTools.ttLib import TTFont
+
         with TTFont(str(path), lazy=True) as font:
             name = font["name"].getDebugName(5)
         return name.strip() if name else None
@@ -157,8 +165,15 @@ def get_fonts() -> list[dict[str, str | None]]:
             continue
         path = Path(file)
         shown = _font_label(path)
-        entry = seen.setdefault(shown, {"use": use, "file": shown, "version": font_version(path),
-                                        "sha256": sha256_of(path) if path.is_file() else None})
+        entry = seen.setdefault(
+            shown,
+            {
+                "use": use,
+                "file": shown,
+                "version": font_version(path),
+                "sha256": sha256_of(path) if path.is_file() else None,
+            },
+        )
         if use not in entry["use"].split("; "):
             entry["use"] += f"; {use}"
     return [seen[k] for k in sorted(seen)]
@@ -166,8 +181,12 @@ def get_fonts() -> list[dict[str, str | None]]:
 
 def get_environment() -> dict[str, Any]:
     """Everything of the machine that shapes a report's bytes (see the module's docstring)."""
-    return {"python": platform.python_version(), "packages": get_packages(),
-            "system_libraries": get_system_libraries(), "fonts": get_fonts()}
+    return {
+        "python": platform.python_version(),
+        "packages": get_packages(),
+        "system_libraries": get_system_libraries(),
+        "fonts": get_fonts(),
+    }
 
 
 def diff_environment(recorded: dict[str, Any], here: dict[str, Any]) -> list[str]:
@@ -190,6 +209,8 @@ def diff_environment(recorded: dict[str, Any], here: dict[str, Any]) -> list[str
             if a is None or b is None:
                 lines.append(f"font {name}: {'not used when built' if a is None else 'not found here'}")
             elif (a.get("sha256"), a.get("version")) != (b.get("sha256"), b.get("version")):
-                lines.append(f"font {name}: built with {a.get('version')} sha256 {str(a.get('sha256'))[:12]}…, "
-                             f"here {b.get('version')} sha256 {str(b.get('sha256'))[:12]}…")
+                lines.append(
+                    f"font {name}: built with {a.get('version')} sha256 {str(a.get('sha256'))[:12]}…, "
+                    f"here {b.get('version')} sha256 {str(b.get('sha256'))[:12]}…"
+                )
     return lines

@@ -10,6 +10,7 @@ It holds no wall-clock time: two builds of the same inputs give the same manifes
 git commit. Its own sha256 is written beside it (``manifest.json.sha256``, the format of
 ``sha256sum``) so that a manifest rewritten by hand is noticed by `parlib verify`.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -65,8 +66,9 @@ def get_input_files(ds: Dataset) -> list[Path]:
         files += sorted(p for p in (ds.root / sub).rglob("*") if p.is_file()) if (ds.root / sub).is_dir() else []
     if NOTEBOOK.is_file():
         files.append(NOTEBOOK)
-    files += sorted(p for p in PARLIB_DIR.rglob("*")
-                    if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    files += sorted(
+        p for p in PARLIB_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    )
     files += [PROJECT_ROOT / rel for rel in PROJECT_INPUTS if (PROJECT_ROOT / rel).is_file()]
     return files
 
@@ -90,8 +92,9 @@ def get_output_hashes(report_dir: Path, processed_dir: Path) -> dict[str, str]:
 
 def _git(*args: str) -> str | None:
     try:
-        out = subprocess.run(["git", "-C", str(PROJECT_ROOT), *args], capture_output=True, text=True, timeout=10,
-                             check=False)
+        out = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), *args], capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout if out.returncode == 0 else None
@@ -117,8 +120,9 @@ def source_date_epoch(ds: Dataset) -> int:
     return calendar.timegm(date(y, m, d).timetuple())
 
 
-def make_manifest(ds: Dataset, year: int, langs: list[str], report: bool, report_dir: Path,
-                  processed_dir: Path) -> dict[str, Any]:
+def make_manifest(
+    ds: Dataset, year: int, langs: list[str], report: bool, report_dir: Path, processed_dir: Path
+) -> dict[str, Any]:
     """The manifest of one built report."""
     return {
         "manifest_version": 1,
@@ -155,8 +159,10 @@ def check_sidecar(manifest_path: Path) -> str | None:
         return f"{side.name} is missing: the manifest cannot be shown to be the one the build wrote"
     recorded = (side.read_text(encoding="utf-8").split() or [""])[0]
     if recorded != sha256_of(manifest_path):
-        return (f"{manifest_path.name} does not match the sha256 in {side.name}: "
-                "the manifest was changed after the build wrote it")
+        return (
+            f"{manifest_path.name} does not match the sha256 in {side.name}: "
+            "the manifest was changed after the build wrote it"
+        )
     return None
 
 
@@ -167,8 +173,9 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return manifest
 
 
-def is_up_to_date(manifest_path: Path, ds: Dataset, year: int, langs: list[str], report: bool,
-                  report_dir: Path, processed_dir: Path) -> bool:
+def is_up_to_date(
+    manifest_path: Path, ds: Dataset, year: int, langs: list[str], report: bool, report_dir: Path, processed_dir: Path
+) -> bool:
     """True when a report's manifest matches the current inputs, parameters and environment, and
     every output it lists is still there with the same bytes."""
     if not manifest_path.is_file():
@@ -179,8 +186,11 @@ def is_up_to_date(manifest_path: Path, ds: Dataset, year: int, langs: list[str],
         return False
     if old.get("year") != year or old.get("parameters") != {"langs": sorted(langs), "report": report}:
         return False
-    if old.get("inputs") != get_input_hashes(ds) or old.get("environment") != get_environment() \
-            or check_sidecar(manifest_path) is not None:
+    if (
+        old.get("inputs") != get_input_hashes(ds)
+        or old.get("environment") != get_environment()
+        or check_sidecar(manifest_path) is not None
+    ):
         return False
     return old.get("outputs") == get_output_hashes(report_dir, processed_dir)
 

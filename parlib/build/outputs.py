@@ -13,6 +13,7 @@ year, strengths and weaknesses, published-figure check) → save outputs:
   sensitivity), the coherence of the fields (``coherence``), and each published figure with its
   computed value.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,16 +57,33 @@ def get_level_year(la: LevelAnalysis, units: Mapping[str, Unit]) -> dict[str, An
     if change is not None:
         rows = rows.join(change[["change", "rank_change", "status"]], on="unit_id")
     for r in rows.to_dict("records"):  # one row per unit for the JSON document, not scoring
-        unit_rows.append({
-            "unit_id": r["unit_id"], "name_vi": units[r["unit_id"]].name["vi"], "name_en": units[r["unit_id"]].name["en"],
-            "total": r["total"], "pct": r["pct"], "rank": r["rank"], "band": r["band"], "appraised": r["appraised"],
-            "survey": r["survey"], "self_assessed": r["self_assessed"], "provenance": r["provenance"],
-            "change": r.get("change"), "rank_change": r.get("rank_change"), "status_vs_previous": r.get("status"),
-        })
+        unit_rows.append(
+            {
+                "unit_id": r["unit_id"],
+                "name_vi": units[r["unit_id"]].name["vi"],
+                "name_en": units[r["unit_id"]].name["en"],
+                "total": r["total"],
+                "pct": r["pct"],
+                "rank": r["rank"],
+                "band": r["band"],
+                "appraised": r["appraised"],
+                "survey": r["survey"],
+                "self_assessed": r["self_assessed"],
+                "provenance": r["provenance"],
+                "change": r.get("change"),
+                "rank_change": r.get("rank_change"),
+                "status_vs_previous": r.get("status"),
+            }
+        )
     meth = la.methodology
     out: dict[str, Any] = {
-        "level": la.level, "methodology": meth.id, "max_total": meth.max_total, "decimals": meth.decimals,
-        "granularity": la.granularity, "summary": dict(la.summary), "units": unit_rows,
+        "level": la.level,
+        "methodology": meth.id,
+        "max_total": meth.max_total,
+        "decimals": meth.decimals,
+        "granularity": la.granularity,
+        "summary": dict(la.summary),
+        "units": unit_rows,
     }
     if la.changes is not None:
         yoy = la.changes
@@ -73,7 +91,9 @@ def get_level_year(la: LevelAnalysis, units: Mapping[str, Unit]) -> dict[str, An
         out["previous_summary"] = dict(la.previous_summary) if la.previous_summary is not None else None
         out["mean_change"] = la.mean_change
         out["change_counts"] = dict(la.change_counts or {})
-        out["movers"] = {k: v[["unit_id", "change", "rank_change"]].to_dict("records") for k, v in (la.movers or {}).items()}
+        out["movers"] = {
+            k: v[["unit_id", "change", "rank_change"]].to_dict("records") for k, v in (la.movers or {}).items()
+        }
         out["missing_units"] = yoy.loc[yoy["status"].isin(["missing", "merged"]), "unit_id"].tolist()
         out["new_units"] = yoy.loc[yoy["status"] == "new", "unit_id"].tolist()
     out["robustness"] = get_robustness_figures(la.robustness, la.robustness_reason)
@@ -89,11 +109,21 @@ def get_robustness_figures(ru: RankUncertainty | None, reason: str = "") -> dict
         return {"computed": False, "reason": reason}
     spec = ru.spec
     return {
-        "computed": True, "reason": "", "kind": ru.kind, "draws": spec.draws, "seed": spec.seed,
-        "noise": {"weights": spec.weights, "survey": spec.survey, "rounding": spec.rounding,
-                  "sensitivity_draws": spec.sensitivity_draws},
-        "varied": dict(ru.varied), "not_varied": dict(ru.not_varied),
-        "survey_share": ru.survey_share, "survey_max_assumed": ru.survey_max_assumed,
+        "computed": True,
+        "reason": "",
+        "kind": ru.kind,
+        "draws": spec.draws,
+        "seed": spec.seed,
+        "noise": {
+            "weights": spec.weights,
+            "survey": spec.survey,
+            "rounding": spec.rounding,
+            "sensitivity_draws": spec.sensitivity_draws,
+        },
+        "varied": dict(ru.varied),
+        "not_varied": dict(ru.not_varied),
+        "survey_share": ru.survey_share,
+        "survey_max_assumed": ru.survey_max_assumed,
         "level": {k: v for k, v in ru.level.items() if k not in ("varied", "not_varied", "draws", "seed", "kind")},
         "units": ru.units.to_dict("records"),
         "groups": ru.groups.to_dict("records"),
@@ -107,7 +137,11 @@ def get_coherence_figures(c: Coherence | None) -> dict[str, Any]:
         return {"computed": False, "reason": c.reason if c is not None else "no_fields"}
     corr = c.correlations
     return {
-        "computed": True, "reason": "", "n_units": c.n_units, "n_fields": c.n_fields, "cronbach_alpha": c.alpha,
+        "computed": True,
+        "reason": "",
+        "n_units": c.n_units,
+        "n_fields": c.n_fields,
+        "cronbach_alpha": c.alpha,
         "correlations": {a: {b: corr.loc[a, b] for b in corr.columns} for a in corr.index},
         "field_vs_rest": dict(c.field_vs_rest),
         "fields": c.field_stats.to_dict("records"),
@@ -120,13 +154,17 @@ def get_figures(analysis: Analysis, checks: pd.DataFrame) -> dict[str, Any]:
     (:func:`parlib.check.published.get_checks`)."""
     ds = analysis.dataset
     units = ds.units()
-    doc: dict[str, Any] = _clean({
-        "dataset": ds.id, "year": analysis.year, "illustrative": ds.is_illustrative(analysis.year),
-        # a dataset kept outside the project is built by its folder's name, not its id
-        **({} if is_embedded(ds) else {"dataset_folder": ds.root.name}),
-        "levels": {lv: get_level_year(la, units) for lv, la in analysis.levels.items()},
-        "published_figures": checks.to_dict("records"),
-    })
+    doc: dict[str, Any] = _clean(
+        {
+            "dataset": ds.id,
+            "year": analysis.year,
+            "illustrative": ds.is_illustrative(analysis.year),
+            # a dataset kept outside the project is built by its folder's name, not its id
+            **({} if is_embedded(ds) else {"dataset_folder": ds.root.name}),
+            "levels": {lv: get_level_year(la, units) for lv, la in analysis.levels.items()},
+            "published_figures": checks.to_dict("records"),
+        }
+    )
     return doc
 
 
@@ -157,22 +195,36 @@ def get_robustness_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
     """The tidy tables of how sure the ranks are and how coherent the fields are, every level of
     the year (a table is left out when no level has it)."""
     year = analysis.year
-    parts: dict[str, list[pd.DataFrame]] = {"rank_uncertainty": [], "rank_sensitivity": [], "field_coherence": [],
-                                            "field_correlations": [], "field_outliers": []}
+    parts: dict[str, list[pd.DataFrame]] = {
+        "rank_uncertainty": [],
+        "rank_sensitivity": [],
+        "field_coherence": [],
+        "field_correlations": [],
+        "field_outliers": [],
+    }
     for lv, la in analysis.levels.items():
         ru, c = la.robustness, la.coherence
         if ru is not None:
             spec = ru.spec
             parts["rank_uncertainty"].append(ru.units.assign(year=year, level=lv, draws=spec.draws, seed=spec.seed))
             if not ru.sensitivity.empty:
-                parts["rank_sensitivity"].append(ru.sensitivity.assign(year=year, level=lv, draws=spec.sensitivity_draws,
-                                                                       seed=spec.seed))
+                parts["rank_sensitivity"].append(
+                    ru.sensitivity.assign(year=year, level=lv, draws=spec.sensitivity_draws, seed=spec.seed)
+                )
         if c is not None and not c.reason:
-            parts["field_coherence"].append(c.field_stats.assign(
-                field_vs_rest=c.field_stats["field_id"].map(c.field_vs_rest), cronbach_alpha=c.alpha,
-                year=year, level=lv))
-            long = c.correlations.rename_axis("field_a").reset_index().melt(
-                id_vars="field_a", var_name="field_b", value_name="spearman")
+            parts["field_coherence"].append(
+                c.field_stats.assign(
+                    field_vs_rest=c.field_stats["field_id"].map(c.field_vs_rest),
+                    cronbach_alpha=c.alpha,
+                    year=year,
+                    level=lv,
+                )
+            )
+            long = (
+                c.correlations.rename_axis("field_a")
+                .reset_index()
+                .melt(id_vars="field_a", var_name="field_b", value_name="spearman")
+            )
             parts["field_correlations"].append(long.assign(year=year, level=lv))
             if not c.unit_outliers.empty:
                 parts["field_outliers"].append(c.unit_outliers.assign(year=year, level=lv))

@@ -13,6 +13,7 @@ A build whose published figures do not all match prints each mismatch and the co
 writes nothing (exit 1), unless ``--allow-mismatch`` is given: then the report says so in its
 banner and check section.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -121,16 +122,19 @@ def check_output_folder(path: Path, option: str) -> Path:
     try:
         resolved = path.expanduser().resolve()
     except (OSError, RuntimeError):
-        raise DataError(f"{option} {str(path)!r} cannot be resolved (a symbolic link loop?)",
-                        f"give {option} a folder") from None
+        raise DataError(
+            f"{option} {str(path)!r} cannot be resolved (a symbolic link loop?)", f"give {option} a folder"
+        ) from None
     for p in (resolved, *resolved.parents):
         if p.exists():
             if not p.is_dir():
                 what = "is a file, not a folder" if p == resolved else f"lies under {str(p)!r}, which is a file"
                 raise DataError(f"{option} {str(path)!r} {what}", f"give {option} a folder (it is created if absent)")
             if not os.access(p, os.W_OK | os.X_OK):
-                raise DataError(f"{option} {str(path)!r}: no permission to write in {str(p)!r}",
-                                f"give {option} a folder you can write to")
+                raise DataError(
+                    f"{option} {str(path)!r}: no permission to write in {str(p)!r}",
+                    f"give {option} a folder you can write to",
+                )
             break
     return resolved
 
@@ -138,8 +142,10 @@ def check_output_folder(path: Path, option: str) -> Path:
 def report_mismatches(ds: Dataset, year: int, mismatches: list[dict[Hashable, Any]], n_figures: int) -> None:
     """Each mismatch of one year on stderr, then the count."""
     for f in mismatches:
-        log(f"parlib: {ds.id} {year}: published figure {f['id']} does not match: printed {f['printed']}, "
-            f"computed {f['computed'] or '—'}")
+        log(
+            f"parlib: {ds.id} {year}: published figure {f['id']} does not match: printed {f['printed']}, "
+            f"computed {f['computed'] or '—'}"
+        )
     log(f"parlib: {ds.id} {year}: {len(mismatches)} of {n_figures} published figures do not match")
 
 
@@ -158,8 +164,10 @@ def run_build(args: argparse.Namespace) -> int:
         raise DataError("no dataset given", "name a dataset (e.g. `parlib build backan`) or use --all")
     jobs = default_jobs() if getattr(args, "jobs", None) is None else args.jobs
     if jobs < 1:
-        raise DataError(f"--jobs {jobs}: the number of reports built at once must be 1 or more",
-                        "give --jobs 1 (one after another) or more, or leave it out (one per core)")
+        raise DataError(
+            f"--jobs {jobs}: the number of reports built at once must be 1 or more",
+            "give --jobs 1 (one after another) or more, or leave it out (one per core)",
+        )
     langs = args.lang or (["vi", "en"] if args.all else ["vi"])
     out_root = check_output_folder(args.out or OUTPUTS_ROOT, "--out")
     processed_root = check_output_folder(args.processed or PROCESSED_ROOT, "--processed")
@@ -182,17 +190,29 @@ def run_build(args: argparse.Namespace) -> int:
                 n_mismatch += len(bad)
         loaded.append(analyses)
     if n_mismatch and not allow:
-        log(f"parlib: error: {n_mismatch} published figure(s) do not match; nothing was built — correct the "
-            "table or published.yml, or build anyway with --allow-mismatch (the report will say so)")
+        log(
+            f"parlib: error: {n_mismatch} published figure(s) do not match; nothing was built — correct the "
+            "table or published.yml, or build anyway with --allow-mismatch (the report will say so)"
+        )
         return 1
     if n_mismatch:
-        log(f"parlib: warning: building anyway (--allow-mismatch): {n_mismatch} published figure(s) do not match, "
-            "as each report's banner and check section say")
+        log(
+            f"parlib: warning: building anyway (--allow-mismatch): {n_mismatch} published figure(s) do not match, "
+            "as each report's banner and check section say"
+        )
     # In one order (dataset, year) whatever the command line's: a year's lock is held until it is in
     # place, so two builds taking locks in different orders could wait for each other for ever.
     todo = sorted((a for analyses in loaded for a in analyses.values()), key=lambda a: (a.dataset.id, a.year))
-    build_years(todo, langs, out_root, processed_root, report=not args.no_report, force=args.force, jobs=jobs,
-                clean=getattr(args, "clean", False))
+    build_years(
+        todo,
+        langs,
+        out_root,
+        processed_root,
+        report=not args.no_report,
+        force=args.force,
+        jobs=jobs,
+        clean=getattr(args, "clean", False),
+    )
     return 0
 
 
@@ -204,13 +224,32 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def build_year(analysis: Analysis, langs: list[str], out_root: Path, processed_root: Path, *,
-               report: bool, force: bool, clean: bool = False, quiet: bool = False,
-               keep_failed: bool = True) -> Path:
+def build_year(
+    analysis: Analysis,
+    langs: list[str],
+    out_root: Path,
+    processed_root: Path,
+    *,
+    report: bool,
+    force: bool,
+    clean: bool = False,
+    quiet: bool = False,
+    keep_failed: bool = True,
+) -> Path:
     """Write <processed_root>/<ds>/<year>/ and <out_root>/<ds>/<year>/ for the year of ``analysis``, its
     reports one after another in this process; returns the report folder. See :func:`build_years`."""
-    return build_years([analysis], langs, out_root, processed_root, report=report, force=force, jobs=1,
-                       clean=clean, quiet=quiet, keep_failed=keep_failed)[0]
+    return build_years(
+        [analysis],
+        langs,
+        out_root,
+        processed_root,
+        report=report,
+        force=force,
+        jobs=1,
+        clean=clean,
+        quiet=quiet,
+        keep_failed=keep_failed,
+    )[0]
 
 
 def languages_present(target: Path) -> list[str]:
@@ -237,8 +276,11 @@ def reusable_languages(target: Path, processed: Path, ds: Dataset, langs: list[s
     keep: list[str] = []
     stale: list[str] = []
     for lg in others:
-        keys = [k for k in set(on_disk) | set(recorded)
-                if (m := REPORT_FILE.match(k.rsplit("/", 1)[-1])) and m.group(1) == lg]
+        keys = [
+            k
+            for k in set(on_disk) | set(recorded)
+            if (m := REPORT_FILE.match(k.rsplit("/", 1)[-1])) and m.group(1) == lg
+        ]
         (keep if keys and all(on_disk.get(k) == recorded.get(k) for k in keys) else stale).append(lg)
     return keep, stale
 
@@ -258,9 +300,19 @@ class _YearBuild:
     reports: list[tuple[str, Future[None] | None]] = field(default_factory=list)
 
 
-def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, processed_root: Path, *,
-                report: bool, force: bool, jobs: int, clean: bool = False, quiet: bool = False,
-                keep_failed: bool = True) -> list[Path]:
+def build_years(
+    analyses: list[Analysis],
+    langs: list[str],
+    out_root: Path,
+    processed_root: Path,
+    *,
+    report: bool,
+    force: bool,
+    jobs: int,
+    clean: bool = False,
+    quiet: bool = False,
+    keep_failed: bool = True,
+) -> list[Path]:
     """Build the years of ``analyses``, rendering up to ``jobs`` reports at once in separate processes;
     returns the report folders.
 
@@ -294,13 +346,17 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
             year_langs = list(langs) if report else []
             keep, stale = ([], []) if clean else reusable_languages(target, processed, ds, year_langs)
             if stale and report:
-                log(f"{ds.id} {year}: report {', '.join(stale)} was built from other inputs or environment "
-                    "(or changed since): rebuilding it too")
+                log(
+                    f"{ds.id} {year}: report {', '.join(stale)} was built from other inputs or environment "
+                    "(or changed since): rebuilding it too"
+                )
                 year_langs = sorted(set(year_langs) | set(stale))
                 progress.grow(len(year_langs) - len(langs))
             elif stale:
-                log(f"{ds.id} {year}: report {', '.join(stale)} was built from other inputs or environment "
-                    "(or changed since) and is removed; rebuild it with --lang")
+                log(
+                    f"{ds.id} {year}: report {', '.join(stale)} was built from other inputs or environment "
+                    "(or changed since) and is removed; rebuild it with --lang"
+                )
             all_langs = sorted(set(year_langs) | set(keep))
             if not force and is_up_to_date(target / MANIFEST, ds, year, all_langs, bool(all_langs), target, processed):
                 lock.close()
@@ -318,10 +374,24 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
                 stage.chmod(0o755)
             log(f"{ds.id} {year}: tables")
             save_processed(tables, b.stage_p)
-            write_json(b.stage_p / DATAPACKAGE, make_datapackage(
-                ds.id, ds.title, year, [{"title": src.title.get("en", "") if isinstance(src.title, dict) else src.title, "path": src.url}
-                 for src in ds.sources.values()],
-                tables, b.stage_p, ds.is_illustrative(year)))
+            write_json(
+                b.stage_p / DATAPACKAGE,
+                make_datapackage(
+                    ds.id,
+                    ds.title,
+                    year,
+                    [
+                        {
+                            "title": src.title.get("en", "") if isinstance(src.title, dict) else src.title,
+                            "path": src.url,
+                        }
+                        for src in ds.sources.values()
+                    ],
+                    tables,
+                    b.stage_p,
+                    ds.is_illustrative(year),
+                ),
+            )
             write_json(b.stage_o / "figures.json", {**figures, "report_languages": all_langs})
             if year_langs:
                 epoch = str(source_date_epoch(ds))
@@ -329,8 +399,9 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
                     future = None
                     if jobs > 1 and progress.total > 1:
                         if pool is None:
-                            pool = ProcessPoolExecutor(min(jobs, progress.total), mp_context=get_context("spawn"),
-                                                       initializer=_quiet_worker)
+                            pool = ProcessPoolExecutor(
+                                min(jobs, progress.total), mp_context=get_context("spawn"), initializer=_quiet_worker
+                            )
                         future = pool.submit(render_in_process, ds, year, lang, b.stage_o, epoch)
                     b.reports.append((lang, future))
         for b in builds:
@@ -340,6 +411,7 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
             for lang, future in b.reports:
                 if future is None:
                     from parlib.report import render  # only when a report is rendered here: a no-change build skips it
+
                     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(ds))
                     render.SHOW_PROGRESS = False
                     try:
@@ -380,8 +452,9 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
                     shutil.rmtree(staging, ignore_errors=True)
             b.lock.close()
         if kept and type(exc).__name__ == "ReportError":
-            raise type(exc)(f"{exc} — the failed notebook is kept in {_rel(kept)}; previous outputs "
-                            "were left in place") from None
+            raise type(exc)(
+                f"{exc} — the failed notebook is kept in {_rel(kept)}; previous outputs were left in place"
+            ) from None
         raise
     finally:
         if pool is not None:
@@ -393,6 +466,7 @@ def build_years(analyses: list[Analysis], langs: list[str], out_root: Path, proc
 def render_in_process(ds: Dataset, year: int, lang: str, out_dir: Path, source_date: str) -> None:
     """Render one report (in a worker process of ``parlib build --jobs``)."""
     from parlib.report import render
+
     os.environ["SOURCE_DATE_EPOCH"] = source_date
     render.render_report(ds, year, lang, out_dir)
 
@@ -400,6 +474,7 @@ def render_in_process(ds: Dataset, year: int, lang: str, out_dir: Path, source_d
 def _quiet_worker() -> None:
     """A worker shows no progress of its own (the parent's bar covers the job); Ctrl-C is the parent's."""
     from parlib.report import render
+
     render.SHOW_PROGRESS = False
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -423,6 +498,7 @@ class _JobProgress:
         self.bar = None
         if total and sys.stderr.isatty():
             from tqdm import tqdm
+
             self.bar = tqdm(total=total, desc="parlib build", unit="report", file=sys.stderr)
 
     def done(self, label: str) -> None:

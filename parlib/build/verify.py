@@ -15,6 +15,7 @@ Verdicts and exit codes (:data:`VERDICTS`): 0 OK; 3 inputs changed, outputs repr
 change); 4 environment differs, cannot vouch for byte identity; 5 outputs differ; 6 manifest
 rewritten; 2 the manifest cannot be read (bad input, as everywhere in parlib).
 """
+
 from __future__ import annotations
 
 import os
@@ -84,9 +85,11 @@ def describe_input_changes(expected: dict[str, str], ds: Dataset) -> list[str]:
             path = resolve_display_path(name).resolve()
             note = ""
             if path in recorded:
-                note = (" (its new sha256 is recorded in dataset.yml: a deliberate change)"
-                        if recorded[path] == sha256_of(path) else
-                        " (dataset.yml records another sha256: NOT recorded as a deliberate change)")
+                note = (
+                    " (its new sha256 is recorded in dataset.yml: a deliberate change)"
+                    if recorded[path] == sha256_of(path)
+                    else " (dataset.yml records another sha256: NOT recorded as a deliberate change)"
+                )
             lines.append(f"changed: {name}{note}")
         elif kind == "missing":
             lines.append(f"gone: {name}")
@@ -100,14 +103,23 @@ def rebuild(ds: Dataset, year: int, params: dict[str, Any], tmp: Path) -> dict[s
     whose sha256 is not recorded are read: both are reported by the other sections); its output hashes."""
     from parlib.build.runner import build_year
     from parlib.model.analysis import analyse_years
+
     before = os.environ.get(SKIP_CHECKSUMS_ENV)
     os.environ[SKIP_CHECKSUMS_ENV] = "1"
     try:
         out, proc = tmp / "out", tmp / "processed"
         langs = params.get("langs") or []
-        build_year(analyse_years(ds, [year])[year], langs or ["vi"], out, proc,
-                   report=bool(params.get("report")) and bool(langs), force=True, clean=True, quiet=True,
-                   keep_failed=False)
+        build_year(
+            analyse_years(ds, [year])[year],
+            langs or ["vi"],
+            out,
+            proc,
+            report=bool(params.get("report")) and bool(langs),
+            force=True,
+            clean=True,
+            quiet=True,
+            keep_failed=False,
+        )
         return get_output_hashes(out / ds.id / str(year), proc / ds.id / str(year))
     finally:
         if before is None:
@@ -122,19 +134,26 @@ def verdict(f: Findings) -> tuple[int, str]:
         return EXIT_MANIFEST_REWRITTEN, f"{VERDICTS[EXIT_MANIFEST_REWRITTEN]}: {f.manifest}"
     if f.on_disk:
         return EXIT_OUTPUTS_DIFFER, f"{VERDICTS[EXIT_OUTPUTS_DIFFER]}: on disk: {_names(f.on_disk)}" + (
-            f"; rebuilt: {_names(f.rebuilt)}" if f.rebuilt else "")
+            f"; rebuilt: {_names(f.rebuilt)}" if f.rebuilt else ""
+        )
     if f.environment:
-        tail = (f"the rebuild here failed ({f.rebuild_error})" if f.rebuild_error else
-                f"rebuilt outputs that differ: {_names(f.rebuilt)}" if f.rebuilt else
-                f"the rebuild here reproduced all {f.n_outputs} outputs")
+        tail = (
+            f"the rebuild here failed ({f.rebuild_error})"
+            if f.rebuild_error
+            else f"rebuilt outputs that differ: {_names(f.rebuilt)}"
+            if f.rebuilt
+            else f"the rebuild here reproduced all {f.n_outputs} outputs"
+        )
         return EXIT_ENVIRONMENT, (f"{VERDICTS[EXIT_ENVIRONMENT]}: {'; '.join(f.environment)} — {tail}")
     if f.rebuild_error:
         return EXIT_OUTPUTS_DIFFER, f"{VERDICTS[EXIT_OUTPUTS_DIFFER]}: the rebuild failed: {f.rebuild_error}"
     if f.rebuilt:
         return EXIT_OUTPUTS_DIFFER, f"{VERDICTS[EXIT_OUTPUTS_DIFFER]}: rebuilt: {_names(f.rebuilt)}"
     if f.inputs:
-        return EXIT_INPUTS_CHANGED, (f"{VERDICTS[EXIT_INPUTS_CHANGED]}: {len(f.inputs)} input(s) changed, "
-                                     f"all {f.n_outputs} outputs rebuilt byte for byte")
+        return EXIT_INPUTS_CHANGED, (
+            f"{VERDICTS[EXIT_INPUTS_CHANGED]}: {len(f.inputs)} input(s) changed, "
+            f"all {f.n_outputs} outputs rebuilt byte for byte"
+        )
     return EXIT_OK, f"OK: inputs and environment as recorded, all {f.n_outputs} outputs on disk and rebuilt match"
 
 
@@ -153,14 +172,18 @@ def verify(manifest_path: Path) -> int:
     each finding and one verdict line, and returns the verdict's exit code."""
     manifest_path = Path(manifest_path).resolve()
     if not manifest_path.is_file():
-        raise DataError("manifest not found", "give the path of a manifest.json written by `parlib build`", manifest_path)
+        raise DataError(
+            "manifest not found", "give the path of a manifest.json written by `parlib build`", manifest_path
+        )
     try:
         m = read_manifest(manifest_path)
         ds_path, year = resolve_display_path(m["dataset_path"]), int(m["year"])
         params = m["parameters"]
         recorded_inputs, recorded_outputs = m["inputs"], m["outputs"]
     except (ValueError, KeyError, TypeError):
-        raise DataError("not a parlib manifest", "give the manifest.json written beside a report", manifest_path) from None
+        raise DataError(
+            "not a parlib manifest", "give the manifest.json written beside a report", manifest_path
+        ) from None
     f = Findings()
     f.manifest = check_sidecar(manifest_path)
     print(f"verify: {m.get('dataset')} {year}, {manifest_path.name}")
@@ -168,15 +191,19 @@ def verify(manifest_path: Path) -> int:
 
     ds = load_dataset(ds_path, verify_checksums=False)
     f.inputs = describe_input_changes(recorded_inputs, ds)
-    _say("inputs changed since the build" if f.inputs else "inputs", f.inputs, f"all {len(recorded_inputs)} as recorded")
+    _say(
+        "inputs changed since the build" if f.inputs else "inputs", f.inputs, f"all {len(recorded_inputs)} as recorded"
+    )
 
     f.environment = diff_environment(m.get("environment") or {}, get_environment())
     git_now, git_then = get_git_state(), m.get("git") or {"commit": m.get("git_commit"), "clean": None}
-    git_line = (f"git: built at {git_then.get('commit') or 'no commit'}"
-                f"{' (working tree clean)' if git_then.get('clean') else ' (working tree NOT clean)' if git_then.get('clean') is False else ''}"
-                f", here {git_now.get('commit') or 'no commit'}"
-                f"{' (clean)' if git_now.get('clean') else ' (not clean)' if git_now.get('clean') is False else ''}"
-                " — inputs are compared file by file above")
+    git_line = (
+        f"git: built at {git_then.get('commit') or 'no commit'}"
+        f"{' (working tree clean)' if git_then.get('clean') else ' (working tree NOT clean)' if git_then.get('clean') is False else ''}"
+        f", here {git_now.get('commit') or 'no commit'}"
+        f"{' (clean)' if git_now.get('clean') else ' (not clean)' if git_now.get('clean') is False else ''}"
+        " — inputs are compared file by file above"
+    )
     _say("environment", f.environment + [git_line], "")
 
     processed = resolve_display_path(m.get("processed_dir", ""))
@@ -185,6 +212,7 @@ def verify(manifest_path: Path) -> int:
 
     print("rebuild:", flush=True)
     from parlib.report.render import ReportError
+
     with tempfile.TemporaryDirectory(prefix="parlib-verify-") as tmp:
         try:
             rebuilt = rebuild(ds, year, params, Path(tmp))
@@ -194,8 +222,9 @@ def verify(manifest_path: Path) -> int:
     if f.rebuild_error is None:
         f.rebuilt = diff_hashes(recorded_outputs, rebuilt)
         f.n_outputs = len(rebuilt)
-    for line in ([f"failed: {f.rebuild_error}"] if f.rebuild_error else f.rebuilt) or \
-            [f"all {len(rebuilt)} outputs rebuilt byte for byte"]:
+    for line in ([f"failed: {f.rebuild_error}"] if f.rebuild_error else f.rebuilt) or [
+        f"all {len(rebuilt)} outputs rebuilt byte for byte"
+    ]:
         print(f"  {line}")
     code, line = verdict(f)
     print(line)

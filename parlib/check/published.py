@@ -2,6 +2,7 @@
 at the printed precision (a number rounded half up to the printed decimals, a count "a/b" on both
 parts, a name through the unit's aliases or the band's name).
 """
+
 from __future__ import annotations
 
 import re
@@ -17,6 +18,7 @@ from parlib.errors import DataError
 from parlib.model.analysis import Analysis
 
 _EPS = 1e-9
+
 
 def _levels(ds: Dataset, f: Figure) -> list[str]:
     """The level(s) a figure speaks of: its ``level``, or the level of its ``unit``."""
@@ -96,8 +98,20 @@ UNCHECKED = _Unchecked()
 UNCHECKED_TEXT = "cannot be checked (partial table)"
 # Measures that need every unit of the level (and, for movers, of both years): not computed over a
 # partial table. top_unit and bottom_unit are known there when the printed ranks name them.
-WHOLE_LEVEL = frozenset({"mean_total", "mean_pct", "n_units", "count_band", "count_at_least", "count_pct_at_least",
-                         "count_between", "top_unit_by_survey", "largest_rise", "largest_fall"})
+WHOLE_LEVEL = frozenset(
+    {
+        "mean_total",
+        "mean_pct",
+        "n_units",
+        "count_band",
+        "count_at_least",
+        "count_pct_at_least",
+        "count_between",
+        "top_unit_by_survey",
+        "largest_rise",
+        "largest_fall",
+    }
+)
 
 
 def is_partial(a: Analysis, f: Figure, year: int | None = None) -> bool:
@@ -143,8 +157,12 @@ MEASURES: dict[str, Callable[[Analysis, Figure], Any]] = {
     # Counts compare totals as printed (rounded half up to the method's decimals), as bands do.
     "count_at_least": lambda s, f: int((_level_units(s, f)["total_printed"] >= f.args["threshold"] - _EPS).sum()),
     "count_pct_at_least": lambda s, f: int((_printed_pct(s, f) >= f.args["threshold"] - _EPS).sum()),
-    "count_between": lambda s, f: int(((_level_units(s, f)["total_printed"] >= f.args["min"] - _EPS)
-                                       & (_level_units(s, f)["total_printed"] < f.args["below"] - _EPS)).sum()),
+    "count_between": lambda s, f: int(
+        (
+            (_level_units(s, f)["total_printed"] >= f.args["min"] - _EPS)
+            & (_level_units(s, f)["total_printed"] < f.args["below"] - _EPS)
+        ).sum()
+    ),
     "unit_total": lambda s, f: _unit_row(s, f)["total"],
     "unit_pct": lambda s, f: _unit_row(s, f)["pct"],
     "unit_survey": lambda s, f: _unit_row(s, f)["survey"],
@@ -168,49 +186,88 @@ def check_figure(analysis: Analysis, fig: Figure) -> dict[str, Any]:
     value = compute_measure(analysis, fig)
     ds = analysis.dataset
     if value is UNCHECKED:
-        return {"id": fig.id, "measure": fig.measure, "sentence": fig.sentence, "printed": fig.printed,
-                "computed": UNCHECKED_TEXT, "match": False, "source": fig.source, "status": "unchecked"}
+        return {
+            "id": fig.id,
+            "measure": fig.measure,
+            "sentence": fig.sentence,
+            "printed": fig.printed,
+            "computed": UNCHECKED_TEXT,
+            "match": False,
+            "source": fig.source,
+            "status": "unchecked",
+        }
     missing = value is None or (not isinstance(value, str) and pd.isna(value))
     if kind == "number":
         try:
             printed, dec = read_printed_number(fig.printed, *number_context(ds, fig.measure, fig.args))
         except NumberFormatError:
-            raise DataError(f"figure {fig.id!r}: printed value {fig.printed!r} is not a number",
-                            "copy the number as printed, e.g. '90,766'", ds.published_path) from None
+            raise DataError(
+                f"figure {fig.id!r}: printed value {fig.printed!r} is not a number",
+                "copy the number as printed, e.g. '90,766'",
+                ds.published_path,
+            ) from None
         ok = (not missing) and matches_printed(float(value), printed, dec)
-        shown = "—" if missing else _vn(round_half_up(float(value), dec), dec, sign=fig.printed.startswith("+"),
-                                        point="." in fig.printed and "," not in fig.printed)
+        shown = (
+            "—"
+            if missing
+            else _vn(
+                round_half_up(float(value), dec),
+                dec,
+                sign=fig.printed.startswith("+"),
+                point="." in fig.printed and "," not in fig.printed,
+            )
+        )
     elif kind == "count":
         try:
             count, denom = printed_count(fig.printed)
         except ValueError:
-            raise DataError(f"figure {fig.id!r}: printed value {fig.printed!r} is not a count",
-                            "write it as printed, e.g. '05' or '19/19'", ds.published_path) from None
+            raise DataError(
+                f"figure {fig.id!r}: printed value {fig.printed!r} is not a count",
+                "write it as printed, e.g. '05' or '19/19'",
+                ds.published_path,
+            ) from None
         n = len(_level_units(analysis, fig)) if denom is not None else None
         ok = (not missing) and int(value) == count and (denom is None or n == denom)
         # Zero-pad as the publisher did ("05/08", "03"), not otherwise ("6", "19").
         width = len(re.sub(r"\D", "", fig.printed.split("/")[0])) if fig.printed[:1].isdigit() else 2
-        shown = "—" if missing else (f"{int(value):0{width}d}/{n:0{width}d}" if denom is not None
-                                      else f"{int(value):0{width}d}")
+        shown = (
+            "—"
+            if missing
+            else (f"{int(value):0{width}d}/{n:0{width}d}" if denom is not None else f"{int(value):0{width}d}")
+        )
         if not missing and int(value) == 0 and not fig.printed[:1].isdigit():
             shown = fig.printed  # "không có" computed as zero is shown in the publisher's words
     elif kind == "unit":
         uid = unit_id_for(ds, fig.printed)
         if uid is None:
-            raise DataError(f"figure {fig.id!r}: {fig.printed!r} is not a unit of the dataset",
-                            "use the unit's name or an alias listed in dataset.yml", ds.published_path)
+            raise DataError(
+                f"figure {fig.id!r}: {fig.printed!r} is not a unit of the dataset",
+                "use the unit's name or an alias listed in dataset.yml",
+                ds.published_path,
+            )
         ok = (not missing) and value == uid
         units = ds.units()
         shown = "—" if missing else " | ".join(units[v].name["vi"] for v in str(value).split("|"))
     else:  # band
         bid = _band_id(analysis, fig, fig.printed)
         if bid is None:
-            raise DataError(f"figure {fig.id!r}: {fig.printed!r} is not a band of the methodology",
-                            "use a band name from dataset.yml", ds.published_path)
+            raise DataError(
+                f"figure {fig.id!r}: {fig.printed!r} is not a band of the methodology",
+                "use a band name from dataset.yml",
+                ds.published_path,
+            )
         ok = (not missing) and value == bid
         shown = "—" if missing else _band_name(analysis, fig, str(value))
-    return {"id": fig.id, "measure": fig.measure, "sentence": fig.sentence, "printed": fig.printed,
-            "computed": shown, "match": bool(ok), "source": fig.source, "status": "match" if ok else "differ"}
+    return {
+        "id": fig.id,
+        "measure": fig.measure,
+        "sentence": fig.sentence,
+        "printed": fig.printed,
+        "computed": shown,
+        "match": bool(ok),
+        "source": fig.source,
+        "status": "match" if ok else "differ",
+    }
 
 
 def _band_name(analysis: Analysis, fig: Figure, band_id: str) -> str:
@@ -232,8 +289,10 @@ COLUMNS = ["id", "measure", "sentence", "printed", "computed", "match", "source"
 def summary_line(table: pd.DataFrame) -> str:
     """ "12 match, 0 differ, 2 cannot be checked" for a table of checked figures."""
     n = table["status"].value_counts()
-    return (f"{int(n.get('match', 0))} match, {int(n.get('differ', 0))} differ, "
-            f"{int(n.get('unchecked', 0))} cannot be checked")
+    return (
+        f"{int(n.get('match', 0))} match, {int(n.get('differ', 0))} differ, "
+        f"{int(n.get('unchecked', 0))} cannot be checked"
+    )
 
 
 def check_published(analyses: Mapping[int, Analysis], figures: list[Figure]) -> pd.DataFrame:
@@ -254,18 +313,34 @@ def check_printed_columns(analysis: Analysis) -> pd.DataFrame:
         if len(pr):
             n_ok = int((pr["printed_rank"].astype(int) == pr["rank"].astype(int)).sum())
             if not bool(u["partial"].any()):
-                rows.append({"id": f"ranks-{level}-{year}", "measure": "printed_ranks",
-                             "sentence": f"printed ranks, {level} {year}", "printed": f"{len(pr)}",
-                             "computed": f"{n_ok}", "match": n_ok == len(pr), "source": "",
-                             "status": "match" if n_ok == len(pr) else "differ"})
+                rows.append(
+                    {
+                        "id": f"ranks-{level}-{year}",
+                        "measure": "printed_ranks",
+                        "sentence": f"printed ranks, {level} {year}",
+                        "printed": f"{len(pr)}",
+                        "computed": f"{n_ok}",
+                        "match": n_ok == len(pr),
+                        "source": "",
+                        "status": "match" if n_ok == len(pr) else "differ",
+                    }
+                )
         pb = u[(u["printed_band"].fillna("") != "") & u["band"].notna()]  # a row without a total has no band to compare
         if len(pb):
             meth = analysis.levels[level].methodology
             n_ok = int((pb["printed_band"].map(meth.band_id_for) == pb["band"]).sum())
-            rows.append({"id": f"bands-{level}-{year}", "measure": "printed_bands",
-                         "sentence": f"printed bands, {level} {year}", "printed": f"{len(pb)}",
-                         "computed": f"{n_ok}", "match": n_ok == len(pb), "source": "",
-                         "status": "match" if n_ok == len(pb) else "differ"})
+            rows.append(
+                {
+                    "id": f"bands-{level}-{year}",
+                    "measure": "printed_bands",
+                    "sentence": f"printed bands, {level} {year}",
+                    "printed": f"{len(pb)}",
+                    "computed": f"{n_ok}",
+                    "match": n_ok == len(pb),
+                    "source": "",
+                    "status": "match" if n_ok == len(pb) else "differ",
+                }
+            )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -273,5 +348,6 @@ def get_checks(analysis: Analysis, figures: list[Figure]) -> pd.DataFrame:
     """The year's published figures (those of ``figures`` dated that year) and its printed rank and
     band columns, each recomputed and matched."""
     mine = [f for f in figures if f.args.get("year") == analysis.year]
-    return pd.concat([check_published({analysis.year: analysis}, mine), check_printed_columns(analysis)],
-                     ignore_index=True)
+    return pd.concat(
+        [check_published({analysis.year: analysis}, mine), check_printed_columns(analysis)], ignore_index=True
+    )

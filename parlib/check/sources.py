@@ -7,6 +7,7 @@ the sentence of the copy that holds the printed value and shares most words with
 whether the printed value is in it: a number as printed or with a decimal point instead of the
 comma, a count "a/b" also as "a of b", a unit by any of its names, a band by its name.
 """
+
 from __future__ import annotations
 
 import re
@@ -103,9 +104,9 @@ def find_figure(ds: Dataset, fig: Figure, copy_text: str) -> tuple[str | None, b
         cut = [m.end() for m in re.finditer(r"[.!?;] ", text[:start])]
         m = re.search(r"[.!?;](?= |$)", text[end:])
         right = end + m.end() if m else len(text)
-        found = text[(cut[-1] if cut else 0):right]
+        found = text[(cut[-1] if cut else 0) : right]
         if not has_value(found) and len(cut) > 1:  # "the city ... 12,071": the name is in the sentence before
-            found = text[cut[-2]:right]
+            found = text[cut[-2] : right]
         return found, has_value(found)
     candidates = [s for s in sentences(copy_text) if has_value(s)]
     if not candidates:

@@ -7,6 +7,7 @@ section with that id (``summary``, ``ranking``, ``strengths``, ``yoy``, ``apprai
 ``intro``. Any other HTML comment (``<!-- a note for the editors -->``) is dropped. A marker
 naming no section of the report is an error (file, line, the ids to choose from). The files are read as UTF-8; nothing here renders the Markdown (the report does, safely).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,18 @@ from parlib.errors import DataError
 COMMENTARY_DIR = "commentary"
 #: The report's sections a commentary can be placed under (their anchors in the page); a new
 #: report section adds its id here.
-SECTION_IDS: tuple[str, ...] = ("intro", "summary", "ranking", "robustness", "strengths", "yoy", "appraisal", "methods",
-                                "published", "profiles")
+SECTION_IDS: tuple[str, ...] = (
+    "intro",
+    "summary",
+    "ranking",
+    "robustness",
+    "strengths",
+    "yoy",
+    "appraisal",
+    "methods",
+    "published",
+    "profiles",
+)
 MARKER = re.compile(r"^\s*<!--\s*section\s*:\s*([A-Za-z0-9_-]*)\s*-->\s*$")
 _NOTE = re.compile(r"<!--(?!\s*section\s*:).*?-->", re.S)
 
@@ -51,8 +62,12 @@ def split_commentary(text: str, known: Iterable[str], file: Path | str = "commen
         if m:
             current = m.group(1)
             if current not in known:
-                raise DataError(f"the marker names section {current!r}, which the report does not have",
-                                f"use one of: {', '.join(known)}", file=file, row=n)
+                raise DataError(
+                    f"the marker names section {current!r}, which the report does not have",
+                    f"use one of: {', '.join(known)}",
+                    file=file,
+                    row=n,
+                )
             continue
         parts.setdefault(current, []).append(line)
     bodies = {sid: "\n".join(lines).strip() for sid, lines in parts.items()}

@@ -11,6 +11,7 @@ A dataset is a folder (see docs/data-format.md):
 Nothing here writes a file. Every problem is a :class:`~parlib.errors.DataError` naming the file
 and the key (or row and column) at fault.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -272,8 +273,9 @@ def resolve_dataset_path(dataset: str | Path) -> Path:
     if _ID.match(str(dataset)) and (embedded / "dataset.yml").is_file():
         return embedded
     known = ", ".join(embedded_datasets()) or "none"
-    raise DataError(f"no dataset {str(dataset)!r}",
-                    f"give an embedded id ({known}) or a folder that holds a dataset.yml")
+    raise DataError(
+        f"no dataset {str(dataset)!r}", f"give an embedded id ({known}) or a folder that holds a dataset.yml"
+    )
 
 
 def is_embedded(ds: Dataset) -> bool:
@@ -298,8 +300,12 @@ class _Reader:
     def __init__(self, path: Path, data: Any, where: str = ""):
         self.path, self.where = path, where
         if not isinstance(data, dict):
-            raise DataError(f"{where or 'the document'} must be a mapping of keys to values",
-                            "see docs/data-format.md for the layout", path, column=where or None)
+            raise DataError(
+                f"{where or 'the document'} must be a mapping of keys to values",
+                "see docs/data-format.md for the layout",
+                path,
+                column=where or None,
+            )
         self.data = data
 
     def _err(self, key: str, what: str, todo: str) -> DataError:
@@ -308,7 +314,11 @@ class _Reader:
     def has(self, key: str) -> bool:
         return key in self.data and self.data[key] is not None
 
-    def raw(self, key: str, default: Any = ..., ) -> Any:
+    def raw(
+        self,
+        key: str,
+        default: Any = ...,
+    ) -> Any:
         if key not in self.data or self.data[key] is None:
             if default is ...:
                 raise self._err(key, "required key is missing", f"add '{key}:' (see docs/data-format.md)")
@@ -346,8 +356,12 @@ class _Reader:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise self._err(key, f"{v!r} is not a number", "write a plain number with a decimal point, e.g. 12.5")
         if not math.isfinite(v):
-            raise self._err(key, f"{v!r} is not a finite number (YAML reads .nan and .inf as numbers; every "
-                            "comparison with them would pass or fail silently)", "write a plain number, e.g. 100")
+            raise self._err(
+                key,
+                f"{v!r} is not a finite number (YAML reads .nan and .inf as numbers; every "
+                "comparison with them would pass or fail silently)",
+                "write a plain number, e.g. 100",
+            )
         if v < 0:
             raise self._err(key, f"{v} is negative", "write a number of points or a percentage ≥ 0")
         return float(v)
@@ -364,8 +378,7 @@ class _Reader:
         if isinstance(v, str):
             return {lang: clean_name(v) for lang in LANGS}
         if not isinstance(v, dict) or not all(lang in v and v[lang] for lang in LANGS):
-            raise self._err(key, "needs a text in Vietnamese and in English",
-                            f"write '{key}: {{vi: ..., en: ...}}'")
+            raise self._err(key, "needs a text in Vietnamese and in English", f"write '{key}: {{vi: ..., en: ...}}'")
         return {lang: clean_name(v[lang]) for lang in LANGS}
 
     @overload
@@ -405,44 +418,81 @@ def _parse_methodology(r: _Reader) -> Methodology:
     if fields:
         total = sum(f.max for f in fields)
         if abs(total - max_total) > 1e-9:
-            raise r._err("fields", f"field maxima sum to {total:g}, not to max_total {max_total:g}",
-                         "correct the field maxima or max_total so that they agree")
+            raise r._err(
+                "fields",
+                f"field maxima sum to {total:g}, not to max_total {max_total:g}",
+                "correct the field maxima or max_total so that they agree",
+            )
     bands = []
     for i, b in enumerate(r.list("bands", [])):
         br = r.sub(f"bands[{i}]", b)
-        band = Band(br.ident("id"), br.text("name"), br.num("min_total", None), br.num("min_pct", None),
-                    br.num("min_field_pct", None), br.num("min_survey", None),
-                    tuple(clean_name(a) for a in br.list("aliases", [])))
+        band = Band(
+            br.ident("id"),
+            br.text("name"),
+            br.num("min_total", None),
+            br.num("min_pct", None),
+            br.num("min_field_pct", None),
+            br.num("min_survey", None),
+            tuple(clean_name(a) for a in br.list("aliases", [])),
+        )
         if band.min_total is not None and band.min_pct is not None:
             raise br._err("min_total", "give min_total or min_pct, not both", "keep one threshold per band")
         bands.append(band)
     if r.has("bands") and not bands:
-        raise r._err("bands", "a band rule needs at least one band",
-                     "list the bands best first, or leave 'bands:' out for a methodology without bands")
+        raise r._err(
+            "bands",
+            "a band rule needs at least one band",
+            "list the bands best first, or leave 'bands:' out for a methodology without bands",
+        )
     thresholds = [(b.min_total if b.min_total is not None else (b.min_pct or 0) * max_total / 100) for b in bands]
     for i in range(1, len(bands)):
-        if thresholds[i] > thresholds[i - 1] or (thresholds[i] == thresholds[i - 1] and _extra(bands[i - 1]) <= _extra(bands[i])):
-            raise r._err(f"bands[{i}]", f"band {bands[i].id!r} has a threshold at or above the band before it "
-                         f"({thresholds[i]:g} ≥ {thresholds[i - 1]:g}): bands overlap or are out of order",
-                         "list bands best first, each with a lower threshold than the one before")
+        if thresholds[i] > thresholds[i - 1] or (
+            thresholds[i] == thresholds[i - 1] and _extra(bands[i - 1]) <= _extra(bands[i])
+        ):
+            raise r._err(
+                f"bands[{i}]",
+                f"band {bands[i].id!r} has a threshold at or above the band before it "
+                f"({thresholds[i]:g} ≥ {thresholds[i - 1]:g}): bands overlap or are out of order",
+                "list bands best first, each with a lower threshold than the one before",
+            )
     if bands and thresholds[-1] > 0:
-        raise r._err(f"bands[{len(bands) - 1}]", "the last band must take every score (threshold 0)",
-                     "give the lowest band min_total: 0")
+        raise r._err(
+            f"bands[{len(bands) - 1}]",
+            "the last band must take every score (threshold 0)",
+            "give the lowest band min_total: 0",
+        )
     band_ids = [b.id for b in bands]
     if len(set(band_ids)) != len(band_ids):
         raise r._err("bands", "two bands share an id", "give every band its own id")
     ties = r.str("rank_ties", "min")
     if ties not in RANK_RULES:
-        raise r._err("rank_ties", f"{ties!r} is not a rank rule parlib knows",
-                     "write 'min' (tied totals share the best rank: 1, 2, 2, 4) or 'printed' (the printed ranks "
-                     "are the ranks, ties broken by the publisher)")
+        raise r._err(
+            "rank_ties",
+            f"{ties!r} is not a rank rule parlib knows",
+            "write 'min' (tied totals share the best rank: 1, 2, 2, 4) or 'printed' (the printed ranks "
+            "are the ranks, ties broken by the publisher)",
+        )
     highlight = r.num("highlight_threshold", None)
     if highlight is not None and highlight > max_total:
-        raise r._err("highlight_threshold", f"{highlight:g} is above max_total {max_total:g}",
-                     "give a number of points between 0 and max_total")
+        raise r._err(
+            "highlight_threshold",
+            f"{highlight:g} is above max_total {max_total:g}",
+            "give a number of points between 0 and max_total",
+        )
     notes = tuple(r.sub(f"notes[{i}]", {"text": n}).text("text") for i, n in enumerate(r.list("notes", [])))
-    return Methodology(mid, r.text("title"), max_total, decimals, tuple(fields), tuple(bands), ties,  # type: ignore[arg-type]
-                       r.str("decision", ""), r.num("survey_max", None), notes, highlight)
+    return Methodology(
+        mid,
+        r.text("title"),
+        max_total,
+        decimals,
+        tuple(fields),
+        tuple(bands),
+        ties,  # type: ignore[arg-type]
+        r.str("decision", ""),
+        r.num("survey_max", None),
+        notes,
+        highlight,
+    )
 
 
 def _table_path(tr: _Reader, root: Path, rel: str) -> Path:
@@ -453,13 +503,21 @@ def _table_path(tr: _Reader, root: Path, rel: str) -> Path:
     try:
         fpath = (root / rel).resolve(strict=True)
     except FileNotFoundError:
-        raise tr._err("file", f"table file {rel!r} not found", "check the path, relative to the dataset folder") from None
+        raise tr._err(
+            "file", f"table file {rel!r} not found", "check the path, relative to the dataset folder"
+        ) from None
     except (RuntimeError, OSError) as exc:  # RuntimeError: "Symlink loop" (Python 3.11); OSError: ELOOP
-        raise tr._err("file", f"{rel!r} cannot be resolved: a symbolic link that points to itself or loops "
-                      f"({type(exc).__name__})", "replace the link with the table file itself") from None
+        raise tr._err(
+            "file",
+            f"{rel!r} cannot be resolved: a symbolic link that points to itself or loops ({type(exc).__name__})",
+            "replace the link with the table file itself",
+        ) from None
     if root not in fpath.parents:
-        raise tr._err("file", f"{rel!r} is a symbolic link to {str(fpath)!r}, outside the dataset folder",
-                      "keep table files inside it (copy the file in rather than linking to it)")
+        raise tr._err(
+            "file",
+            f"{rel!r} is a symbolic link to {str(fpath)!r}, outside the dataset folder",
+            "keep table files inside it (copy the file in rather than linking to it)",
+        )
     if not fpath.is_file():
         raise tr._err("file", f"{rel!r} is not a regular file", "give the path of the table file")
     return fpath
@@ -497,11 +555,17 @@ def _checked_file(r: _Reader, root: Path, key: str, sha_key: str, verify: bool, 
     if verify:
         actual = sha256_of(fpath)
         if not digest:
-            raise r._err(sha_key, f"no checksum recorded for {rel}",
-                         f"add '{sha_key}: {actual}' after checking the file is the one you mean")
+            raise r._err(
+                sha_key,
+                f"no checksum recorded for {rel}",
+                f"add '{sha_key}: {actual}' after checking the file is the one you mean",
+            )
         if actual != digest:
-            raise DataError(f"{what} has changed: its sha256 is {actual}, dataset.yml records {shorten(digest, 13)}",
-                            f"raw files are read-only: restore it, or record the new {sha_key} deliberately", fpath)
+            raise DataError(
+                f"{what} has changed: its sha256 is {actual}, dataset.yml records {shorten(digest, 13)}",
+                f"raw files are read-only: restore it, or record the new {sha_key} deliberately",
+                fpath,
+            )
     return fpath, rel, digest
 
 
@@ -529,14 +593,18 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool | None = None) -
         lid = lr.ident("id")
         size = lr.raw("size", None)
         if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
-            raise lr._err("size", f"{size!r} is not a number of units", "write the level's full number of units, e.g. 63")
+            raise lr._err(
+                "size", f"{size!r} is not a number of units", "write the level's full number of units, e.g. 63"
+            )
         if not lr.has("units"):
-            levels.append(Level(lid, lr.text("name"), lr.text("noun"), (), size, True,
-                                _name_aliases(lr)))
+            levels.append(Level(lid, lr.text("name"), lr.text("noun"), (), size, True, _name_aliases(lr)))
             continue
         if lr.has("aliases"):
-            raise lr._err("aliases", "a level that lists its units gives aliases under each unit",
-                          "move each spelling to 'aliases:' of its unit")
+            raise lr._err(
+                "aliases",
+                "a level that lists its units gives aliases under each unit",
+                "move each spelling to 'aliases:' of its unit",
+            )
         units = []
         for j, u in enumerate(lr.list("units")):
             ur = lr.sub(f"units[{j}]", u)
@@ -545,13 +613,23 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool | None = None) -
                 raise ur._err("id", f"unit id {uid!r} appears twice", "give every unit its own id")
             seen_units.add(uid)
             aliases = tuple(clean_name(a) for a in ur.list("aliases", []))
-            unit = Unit(uid, lid, ur.text("name"), aliases, ur.str("renamed_to", None),
-                        ur.str("merged_into", None), ur.raw("since", None))
+            unit = Unit(
+                uid,
+                lid,
+                ur.text("name"),
+                aliases,
+                ur.str("renamed_to", None),
+                ur.str("merged_into", None),
+                ur.raw("since", None),
+            )
             for name in (*unit.name.values(), *aliases):
                 owner = alias_owner.setdefault((lid, name_key(name)), uid)
                 if owner != uid:
-                    raise ur._err("aliases", f"the name {name!r} is given to both {owner!r} and {uid!r}",
-                                  "each name must point to one unit")
+                    raise ur._err(
+                        "aliases",
+                        f"the name {name!r} is given to both {owner!r} and {uid!r}",
+                        "each name must point to one unit",
+                    )
             units.append(unit)
         if size is not None and size < len(units):
             raise lr._err("size", f"size {size} is below the {len(units)} units listed", "give the level's full size")
@@ -560,8 +638,11 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool | None = None) -
         for u in lv.units:
             for target in (u.renamed_to, u.merged_into):
                 if target and target not in seen_units:
-                    raise DataError(f"unit {u.id!r} points to unknown unit {target!r}",
-                                    "renamed_to and merged_into must name a unit id of the dataset", path)
+                    raise DataError(
+                        f"unit {u.id!r} points to unknown unit {target!r}",
+                        "renamed_to and merged_into must name a unit id of the dataset",
+                        path,
+                    )
 
     methodologies = {}
     for i, m in enumerate(r.list("methodologies")):
@@ -579,9 +660,19 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool | None = None) -
         copy, copy_rel, copy_sha = None, "", ""
         if sr.has("copy"):
             copy, copy_rel, copy_sha = _checked_file(sr, root, "copy", "copy_sha256", verify_checksums, "source copy")
-        src = Source(sr.ident("id"), sr.text("title"), sr.str("url"), sr.text("publisher"),
-                     str(sr.raw("date_published")), str(sr.raw("date_accessed")), prov, copy, copy_rel, copy_sha,
-                     str(sr.raw("license", "")))
+        src = Source(
+            sr.ident("id"),
+            sr.text("title"),
+            sr.str("url"),
+            sr.text("publisher"),
+            str(sr.raw("date_published")),
+            str(sr.raw("date_accessed")),
+            prov,
+            copy,
+            copy_rel,
+            copy_sha,
+            str(sr.raw("license", "")),
+        )
         sources[src.id] = src
         if sr.has("file"):  # a copied file the source's figures come from (not a score table): read-only too
             _check_source_file(root, sr, verify_checksums)
@@ -602,8 +693,11 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool | None = None) -
                 raise tr._err("level", f"unknown level {level!r}", f"use one of {', '.join(sorted(level_ids))}")
             mid = tr.str("methodology")
             if mid not in methodologies:
-                raise tr._err("methodology", f"no methodology {mid!r} for {year} {level}",
-                              "add it under 'methodologies:' or name one that is there")
+                raise tr._err(
+                    "methodology",
+                    f"no methodology {mid!r} for {year} {level}",
+                    "add it under 'methodologies:' or name one that is there",
+                )
             sid = tr.str("source")
             if sid not in sources:
                 raise tr._err("source", f"unknown source {sid!r}", "add it under 'sources:'")
@@ -613,29 +707,51 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool | None = None) -
             fpath = _table_path(tr, root, rel)
             digest = tr.str("sha256", "")
             if digest and not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
-                raise tr._err("sha256", f"{show(digest)} is not a sha256 (64 hexadecimal digits)",
-                              f"write the digest `sha256sum {rel}` prints")
+                raise tr._err(
+                    "sha256",
+                    f"{show(digest)} is not a sha256 (64 hexadecimal digits)",
+                    f"write the digest `sha256sum {rel}` prints",
+                )
             digest = digest.lower()  # Windows' certutil prints it in upper case: the same digest
             if verify_checksums:
                 actual = sha256_of(fpath)
                 if not digest:
-                    raise tr._err("sha256", f"no checksum recorded for {rel}",
-                                  f"add 'sha256: {actual}' after checking the file is the one you mean")
+                    raise tr._err(
+                        "sha256",
+                        f"no checksum recorded for {rel}",
+                        f"add 'sha256: {actual}' after checking the file is the one you mean",
+                    )
                 if actual != digest:
                     raise DataError(
                         f"raw file has changed: its sha256 is {actual}, dataset.yml records {shorten(digest, 13)}",
-                        "raw files are read-only: restore it, or record the new sha256 deliberately", fpath)
+                        "raw files are read-only: restore it, or record the new sha256 deliberately",
+                        fpath,
+                    )
             columns = tr.raw("columns", {})
             if not isinstance(columns, dict):
-                raise tr._err("columns", "must map parlib's column names to the table's headers", "see docs/data-format.md")
+                raise tr._err(
+                    "columns", "must map parlib's column names to the table's headers", "see docs/data-format.md"
+                )
             partial = tr.raw("partial", False)
             row_filter = tr.raw("filter", {})
             if not isinstance(row_filter, dict):
                 raise tr._err("filter", "must map a column to the value rows must have", "e.g. 'filter: {year: 2022}'")
-            tables.append(TableSpec(fpath, rel, year, level, mid, sid, prov, digest, bool(partial),
-                                    {str(k): clean_name(v) for k, v in columns.items()},
-                                    tuple(clean_name(c) for c in tr.list("ignore_columns", [])),
-                                    {clean_name(k): clean_name(v) for k, v in row_filter.items()}))
+            tables.append(
+                TableSpec(
+                    fpath,
+                    rel,
+                    year,
+                    level,
+                    mid,
+                    sid,
+                    prov,
+                    digest,
+                    bool(partial),
+                    {str(k): clean_name(v) for k, v in columns.items()},
+                    tuple(clean_name(c) for c in tr.list("ignore_columns", [])),
+                    {clean_name(k): clean_name(v) for k, v in row_filter.items()},
+                )
+            )
             if (year, level) in listed:
                 raise tr._err("level", f"two tables for {year} {level}", "give one table per year and level")
             listed.add((year, level))
@@ -643,20 +759,26 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool | None = None) -
             spec_filter = tables[-1].filter
             for other, other_filter in used_by.get(fpath, []):
                 if not spec_filter or not other_filter or spec_filter == other_filter:
-                    raise tr._err("file", f"{rel!r} is already the table of {other}: one file cannot be the table "
-                                  "of two years or levels", "give each its own file, or each its own 'filter:' "
-                                  "(e.g. filter: {year: \"2022\"})")
+                    raise tr._err(
+                        "file",
+                        f"{rel!r} is already the table of {other}: one file cannot be the table of two years or levels",
+                        "give each its own file, or each its own 'filter:' (e.g. filter: {year: \"2022\"})",
+                    )
             used_by.setdefault(fpath, []).append((f"{year} {level}", spec_filter))
     if not tables:
         raise r._err("years", "the dataset lists no score table", "add a year with at least one table")
 
     for child in sorted(root.iterdir()):
         if child.is_dir() and re.fullmatch(r"\d{4}", child.name) and int(child.name) not in {t.year for t in tables}:
-            raise DataError(f"year folder {child.name}/ has no entry under 'years:' and so no methodology",
-                            f"add year {child.name} with its tables and methodology to dataset.yml, or remove the folder", path)
+            raise DataError(
+                f"year folder {child.name}/ has no entry under 'years:' and so no methodology",
+                f"add year {child.name} with its tables and methodology to dataset.yml, or remove the folder",
+                path,
+            )
 
-    assumptions = tuple(r.sub(f"assumptions[{i}]", {"text": a}).text("text")
-                        for i, a in enumerate(r.list("assumptions", [])))
+    assumptions = tuple(
+        r.sub(f"assumptions[{i}]", {"text": a}).text("text") for i, a in enumerate(r.list("assumptions", []))
+    )
     index = r.text("index", dict(DEFAULT_INDEX))
     context = None
     if r.has("context"):
@@ -665,8 +787,21 @@ def read_dataset(dataset: str | Path, *, verify_checksums: bool | None = None) -
         if context.dataset == did:
             raise cr._err("dataset", "a dataset cannot be its own context", "name another embedded dataset")
     published = root / "published.yml"
-    ds = Dataset(did, root, title, publisher, date_published, tuple(levels), methodologies, tuple(tables),
-                 sources, assumptions, published if published.is_file() else None, index, context)
+    ds = Dataset(
+        did,
+        root,
+        title,
+        publisher,
+        date_published,
+        tuple(levels),
+        methodologies,
+        tuple(tables),
+        sources,
+        assumptions,
+        published if published.is_file() else None,
+        index,
+        context,
+    )
     return ds
 
 
@@ -677,17 +812,22 @@ def _check_source_file(root: Path, sr: _Reader, verify: bool) -> None:
         raise sr._err("file", f"source file {rel!r} not found in the dataset folder", "check the path, relative to it")
     digest = sr.str("sha256", "")
     if verify and sha256_of(fpath) != digest:
-        raise DataError(f"source file {rel} has changed or has no checksum: its sha256 is {sha256_of(fpath)}",
-                        f"raw files are read-only: restore it, or record 'sha256: {sha256_of(fpath)}' deliberately",
-                        fpath)
+        raise DataError(
+            f"source file {rel} has changed or has no checksum: its sha256 is {sha256_of(fpath)}",
+            f"raw files are read-only: restore it, or record 'sha256: {sha256_of(fpath)}' deliberately",
+            fpath,
+        )
 
 
 def _name_aliases(lr: _Reader) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """``aliases`` of a level without units: a map from a name to its other spellings."""
     raw = lr.raw("aliases", {})
     if not isinstance(raw, dict):
-        raise lr._err("aliases", "must map a unit's name to its other spellings",
-                      "write 'aliases: {Thừa Thiên Huế: [TT Huế, Thừa Thiên - Huế]}'")
+        raise lr._err(
+            "aliases",
+            "must map a unit's name to its other spellings",
+            "write 'aliases: {Thừa Thiên Huế: [TT Huế, Thừa Thiên - Huế]}'",
+        )
     out = []
     for name, spellings in raw.items():
         if isinstance(spellings, str):
@@ -729,20 +869,33 @@ def units_from_names(level: Level, names: Sequence[tuple[str, str | Path]], path
         seen_keys.add(name_key(name))
         uid = unit_id_from_name(name)
         if not uid:
-            raise DataError(f"the name {printed!r} gives no id (no letter or digit)",
-                            "list the level's units under 'units:' with their ids", source)
+            raise DataError(
+                f"the name {printed!r} gives no id (no letter or digit)",
+                "list the level's units under 'units:' with their ids",
+                source,
+            )
         if uid in by_id:
-            raise DataError(f"the names {first_name[uid]!r} and {name!r} of level {level.id!r} both make the id {uid!r}",
-                            f"'aliases: {{{first_name[uid]}: [{name}]}}' under the level makes them one unit; "
-                            "if they are two, list them under 'units:' with their ids",
-                            source)
+            raise DataError(
+                f"the names {first_name[uid]!r} and {name!r} of level {level.id!r} both make the id {uid!r}",
+                f"'aliases: {{{first_name[uid]}: [{name}]}}' under the level makes them one unit; "
+                "if they are two, list them under 'units:' with their ids",
+                source,
+            )
         first_name[uid] = name
-        by_id[uid] = Unit(uid, level.id, {"vi": name, "en": name},
-                          tuple(sp for n, sps in level.name_aliases if name_key(n) == name_key(name) for sp in sps))
+        by_id[uid] = Unit(
+            uid,
+            level.id,
+            {"vi": name, "en": name},
+            tuple(sp for n, sps in level.name_aliases if name_key(n) == name_key(name) for sp in sps),
+        )
     known = {name_key(n) for n, _ in level.name_aliases}
     unused = sorted(n for n, _ in level.name_aliases if name_key(n) not in seen_keys)
     del known
     if unused:
-        raise DataError(f"aliases of level {level.id!r} are given for {unused[0]!r}, a name no table prints",
-                        "use the name as the tables print it", path, column=f"levels.{level.id}.aliases")
+        raise DataError(
+            f"aliases of level {level.id!r} are given for {unused[0]!r}, a name no table prints",
+            "use the name as the tables print it",
+            path,
+            column=f"levels.{level.id}.aliases",
+        )
     return replace(level, units=tuple(by_id.values()))

@@ -1,4 +1,5 @@
 """Loading a dataset whole: dataset.yml, the table files it names, and published.yml, each validated."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -30,8 +31,7 @@ def complete_units(ds: Dataset) -> Dataset:
     levels = []
     for lv in ds.levels:
         if lv.from_table:
-            names = [(n, spec.path) for spec in ds.tables if spec.level == lv.id
-                     for n in printed_unit_names(spec, ds)]
+            names = [(n, spec.path) for spec in ds.tables if spec.level == lv.id for n in printed_unit_names(spec, ds)]
             lv = units_from_names(lv, names, ds.root / "dataset.yml")
         levels.append(lv)
     return replace(ds, levels=tuple(levels))

@@ -5,6 +5,7 @@ ambiguous (95,476 or 95476); it is resolved with what the methodology says about
 printed decimals and its maximum. These functions never guess silently: an unresolvable value is
 an error.
 """
+
 from __future__ import annotations
 
 import math
@@ -48,8 +49,10 @@ def parse_number(text: object, *, decimals: int | None = None, maximum: float | 
         # a space is a thousands separator only between groups of three digits ("1 234,5"); anywhere
         # else ("75, 09", "7 5,09") the cell is two things, or a typo, and is not guessed at
         if not _SPACED_THOUSANDS.match(s):
-            raise NumberFormatError(f"{str(text).strip()!r} has a space inside; it is not read as a number "
-                                    "(is it '" + _SPACE.sub("", s) + "'?)")
+            raise NumberFormatError(
+                f"{str(text).strip()!r} has a space inside; it is not read as a number "
+                "(is it '" + _SPACE.sub("", s) + "'?)"
+            )
         s = _SPACE.sub("", s)
     if s in MISSING_TOKENS:
         raise NumberFormatError(f"the value {str(text).strip()!r} is missing or not a number")
@@ -67,8 +70,7 @@ def parse_number(text: object, *, decimals: int | None = None, maximum: float | 
             return as_decimal
         if decimals is not None and decimals >= 3:
             return as_decimal
-        raise NumberFormatError(
-            f"{s!r} could be {as_decimal:g} (decimal point) or {as_thousands:g} (thousands point)")
+        raise NumberFormatError(f"{s!r} could be {as_decimal:g} (decimal point) or {as_thousands:g} (thousands point)")
     if _VN_THOUSANDS.match(s):
         return float(s.replace(".", "").replace(",", "."))
     if _EN_THOUSANDS.match(s):
@@ -102,7 +104,7 @@ def round_half_up_series(values: pd.Series, decimals: int) -> pd.Series:
     8818.499999999999 in floating point), then halves are rounded away from zero.
     """
     x = values.astype(float).to_numpy()
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     scaled = np.round(np.abs(x) * scale, 6)
     return pd.Series(np.sign(x) * np.floor(scaled + 0.5) / scale, index=values.index)
 
@@ -114,8 +116,9 @@ def matches_printed(computed: float, printed: float, decimals: int) -> bool:
     return round_half_up(computed, decimals) == round_half_up(printed, decimals)
 
 
-def parse_number_series(values: pd.Series, *, decimals: int | None = None,
-                        maximum: float | None = None) -> tuple[pd.Series, pd.Series]:
+def parse_number_series(
+    values: pd.Series, *, decimals: int | None = None, maximum: float | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Parse a column of printed numbers.
 
     Returns the parsed floats (NaN where a cell is empty) and a Series of error messages (empty
@@ -128,8 +131,10 @@ def parse_number_series(values: pd.Series, *, decimals: int | None = None,
     # spread back to the rows.
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     parsed, errors = _parse_texts(pd.Series(uniques, dtype=object), decimals=decimals, maximum=maximum)
-    return (pd.Series(parsed.to_numpy()[codes], index=values.index, dtype=float),
-            pd.Series(errors.to_numpy()[codes], index=values.index, dtype=object))
+    return (
+        pd.Series(parsed.to_numpy()[codes], index=values.index, dtype=float),
+        pd.Series(errors.to_numpy()[codes], index=values.index, dtype=object),
+    )
 
 
 def _parse_texts(values: pd.Series, *, decimals: int | None, maximum: float | None) -> tuple[pd.Series, pd.Series]:
@@ -144,8 +149,10 @@ def _parse_texts(values: pd.Series, *, decimals: int | None, maximum: float | No
     three = texts.str.fullmatch(r"[+-]?\d+\.\d{3}")
     if three.any():
         as_decimal = pd.to_numeric(texts.where(three), errors="coerce")
-        resolved = three & ((decimals is not None and decimals >= 3)
-                            | ((as_decimal * 1000).abs() > maximum if maximum is not None else False))
+        resolved = three & (
+            (decimals is not None and decimals >= 3)
+            | ((as_decimal * 1000).abs() > maximum if maximum is not None else False)
+        )
         simple = simple | resolved
     parsed = pd.to_numeric(texts.where(simple).str.replace(",", ".", regex=False), errors="coerce")
     errors = pd.Series("", index=values.index, dtype=object)

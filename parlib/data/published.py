@@ -8,6 +8,7 @@ computed value, rounded half up to the printed decimals, equals the printed valu
 matches when both the count and the number of units do; a name matches the unit (through its
 aliases) or band it names.
 """
+
 from __future__ import annotations
 
 import math
@@ -62,8 +63,14 @@ MEASURE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 # The column a printed number is read like: its maximum is the methodology's (the three-decimals rule).
-_NUMBER_MAXIMUM = {"mean_total": "max_total", "unit_total": "max_total", "unit_change": "max_total",
-                   "unit_survey": "survey_max", "mean_pct": 100.0, "unit_pct": 100.0}
+_NUMBER_MAXIMUM = {
+    "mean_total": "max_total",
+    "unit_total": "max_total",
+    "unit_change": "max_total",
+    "unit_survey": "survey_max",
+    "mean_pct": 100.0,
+    "unit_pct": 100.0,
+}
 
 
 def number_context(dataset: Dataset, measure: str, args: dict[str, Any]) -> tuple[int | None, float | None]:
@@ -79,8 +86,7 @@ def number_context(dataset: Dataset, measure: str, args: dict[str, Any]) -> tupl
     except KeyError:
         return None, None
     m = _NUMBER_MAXIMUM.get(measure)
-    maximum = (meth.max_total if m == "max_total" else (meth.survey_max or meth.max_total) if m == "survey_max"
-               else m)
+    maximum = meth.max_total if m == "max_total" else (meth.survey_max or meth.max_total) if m == "survey_max" else m
     return meth.decimals, maximum  # type: ignore[return-value]
 
 
@@ -91,7 +97,9 @@ def read_printed_number(text: str, decimals: int | None = None, maximum: float |
     s = clean_name(text).rstrip("%").strip()
     value = parse_number(s, decimals=decimals, maximum=maximum)
     dec = printed_decimals(s)
-    if re.fullmatch(r"[+\-\u2212]?\d+\.\d{3}", s) and value != float(re.sub(r"[^\d]", "", s)) * (-1 if s[0] in "-\u2212" else 1):
+    if re.fullmatch(r"[+\-\u2212]?\d+\.\d{3}", s) and value != float(re.sub(r"[^\d]", "", s)) * (
+        -1 if s[0] in "-\u2212" else 1
+    ):
         dec = 3
     return value, dec
 
@@ -116,8 +124,14 @@ def load_published(dataset: Dataset) -> list[Figure]:
         if figure is None:
             continue
         if figure.id in seen:
-            collect.add(DataError(f"figure id {figure.id!r} appears twice", "give each figure its own id", path,
-                                  column=f"figures[{i}]"))
+            collect.add(
+                DataError(
+                    f"figure id {figure.id!r} appears twice",
+                    "give each figure its own id",
+                    path,
+                    column=f"figures[{i}]",
+                )
+            )
             continue
         seen.add(figure.id)
         figures.append(figure)
@@ -125,8 +139,9 @@ def load_published(dataset: Dataset) -> list[Figure]:
     return figures
 
 
-def _read_figure(dataset: Dataset, item: Any, i: int, path: Path, default_source: Any, levels: set[str],
-                 units: Mapping[str, Unit]) -> Figure:
+def _read_figure(
+    dataset: Dataset, item: Any, i: int, path: Path, default_source: Any, levels: set[str], units: Mapping[str, Unit]
+) -> Figure:
     """One figure of published.yml (the ``i``-th), validated against the dataset."""
     where = f"figures[{i}]"
     if not isinstance(item, dict):
@@ -134,32 +149,60 @@ def _read_figure(dataset: Dataset, item: Any, i: int, path: Path, default_source
     fid = str(item.get("id", f"#{i + 1}"))
     measure = item.get("measure")
     if measure not in MEASURE_KINDS:
-        raise DataError(f"figure {fid!r}: unknown measure {measure!r}",
-                        f"use one of: {', '.join(MEASURE_KINDS)}", path, column=f"{where}.measure")
+        raise DataError(
+            f"figure {fid!r}: unknown measure {measure!r}",
+            f"use one of: {', '.join(MEASURE_KINDS)}",
+            path,
+            column=f"{where}.measure",
+        )
     kind, needed = MEASURE_KINDS[measure]
     args = {k: item[k] for k in ("level", "year", "unit", "band", "threshold", "min", "below") if k in item}
     for k in needed:
         if k not in args:
-            raise DataError(f"figure {fid!r}: measure {measure!r} needs '{k}'", f"add '{k}:' to the figure",
-                            path, column=f"{where}.{k}")
+            raise DataError(
+                f"figure {fid!r}: measure {measure!r} needs '{k}'",
+                f"add '{k}:' to the figure",
+                path,
+                column=f"{where}.{k}",
+            )
     if "unit" in args and args["unit"] not in units:
-        raise DataError(f"figure {fid!r}: unknown unit {args['unit']!r}",
-                        "use a unit id from dataset.yml", path, column=f"{where}.unit")
+        raise DataError(
+            f"figure {fid!r}: unknown unit {args['unit']!r}",
+            "use a unit id from dataset.yml",
+            path,
+            column=f"{where}.unit",
+        )
     level_arg = args.get("level")
-    for lv in (level_arg if isinstance(level_arg, list) else [level_arg]):
+    for lv in level_arg if isinstance(level_arg, list) else [level_arg]:
         if lv is not None and lv not in levels:
-            raise DataError(f"figure {fid!r}: unknown level {lv!r}", f"use one of {', '.join(sorted(levels))}",
-                            path, column=f"{where}.level")
+            raise DataError(
+                f"figure {fid!r}: unknown level {lv!r}",
+                f"use one of {', '.join(sorted(levels))}",
+                path,
+                column=f"{where}.level",
+            )
     if "year" in args and args["year"] not in dataset.years:
-        raise DataError(f"figure {fid!r}: the dataset has no year {args['year']!r}",
-                        f"use one of {', '.join(map(str, dataset.years))}", path, column=f"{where}.year")
+        raise DataError(
+            f"figure {fid!r}: the dataset has no year {args['year']!r}",
+            f"use one of {', '.join(map(str, dataset.years))}",
+            path,
+            column=f"{where}.year",
+        )
     for k in ("threshold", "min", "below"):
         if k in args and (isinstance(args[k], bool) or not isinstance(args[k], (int, float))):
-            raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a number",
-                            "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
+            raise DataError(
+                f"figure {fid!r}: {k} {args[k]!r} is not a number",
+                "write a plain number of points or percent, e.g. 80",
+                path,
+                column=f"{where}.{k}",
+            )
         if k in args and not math.isfinite(args[k]):
-            raise DataError(f"figure {fid!r}: {k} {args[k]!r} is not a finite number",
-                            "write a plain number of points or percent, e.g. 80", path, column=f"{where}.{k}")
+            raise DataError(
+                f"figure {fid!r}: {k} {args[k]!r} is not a finite number",
+                "write a plain number of points or percent, e.g. 80",
+                path,
+                column=f"{where}.{k}",
+            )
     if measure in ("count_band", "unit_band"):
         lv = args.get("level") or (units[args["unit"]].level if args.get("unit") in units else None)
         lv_ids: list[Any] = lv if isinstance(lv, list) else [lv]
@@ -169,30 +212,54 @@ def _read_figure(dataset: Dataset, item: Any, i: int, path: Path, default_source
             meths = []
         bare = [m.id for m in meths if not m.bands]
         if bare:
-            raise DataError(f"figure {fid!r}: measure {measure!r} needs bands, but methodology {bare[0]!r} has no "
-                            "band rule", "remove the figure, or add 'bands:' to the methodology",
-                            path, column=f"{where}.measure")
+            raise DataError(
+                f"figure {fid!r}: measure {measure!r} needs bands, but methodology {bare[0]!r} has no band rule",
+                "remove the figure, or add 'bands:' to the methodology",
+                path,
+                column=f"{where}.measure",
+            )
     if "band" in args and all(m.band_id_for(args["band"]) is None for m in dataset.methodologies.values()):
-        raise DataError(f"figure {fid!r}: unknown band {args['band']!r}",
-                        "use a band id or name from the methodology in dataset.yml", path, column=f"{where}.band")
+        raise DataError(
+            f"figure {fid!r}: unknown band {args['band']!r}",
+            "use a band id or name from the methodology in dataset.yml",
+            path,
+            column=f"{where}.band",
+        )
     if "printed" not in item:
-        raise DataError(f"figure {fid!r}: no 'printed' value", "copy the value exactly as printed",
-                        path, column=f"{where}.printed")
+        raise DataError(
+            f"figure {fid!r}: no 'printed' value", "copy the value exactly as printed", path, column=f"{where}.printed"
+        )
     if not isinstance(item["printed"], str):
-        raise DataError(f"figure {fid!r}: printed value {item['printed']!r} is not in quotes, so YAML read it as "
-                        f"a {_yaml_type(item['printed'])}, losing what was printed (82.560 becomes 82.56, 05 "
-                        "becomes 5)", "quote it exactly as printed: printed: \"82,560\"", path,
-                        column=f"{where}.printed")
-    _check_printed(dataset, fid, kind, item["printed"], path, f"{where}.printed",
-                   number_context(dataset, measure, args))
+        raise DataError(
+            f"figure {fid!r}: printed value {item['printed']!r} is not in quotes, so YAML read it as "
+            f"a {_yaml_type(item['printed'])}, losing what was printed (82.560 becomes 82.56, 05 "
+            "becomes 5)",
+            'quote it exactly as printed: printed: "82,560"',
+            path,
+            column=f"{where}.printed",
+        )
+    _check_printed(
+        dataset, fid, kind, item["printed"], path, f"{where}.printed", number_context(dataset, measure, args)
+    )
     if measure in _UNIT_NUMBERS:
         _check_printed_decimals(dataset, fid, measure, args, item["printed"], path, f"{where}.printed")
     source = item.get("source", default_source)
     if source not in dataset.sources:
-        raise DataError(f"figure {fid!r}: unknown source {source!r}", "name a source id from dataset.yml",
-                        path, column=f"{where}.source")
-    return Figure(fid, measure, clean_name(item["printed"]), args, clean_name(item.get("sentence", "")),
-                  source, str(item.get("provenance", "published")))
+        raise DataError(
+            f"figure {fid!r}: unknown source {source!r}",
+            "name a source id from dataset.yml",
+            path,
+            column=f"{where}.source",
+        )
+    return Figure(
+        fid,
+        measure,
+        clean_name(item["printed"]),
+        args,
+        clean_name(item.get("sentence", "")),
+        source,
+        str(item.get("provenance", "published")),
+    )
 
 
 # Figures about one unit that are totals (or sums or differences of them) printed by the method at its
@@ -204,8 +271,9 @@ def _yaml_type(value: Any) -> str:
     return {bool: "true/false value", int: "whole number", float: "number"}.get(type(value), type(value).__name__)
 
 
-def _check_printed_decimals(dataset: Dataset, fid: str, measure: str, args: dict[str, Any], printed: str,
-                            path: Path, column: str) -> None:
+def _check_printed_decimals(
+    dataset: Dataset, fid: str, measure: str, args: dict[str, Any], printed: str, path: Path, column: str
+) -> None:
     """A unit's total printed with more decimals than its methodology prints ("97,6850" where totals
     have 2 decimals) is refused: the extra digits cannot be checked, and compared at the method's
     decimals the figure would match whatever they say."""
@@ -224,14 +292,24 @@ def _check_printed_decimals(dataset: Dataset, fid: str, measure: str, args: dict
         return
     shown = printed_decimals(clean_name(printed).rstrip("%").strip())
     if shown > max(decs):
-        raise DataError(f"figure {fid!r}: printed value {clean_name(printed)!r} has {shown} decimals, but the "
-                        f"methodology prints totals with {max(decs)}: the extra digits cannot be checked",
-                        "copy the value exactly as printed, or correct the methodology's 'decimals' in dataset.yml",
-                        path, column=column)
+        raise DataError(
+            f"figure {fid!r}: printed value {clean_name(printed)!r} has {shown} decimals, but the "
+            f"methodology prints totals with {max(decs)}: the extra digits cannot be checked",
+            "copy the value exactly as printed, or correct the methodology's 'decimals' in dataset.yml",
+            path,
+            column=column,
+        )
 
 
-def _check_printed(dataset: Dataset, fid: str, kind: str, printed: Any, path: Path, column: str,
-                   context: tuple[int | None, float | None] = (None, None)) -> None:
+def _check_printed(
+    dataset: Dataset,
+    fid: str,
+    kind: str,
+    printed: Any,
+    path: Path,
+    column: str,
+    context: tuple[int | None, float | None] = (None, None),
+) -> None:
     """A printed value that cannot be read as its measure's kind is an input error, found when
     published.yml is loaded rather than when the figure is checked."""
     text = clean_name(printed)
@@ -239,20 +317,36 @@ def _check_printed(dataset: Dataset, fid: str, kind: str, printed: Any, path: Pa
         try:
             read_printed_number(text, *context)
         except NumberFormatError as exc:
-            raise DataError(f"figure {fid!r}: printed value {text!r} is not a number ({exc})",
-                            "copy the number as printed, e.g. '90,766' or '97.685'", path, column=column) from None
+            raise DataError(
+                f"figure {fid!r}: printed value {text!r} is not a number ({exc})",
+                "copy the number as printed, e.g. '90,766' or '97.685'",
+                path,
+                column=column,
+            ) from None
     elif kind == "count":
         try:
             printed_count(text)
         except ValueError:
-            raise DataError(f"figure {fid!r}: printed value {text!r} is not a count",
-                            "write it as printed, e.g. '05' or '19/19'", path, column=column) from None
+            raise DataError(
+                f"figure {fid!r}: printed value {text!r} is not a count",
+                "write it as printed, e.g. '05' or '19/19'",
+                path,
+                column=column,
+            ) from None
     elif kind == "unit" and unit_id_for(dataset, text) is None:
-        raise DataError(f"figure {fid!r}: {text!r} is not a unit of the dataset",
-                        "use the unit's name or an alias listed in dataset.yml", path, column=column)
+        raise DataError(
+            f"figure {fid!r}: {text!r} is not a unit of the dataset",
+            "use the unit's name or an alias listed in dataset.yml",
+            path,
+            column=column,
+        )
     elif kind == "band" and all(m.band_id_for(text) is None for m in dataset.methodologies.values()):
-        raise DataError(f"figure {fid!r}: printed value {text!r} is not a band of any methodology",
-                        "copy the band as printed, e.g. 'Tốt'", path, column=column)
+        raise DataError(
+            f"figure {fid!r}: printed value {text!r} is not a band of any methodology",
+            "copy the band as printed, e.g. 'Tốt'",
+            path,
+            column=column,
+        )
 
 
 def unit_id_for(dataset: Dataset, name: str) -> str | None:

@@ -1,4 +1,5 @@
 """Text as it arrives from exports: Unicode NFC, trimmed, spaces collapsed, for names and headers."""
+
 from __future__ import annotations
 
 import re

@@ -10,6 +10,7 @@ refused in seconds with one clear line instead of being loaded whole.
 Values are those Excel last computed (the cached value of a formula), as ``openpyxl``'s
 ``data_only`` gives them: numbers as floats, text as str, booleans as bool.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -34,13 +35,15 @@ from parlib.errors import DataError
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _CHUNK = 1 << 20
-_FIX = ("delete the formatted empty rows and columns around the table (Ctrl+End shows where Excel thinks it ends) "
-        "and save again, or export it as CSV")
+_FIX = (
+    "delete the formatted empty rows and columns around the table (Ctrl+End shows where Excel thinks it ends) "
+    "and save again, or export it as CSV"
+)
 # Runs of empty cells that only carry formatting (<c r="B7" s="3"/>) and of empty rows (<row r="9"/>) are
 # replaced, before the XML parser sees them, by one <skip n="k"/> (or <skiprow n="k"/>): millions of them
 # cost a regex pass, not a Python call each, and a cell or row without a reference still lands at its place.
-_EMPTY_CELLS = re.compile(rb'(?:<(?:\w+:)?c\b[^<>]*/>)+')
-_EMPTY_ROWS = re.compile(rb'(?:<(?:\w+:)?row\b[^<>]*/>)+')
+_EMPTY_CELLS = re.compile(rb"(?:<(?:\w+:)?c\b[^<>]*/>)+")
+_EMPTY_ROWS = re.compile(rb"(?:<(?:\w+:)?row\b[^<>]*/>)+")
 
 
 def _skip_cells(m: re.Match[bytes]) -> bytes:
@@ -95,13 +98,19 @@ def read_xlsx(path: Path) -> tuple[list[list[Any]], list[Merged]]:
     row as long as its last value) and its merged ranges. Every problem is a :class:`DataError`."""
     size = path.stat().st_size
     if size > MAX_TABLE_BYTES:
-        raise DataError(f"the file is {size:,} bytes; parlib reads tables of at most {MAX_TABLE_BYTES:,}",
-                        "is this the right file? save only the table's sheet", path)
+        raise DataError(
+            f"the file is {size:,} bytes; parlib reads tables of at most {MAX_TABLE_BYTES:,}",
+            "is this the right file? save only the table's sheet",
+            path,
+        )
     with open(path, "rb") as fh:
         magic = fh.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataError("the file is an Excel 97-2003 workbook (.xls) or a password-protected one, not an XLSX",
-                        "open it in Excel and save it as .xlsx without a password", path)
+        raise DataError(
+            "the file is an Excel 97-2003 workbook (.xls) or a password-protected one, not an XLSX",
+            "open it in Excel and save it as .xlsx without a password",
+            path,
+        )
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -112,15 +121,29 @@ def read_xlsx(path: Path) -> tuple[list[list[Any]], list[Merged]]:
             strings = _shared_strings(zf, path)
             info = zf.getinfo(sheet)
             if info.file_size > MAX_XLSX_SHEET_BYTES:
-                raise DataError(f"the sheet is {info.file_size:,} bytes once uncompressed; parlib reads sheets of at "
-                                f"most {MAX_XLSX_SHEET_BYTES:,}", _FIX, path)
+                raise DataError(
+                    f"the sheet is {info.file_size:,} bytes once uncompressed; parlib reads sheets of at "
+                    f"most {MAX_XLSX_SHEET_BYTES:,}",
+                    _FIX,
+                    path,
+                )
             return _read_sheet(zf, sheet, strings, path)
         except DataError:
             raise
-        except (KeyError, zipfile.BadZipFile, zipfile.LargeZipFile, expat.ExpatError, OSError, EOFError,
-                ValueError, NotImplementedError, RuntimeError) as exc:
-            raise DataError(f"cannot read as XLSX ({type(exc).__name__})", "re-save it from Excel as .xlsx",
-                            path) from None
+        except (
+            KeyError,
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            expat.ExpatError,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ) as exc:
+            raise DataError(
+                f"cannot read as XLSX ({type(exc).__name__})", "re-save it from Excel as .xlsx", path
+            ) from None
 
 
 def _read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
@@ -178,8 +201,12 @@ def _shared_strings(zf: zipfile.ZipFile, path: Path) -> list[str]:
     except KeyError:
         return []
     if info.file_size > MAX_XLSX_SHEET_BYTES:
-        raise DataError(f"the workbook's text is {info.file_size:,} bytes once uncompressed; parlib reads at most "
-                        f"{MAX_XLSX_SHEET_BYTES:,}", _FIX, path)
+        raise DataError(
+            f"the workbook's text is {info.file_size:,} bytes once uncompressed; parlib reads at most "
+            f"{MAX_XLSX_SHEET_BYTES:,}",
+            _FIX,
+            path,
+        )
     strings: list[str] = []
     parts: list[str] = []
     state = {"in_t": False, "skip": 0}
@@ -218,8 +245,7 @@ def _shared_strings(zf: zipfile.ZipFile, path: Path) -> list[str]:
     return strings
 
 
-def _feed(zf: zipfile.ZipFile, member: str, parser: Any, collapse: bool = False,
-          on_cells: Any = None) -> None:
+def _feed(zf: zipfile.ZipFile, member: str, parser: Any, collapse: bool = False, on_cells: Any = None) -> None:
     """Decompress ``member`` chunk by chunk into ``parser``, never past MAX_XLSX_SHEET_BYTES (a zip may
     state a false size). With ``collapse``, runs of empty formatted cells and rows are collapsed first,
     after ``on_cells(n)`` is told about how many cells the chunk holds (counted without parsing)."""
@@ -245,23 +271,41 @@ def _feed(zf: zipfile.ZipFile, member: str, parser: Any, collapse: bool = False,
                 return
 
 
-def _read_sheet(zf: zipfile.ZipFile, member: str, strings: list[str],
-                path: Path) -> tuple[list[list[Any]], list[Merged]]:
+def _read_sheet(
+    zf: zipfile.ZipFile, member: str, strings: list[str], path: Path
+) -> tuple[list[list[Any]], list[Merged]]:
     rows: list[list[Any]] = []
     merged: list[Merged] = []
-    st: dict[str, Any] = {"row": 0, "col": 0, "type": "n", "text": None, "in_text": False, "cells": 0, "values": 0, "seen": 0}
+    st: dict[str, Any] = {
+        "row": 0,
+        "col": 0,
+        "type": "n",
+        "text": None,
+        "in_text": False,
+        "cells": 0,
+        "values": 0,
+        "seen": 0,
+    }
     buf: list[str] = []
 
     def count(n: int, values: bool = False) -> None:
         st["cells"] += n
         if st["cells"] > MAX_XLSX_CELLS:
-            raise DataError(f"the sheet has more than {MAX_XLSX_CELLS:,} cells (reached near row {st['row']:,}), "
-                            "most of them probably empty but formatted", _FIX, path)
+            raise DataError(
+                f"the sheet has more than {MAX_XLSX_CELLS:,} cells (reached near row {st['row']:,}), "
+                "most of them probably empty but formatted",
+                _FIX,
+                path,
+            )
         if values:
             st["values"] += n
             if st["values"] > MAX_XLSX_VALUES:
-                raise DataError(f"the sheet has more than {MAX_XLSX_VALUES:,} cells that hold a value (reached at "
-                                f"row {st['row']:,})", "is this the right sheet? keep only the score table", path)
+                raise DataError(
+                    f"the sheet has more than {MAX_XLSX_VALUES:,} cells that hold a value (reached at "
+                    f"row {st['row']:,})",
+                    "is this the right sheet? keep only the score table",
+                    path,
+                )
 
     def estimate(n: int) -> None:
         """Cells counted in the raw XML before it is parsed: a bomb is refused without parsing it."""
@@ -305,8 +349,9 @@ def _read_sheet(zf: zipfile.ZipFile, member: str, strings: list[str],
             a, _, b = rng.partition(":")
             ma, mb = _CELL_REF.match(a), _CELL_REF.match(b or a)
             if ma and mb:
-                merged.append(Merged(int(ma.group(2)), _column_number(ma.group(1)),
-                                     int(mb.group(2)), _column_number(mb.group(1))))
+                merged.append(
+                    Merged(int(ma.group(2)), _column_number(ma.group(1)), int(mb.group(2)), _column_number(mb.group(1)))
+                )
 
     def end(name: str) -> None:
         tag = _local(name)
@@ -326,8 +371,9 @@ def _read_sheet(zf: zipfile.ZipFile, member: str, strings: list[str],
     try:
         _feed(zf, member, p, collapse=True, on_cells=estimate)
     except _Limit:
-        raise DataError(f"the sheet is more than {MAX_XLSX_SHEET_BYTES:,} bytes once uncompressed", _FIX,
-                        path) from None
+        raise DataError(
+            f"the sheet is more than {MAX_XLSX_SHEET_BYTES:,} bytes once uncompressed", _FIX, path
+        ) from None
     return rows, merged
 
 
@@ -339,8 +385,11 @@ def _store(rows: list[list[Any]], st: dict[str, Any], strings: list[str], path: 
         try:
             value = strings[int(raw)]
         except (ValueError, IndexError):
-            raise DataError(f"cell {column_letter(c)}{r} points to a text the workbook does not have",
-                            "re-save it from Excel as .xlsx", path) from None
+            raise DataError(
+                f"cell {column_letter(c)}{r} points to a text the workbook does not have",
+                "re-save it from Excel as .xlsx",
+                path,
+            ) from None
     elif kind in ("str", "inlineStr", "e", "d"):
         value = raw
     elif kind == "b":
@@ -354,11 +403,21 @@ def _store(rows: list[list[Any]], st: dict[str, Any], strings: list[str], path: 
         if value == "":
             return
         if len(value) > MAX_CELL_CHARS:
-            raise DataError(f"cell {column_letter(c)}{r} holds {len(value):,} characters; parlib reads cells of at "
-                            f"most {MAX_CELL_CHARS:,}", "is this the right cell? shorten it", path, r)
+            raise DataError(
+                f"cell {column_letter(c)}{r} holds {len(value):,} characters; parlib reads cells of at "
+                f"most {MAX_CELL_CHARS:,}",
+                "is this the right cell? shorten it",
+                path,
+                r,
+            )
     if c > MAX_COLUMNS:
-        raise DataError(f"cell {column_letter(c)}{r} holds a value beyond column {MAX_COLUMNS} "
-                        f"({column_letter(MAX_COLUMNS)}), parlib's limit", "delete what lies right of the table", path, r)
+        raise DataError(
+            f"cell {column_letter(c)}{r} holds a value beyond column {MAX_COLUMNS} "
+            f"({column_letter(MAX_COLUMNS)}), parlib's limit",
+            "delete what lies right of the table",
+            path,
+            r,
+        )
     while len(rows) < r:
         rows.append([])
     row = rows[r - 1]

@@ -8,6 +8,7 @@
 - nesting deeper than :data:`~parlib.data.limits.MAX_YAML_DEPTH` is refused;
 - a key given twice in one mapping is an error (YAML would keep the last one silently).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,9 +34,11 @@ class StrictLoader(_BASE):  # type: ignore[misc, valid-type]
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise _YamlRefused("YAML anchors and aliases (&name, *name) are not accepted: a few of them can "
-                               "expand into gigabytes", "write the value out in full where the alias is",
-                               node.start_mark)
+            raise _YamlRefused(
+                "YAML anchors and aliases (&name, *name) are not accepted: a few of them can expand into gigabytes",
+                "write the value out in full where the alias is",
+                node.start_mark,
+            )
         return super().construct_object(node, deep)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -44,9 +47,12 @@ class StrictLoader(_BASE):  # type: ignore[misc, valid-type]
             if isinstance(key_node, yaml.ScalarNode):
                 key = (key_node.tag, key_node.value)
                 if key in keys:
-                    raise _YamlRefused(f"the key {show(key_node.value)} is given twice in one mapping (first at "
-                                       f"line {keys[key]}); YAML would silently keep the last",
-                                       "keep one of them", key_node.start_mark)
+                    raise _YamlRefused(
+                        f"the key {show(key_node.value)} is given twice in one mapping (first at "
+                        f"line {keys[key]}); YAML would silently keep the last",
+                        "keep one of them",
+                        key_node.start_mark,
+                    )
                 keys[key] = key_node.start_mark.line + 1
         mapping: dict[Any, Any] = super().construct_mapping(node, deep)
         return mapping
@@ -59,8 +65,11 @@ def _check_nesting(root: yaml.Node) -> None:
     while stack:
         n, d = stack.pop()
         if d > MAX_YAML_DEPTH:
-            raise _YamlRefused(f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep",
-                               "flatten the structure as docs/data-format.md shows", n.start_mark)
+            raise _YamlRefused(
+                f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep",
+                "flatten the structure as docs/data-format.md shows",
+                n.start_mark,
+            )
         if id(n) in seen:
             continue
         seen.add(id(n))
@@ -75,8 +84,11 @@ def read_yaml(path: Path) -> Any:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise DataError(f"the file is {size:,} bytes; parlib reads YAML files of at most {MAX_YAML_BYTES:,}",
-                            "is this the right file? a dataset.yml of thousands of units is well under 1 MB", path)
+            raise DataError(
+                f"the file is {size:,} bytes; parlib reads YAML files of at most {MAX_YAML_BYTES:,}",
+                "is this the right file? a dataset.yml of thousands of units is well under 1 MB",
+                path,
+            )
         with open(path, "rb") as fh:
             data = fh.read(MAX_YAML_BYTES + 1)
     except FileNotFoundError:
@@ -88,13 +100,20 @@ def read_yaml(path: Path) -> Any:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise DataError(f"not UTF-8 text (byte {data[exc.start]:#04x}; perhaps Windows-1258 or another legacy "
-                        "encoding)", "save the file as UTF-8, e.g. iconv -f CP1258 -t UTF-8", path, line) from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"not UTF-8 text (byte {data[exc.start]:#04x}; perhaps Windows-1258 or another legacy encoding)",
+            "save the file as UTF-8, e.g. iconv -f CP1258 -t UTF-8",
+            path,
+            line,
+        ) from None
     items = sum(text.count(c) for c in ",:-\n[{")
     if items > MAX_YAML_ITEMS:
-        raise DataError(f"the file holds about {items:,} values; parlib reads YAML files of at most "
-                        f"{MAX_YAML_ITEMS:,}", "is this the right file? split it or remove what is not needed", path)
+        raise DataError(
+            f"the file holds about {items:,} values; parlib reads YAML files of at most {MAX_YAML_ITEMS:,}",
+            "is this the right file? split it or remove what is not needed",
+            path,
+        )
     loader = StrictLoader(text)
     try:
         node = loader.get_single_node()
@@ -112,14 +131,19 @@ def read_yaml(path: Path) -> Any:
             problem = f"{problem} (more than 1000 levels)"
         raise DataError(f"YAML syntax error: {problem}", "fix the YAML syntax at that line", path, row) from None
     except yaml.reader.ReaderError as exc:
-        row = text[:exc.position].count("\n") + 1
+        row = text[: exc.position].count("\n") + 1
         cp = ord(exc.character) if isinstance(exc.character, str) else int(exc.character)
-        raise DataError(f"a character YAML does not allow (U+{cp:04X}, a control character)",
-                        "remove it; save the file as plain UTF-8 text", path, row) from None
+        raise DataError(
+            f"a character YAML does not allow (U+{cp:04X}, a control character)",
+            "remove it; save the file as plain UTF-8 text",
+            path,
+            row,
+        ) from None
     except yaml.YAMLError as exc:
         raise DataError(f"YAML error: {str(exc).splitlines()[0]}", "fix the YAML syntax", path) from None
     except RecursionError:
-        raise DataError("the YAML is nested too deeply", "flatten the structure as docs/data-format.md shows",
-                        path) from None
+        raise DataError(
+            "the YAML is nested too deeply", "flatten the structure as docs/data-format.md shows", path
+        ) from None
     finally:
         loader.dispose()

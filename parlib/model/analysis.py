@@ -11,6 +11,7 @@ processed tables, the report's sections, the published-figure check and the CLI 
 An Analysis is immutable: its dataclasses are frozen and its mappings read-only. Its frames are
 shared by every view, so a view that needs to change a frame works on a copy.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -141,8 +142,12 @@ def analyse_level(scores: Scores, year: int, level: str, noise: NoiseSpec = DEFA
     cur = scores.level_units(year, level)
     fields = scores.level_fields(year, level)
     out: dict[str, Any] = {
-        "level": level, "year": year, "methodology": meth, "granularity": scores.granularity[(year, level)],
-        "units": cur.sort_values(["rank", "unit_id"], na_position="last"), "fields": fields,
+        "level": level,
+        "year": year,
+        "methodology": meth,
+        "granularity": scores.granularity[(year, level)],
+        "units": cur.sort_values(["rank", "unit_id"], na_position="last"),
+        "fields": fields,
         "summary": MappingProxyType(get_level_summary(cur, meth)),
     }
     scored = fields.dropna(subset=["pct"]) if not fields.empty else fields
@@ -164,17 +169,27 @@ def analyse_level(scores: Scores, year: int, level: str, noise: NoiseSpec = DEFA
     out["coherence"] = get_coherence(fields, meth, list(out["units"]["unit_id"]))
     prev_year = ds.previous_year(year)
     prev_fields = scores.level_fields(prev_year, level) if prev_year is not None else None
-    if prev_fields is not None and prev_year is not None and ds.methodology_for(prev_year, level).field_ids() != meth.field_ids():
+    if (
+        prev_fields is not None
+        and prev_year is not None
+        and ds.methodology_for(prev_year, level).field_ids() != meth.field_ids()
+    ):
         prev_fields = None  # fields of another methodology are not compared
-    out["synthesis"] = MappingProxyType(get_level_synthesis(cur, fields, prev_fields, meth.field_ids(), meth.survey_max,
-                                                            meth.max_total))
+    out["synthesis"] = MappingProxyType(
+        get_level_synthesis(cur, fields, prev_fields, meth.field_ids(), meth.survey_max, meth.max_total)
+    )
     if prev_year is not None:
         prev = scores.level_units(prev_year, level)
         changes = year_on_year(cur, prev, ds)
-        out.update(previous_year=prev_year, previous_units=prev, changes=changes,
-                   mean_change=mean_change(cur, prev), change_counts=MappingProxyType(get_change_counts(changes)),
-                   change_groups=MappingProxyType(get_change_groups(changes)),
-                   movers=MappingProxyType(get_movers(changes)))
+        out.update(
+            previous_year=prev_year,
+            previous_units=prev,
+            changes=changes,
+            mean_change=mean_change(cur, prev),
+            change_counts=MappingProxyType(get_change_counts(changes)),
+            change_groups=MappingProxyType(get_change_groups(changes)),
+            movers=MappingProxyType(get_movers(changes)),
+        )
         if len(prev):
             pmeth = ds.methodology_for(prev_year, level)
             out["previous_methodology"] = pmeth
@@ -196,12 +211,20 @@ def analyse(dataset: Dataset, year: int, scores: Scores | None = None, noise: No
         raise ValueError(f"dataset {dataset.id!r} has no year {year}")
     scores = score_dataset(dataset) if scores is None else scores
     levels = {lv: analyse_level(scores, year, lv, noise) for lv in dataset.levels_in(year)}
-    return Analysis(dataset, scores, year, dataset.previous_year(year), MappingProxyType(levels), noise,
-                    get_unit_context(dataset, year))
+    return Analysis(
+        dataset,
+        scores,
+        year,
+        dataset.previous_year(year),
+        MappingProxyType(levels),
+        noise,
+        get_unit_context(dataset, year),
+    )
 
 
-def analyse_years(dataset: Dataset, years: list[int] | None = None, scores: Scores | None = None,
-                  noise: NoiseSpec = DEFAULT_NOISE) -> dict[int, Analysis]:
+def analyse_years(
+    dataset: Dataset, years: list[int] | None = None, scores: Scores | None = None, noise: NoiseSpec = DEFAULT_NOISE
+) -> dict[int, Analysis]:
     """The analysis of several years (every year by default) from one scoring of the dataset."""
     scores = score_dataset(dataset) if scores is None else scores
     return {y: analyse(dataset, y, scores, noise) for y in (years or dataset.years)}

@@ -20,6 +20,7 @@ level in one year (units × fields):
 
 All functions are pure and take plain frames.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ import pandas as pd
 
 from parlib.data.dataset import Methodology
 
-MIN_UNITS = 4    # fewer units: no correlation, alpha or kurtosis worth printing
+MIN_UNITS = 4  # fewer units: no correlation, alpha or kurtosis worth printing
 MIN_FIELDS = 2
 
 
@@ -70,9 +71,16 @@ def cronbach_alpha(points: pd.DataFrame) -> float:
     return float(k / (k - 1) * (1.0 - points.var(ddof=1).sum() / var_total))
 
 
-def get_field_stats(points: pd.DataFrame, maxima: pd.Series, *, near_max_pct: float = 95.0,
-                    near_max_share: float = 0.85, min_spread: float = 2.0, t_skew: float = 2.0,
-                    t_kurt: float = 3.5) -> pd.DataFrame:
+def get_field_stats(
+    points: pd.DataFrame,
+    maxima: pd.Series,
+    *,
+    near_max_pct: float = 95.0,
+    near_max_share: float = 0.85,
+    min_spread: float = 2.0,
+    t_skew: float = 2.0,
+    t_kurt: float = 3.5,
+) -> pd.DataFrame:
     """Per field: maximum, mean, min and standard deviation of % of maximum, units at
     ``near_max_pct`` % or more (count and share), skew, kurtosis, the outlier flag and whether the
     field fails to discriminate (``flat``: too many units near the maximum; ``tiny_spread``)."""
@@ -82,13 +90,20 @@ def get_field_stats(points: pd.DataFrame, maxima: pd.Series, *, near_max_pct: fl
     sd = pct.std(ddof=1)
     skew = pct.skew() if n >= 3 else pd.Series(np.nan, index=pct.columns)
     kurt = pct.kurt() if n >= 4 else pd.Series(np.nan, index=pct.columns)
-    out = pd.DataFrame({
-        "field_id": list(pct.columns), "max": maxima.reindex(pct.columns).to_numpy(float),
-        "mean_pct": pct.mean().to_numpy(), "min_pct": pct.min().to_numpy(), "sd_pct": sd.to_numpy(),
-        "n_near_max": near.to_numpy().astype(int), "n_units": n,
-        "share_near_max": (near / n).to_numpy() if n else np.nan,
-        "skew": skew.to_numpy(), "kurt": kurt.to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "field_id": list(pct.columns),
+            "max": maxima.reindex(pct.columns).to_numpy(float),
+            "mean_pct": pct.mean().to_numpy(),
+            "min_pct": pct.min().to_numpy(),
+            "sd_pct": sd.to_numpy(),
+            "n_near_max": near.to_numpy().astype(int),
+            "n_units": n,
+            "share_near_max": (near / n).to_numpy() if n else np.nan,
+            "skew": skew.to_numpy(),
+            "kurt": kurt.to_numpy(),
+        }
+    )
     out["outlier_flag"] = (out["skew"].abs() > t_skew) & (out["kurt"] > t_kurt)
     flat = out["share_near_max"] >= near_max_share
     tiny = out["sd_pct"].fillna(0.0) < min_spread
@@ -138,11 +153,25 @@ class Coherence:
     unit_outliers: pd.DataFrame
 
 
-def get_coherence(fields: pd.DataFrame, meth: Methodology, unit_order: list[str] | None = None, *,
-                  z: float = 3.5, **stats_options: float) -> Coherence:
+def get_coherence(
+    fields: pd.DataFrame,
+    meth: Methodology,
+    unit_order: list[str] | None = None,
+    *,
+    z: float = 3.5,
+    **stats_options: float,
+) -> Coherence:
     """Every coherence check of one level and year, from its field points (empty: none)."""
-    empty = Coherence("", 0, 0, pd.DataFrame(), pd.Series(dtype=float), float("nan"), pd.DataFrame(),
-                      pd.DataFrame(columns=["unit_id", "field_id", "points", "robust_z"]))
+    empty = Coherence(
+        "",
+        0,
+        0,
+        pd.DataFrame(),
+        pd.Series(dtype=float),
+        float("nan"),
+        pd.DataFrame(),
+        pd.DataFrame(columns=["unit_id", "field_id", "points", "robust_z"]),
+    )
     if fields is None or fields.empty or not meth.fields:
         return _with(empty, reason="no_fields")
     points = field_points(fields, meth, unit_order).dropna()
@@ -152,10 +181,19 @@ def get_coherence(fields: pd.DataFrame, meth: Methodology, unit_order: list[str]
     if n < MIN_UNITS:
         return _with(empty, reason="too_few_units", n_units=n, n_fields=k)
     maxima = pd.Series({f.id: f.max for f in meth.fields})
-    return Coherence("", n, k, get_correlations(points), get_field_vs_rest(points), cronbach_alpha(points),
-                     get_field_stats(points, maxima, **stats_options), get_unit_outliers(points, z=z))
+    return Coherence(
+        "",
+        n,
+        k,
+        get_correlations(points),
+        get_field_vs_rest(points),
+        cronbach_alpha(points),
+        get_field_stats(points, maxima, **stats_options),
+        get_unit_outliers(points, z=z),
+    )
 
 
 def _with(c: Coherence, **changes: Any) -> Coherence:
     from dataclasses import replace
+
     return replace(c, **changes)

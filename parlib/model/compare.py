@@ -4,6 +4,7 @@ A unit present in one year only is marked ``new`` or ``missing``, never compared
 the dataset says was renamed is followed under its new id; one that was merged is marked
 ``merged``.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -57,8 +58,9 @@ def year_on_year(current: pd.DataFrame, previous: pd.DataFrame, dataset: Dataset
     out = out.drop(columns="_merge")
     out["change"] = out["total"] - out["total_prev"]
     out["rank_change"] = (out["rank_prev"].astype("Float64") - out["rank"].astype("Float64")).astype("Int64")
-    out["band_changed"] = (out["status"] == "both") & out["band"].notna() & out["band_prev"].notna() & (
-        out["band"] != out["band_prev"])
+    out["band_changed"] = (
+        (out["status"] == "both") & out["band"].notna() & out["band_prev"].notna() & (out["band"] != out["band_prev"])
+    )
     return out.sort_values(["status", "rank", "unit_id"], key=_status_order, na_position="last").reset_index(drop=True)
 
 
@@ -80,9 +82,14 @@ def get_change_counts(yoy: pd.DataFrame) -> dict[str, int]:
     """How many units rose, fell or stayed (in points and in places), and how many are new or missing."""
     c, r = yoy["change"], yoy["rank_change"].astype("Float64")
     return {
-        "up": int((c > 0).sum()), "down": int((c < 0).sum()), "same": int((c == 0).sum()),
-        "rank_up": int((r > 0).sum()), "rank_down": int((r < 0).sum()), "rank_same": int((r == 0).sum()),
-        "new": int((yoy["status"] == "new").sum()), "missing": int(yoy["status"].isin(["missing", "merged"]).sum()),
+        "up": int((c > 0).sum()),
+        "down": int((c < 0).sum()),
+        "same": int((c == 0).sum()),
+        "rank_up": int((r > 0).sum()),
+        "rank_down": int((r < 0).sum()),
+        "rank_same": int((r == 0).sum()),
+        "new": int((yoy["status"] == "new").sum()),
+        "missing": int(yoy["status"].isin(["missing", "merged"]).sum()),
     }
 
 
@@ -118,8 +125,11 @@ def get_change_groups(yoy: pd.DataFrame) -> dict[str, list[str]]:
 def get_band_transitions(yoy: pd.DataFrame, band_order: list[str]) -> pd.DataFrame:
     """A table of counts: rows the band last year, columns the band this year (units in both years)."""
     both = yoy[(yoy["status"] == "both") & yoy["band"].notna() & yoy["band_prev"].notna()]
-    table = pd.crosstab(pd.Categorical(both["band_prev"], categories=band_order),
-                        pd.Categorical(both["band"], categories=band_order), dropna=False)
+    table = pd.crosstab(
+        pd.Categorical(both["band_prev"], categories=band_order),
+        pd.Categorical(both["band"], categories=band_order),
+        dropna=False,
+    )
     table.index.name, table.columns.name = "from", "to"
     return table.astype(int)
 
@@ -129,5 +139,3 @@ def mean_change(current: pd.DataFrame, previous: pd.DataFrame) -> float | None:
     if previous.empty or current.empty or bool(previous["partial"].any()) or bool(current["partial"].any()):
         return None
     return float(current["total"].mean() - previous["total"].mean())
-
-

@@ -6,6 +6,7 @@ report and the one before: its index, rank out of the level's size, change of po
 and the level's mean as the other dataset published it. Every figure is read from the other dataset
 (its tables and its published.yml), never typed into this one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -79,12 +80,20 @@ def get_unit_context(dataset: Dataset, year: int) -> UnitContext | None:
     try:
         other = load_dataset(ref.dataset)
     except DataError as exc:
-        raise DataError(f"context dataset {ref.dataset!r} cannot be loaded: {exc.what}",
-                        "name an embedded dataset under 'context:'", dataset.root / "dataset.yml", column="context") from None
+        raise DataError(
+            f"context dataset {ref.dataset!r} cannot be loaded: {exc.what}",
+            "name an embedded dataset under 'context:'",
+            dataset.root / "dataset.yml",
+            column="context",
+        ) from None
     unit = other.units().get(ref.unit)
     if unit is None:
-        raise DataError(f"context unit {ref.unit!r} is not a unit of dataset {ref.dataset!r}",
-                        "use a unit id of that dataset", dataset.root / "dataset.yml", column="context.unit")
+        raise DataError(
+            f"context unit {ref.unit!r} is not a unit of dataset {ref.dataset!r}",
+            "use a unit id of that dataset",
+            dataset.root / "dataset.yml",
+            column="context.unit",
+        )
     scores = score_dataset(other)
     figures = load_published(other)
 
@@ -95,15 +104,25 @@ def get_unit_context(dataset: Dataset, year: int) -> UnitContext | None:
             return None
         r = row.iloc[0]
         meth = other.methodology_for(y, unit.level)
-        mean = next((f for f in figures if f.measure == "mean_pct" and f.args.get("year") == y
-                     and f.args.get("level") == unit.level), None)
+        mean = next(
+            (
+                f
+                for f in figures
+                if f.measure == "mean_pct" and f.args.get("year") == y and f.args.get("level") == unit.level
+            ),
+            None,
+        )
         band = meth.band(str(r["band"])).name if meth.bands and isinstance(r["band"], str) else None
-        return UnitYear(y, None if r["pct"] != r["pct"] else float(r["pct"]),
-                        None if r["rank"] is None or str(r["rank"]) == "<NA>" else int(r["rank"]), band,
-                        str(r["provenance"]),
-                        mean.printed if mean else None,
-                        read_printed_number(mean.printed)[0] if mean else None,
-                        bool(mean and mean.provenance == "inferred"))
+        return UnitYear(
+            y,
+            None if r["pct"] != r["pct"] else float(r["pct"]),
+            None if r["rank"] is None or str(r["rank"]) == "<NA>" else int(r["rank"]),
+            band,
+            str(r["provenance"]),
+            mean.printed if mean else None,
+            read_printed_number(mean.printed)[0] if mean else None,
+            bool(mean and mean.provenance == "inferred"),
+        )
 
     if year not in other.years:
         return None
@@ -113,5 +132,15 @@ def get_unit_context(dataset: Dataset, year: int) -> UnitContext | None:
     prev_year = other.previous_year(year)
     previous = at(prev_year) if prev_year is not None else None
     level = other.level(unit.level)
-    return UnitContext(other.id, other.title, other.index, unit.id, unit.name, level.noun, level.size,
-                       other.methodology_for(year, unit.level).decimals, current, previous)
+    return UnitContext(
+        other.id,
+        other.title,
+        other.index,
+        unit.id,
+        unit.name,
+        level.noun,
+        level.size,
+        other.methodology_for(year, unit.level).decimals,
+        current,
+        previous,
+    )

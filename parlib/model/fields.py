@@ -4,6 +4,7 @@ A unit's strength is a field where its % of maximum is furthest above the level'
 field; a weakness, furthest below. A level's strongest and weakest fields are those with the
 highest and lowest median % of maximum.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,8 +14,15 @@ def get_field_summary(fields: pd.DataFrame) -> pd.DataFrame:
     """Per field of one level and year: maximum, median, mean, min and max % of maximum, sorted by
     median % (strongest first)."""
     g = fields.groupby("field_id", sort=False)["pct"]
-    out = pd.DataFrame({"max": fields.groupby("field_id", sort=False)["max"].first(), "median_pct": g.median(),
-                        "mean_pct": g.mean(), "min_pct": g.min(), "max_pct": g.max()})
+    out = pd.DataFrame(
+        {
+            "max": fields.groupby("field_id", sort=False)["max"].first(),
+            "median_pct": g.median(),
+            "mean_pct": g.mean(),
+            "min_pct": g.min(),
+            "max_pct": g.max(),
+        }
+    )
     return out.sort_values(["median_pct", "mean_pct"], ascending=False).rename_axis("field_id").reset_index()
 
 
@@ -71,8 +79,11 @@ def get_heatmap_table(fields: pd.DataFrame, unit_order: list[str], field_order: 
 
 def has_appraisal(fields: pd.DataFrame) -> bool:
     """True when the data has both self-assessed and appraised points."""
-    return bool(fields.get("self_assessed") is not None and fields["self_assessed"].notna().any()
-                and fields["appraised"].notna().any())
+    return bool(
+        fields.get("self_assessed") is not None
+        and fields["self_assessed"].notna().any()
+        and fields["appraised"].notna().any()
+    )
 
 
 def get_appraisal_cuts(fields: pd.DataFrame) -> pd.DataFrame:

@@ -41,6 +41,7 @@ one input.
 Everything is vectorised over a draws × units matrix: draws are processed in blocks (a Python loop
 per block of draws, never per draw or per unit) so that memory stays bounded.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -145,10 +146,25 @@ def level_parts(units: pd.DataFrame, fields: pd.DataFrame, meth: Methodology) ->
         if not wide.isna().any().any():
             maxima = np.array([f.max for f in meth.fields], float)
             is_survey = np.array([f.component == "survey" for f in meth.fields])
-            return LevelParts("fields", ids, tuple(fids), wide.to_numpy(float), maxima, is_survey, base,
-                              survey_pts, rank, band, upper=maxima)
-    if {"appraised", "survey"} <= set(u.columns) and u["appraised"].notna().all() and u["survey"].notna().all() \
-            and len(u):
+            return LevelParts(
+                "fields",
+                ids,
+                tuple(fids),
+                wide.to_numpy(float),
+                maxima,
+                is_survey,
+                base,
+                survey_pts,
+                rank,
+                band,
+                upper=maxima,
+            )
+    if (
+        {"appraised", "survey"} <= set(u.columns)
+        and u["appraised"].notna().all()
+        and u["survey"].notna().all()
+        and len(u)
+    ):
         pts = u[["appraised", "survey"]].to_numpy(float)
         assumed = meth.survey_max is None
         if meth.survey_max is None:
@@ -157,12 +173,24 @@ def level_parts(units: pd.DataFrame, fields: pd.DataFrame, meth: Methodology) ->
         else:
             s_max = float(meth.survey_max)
         maxima = np.array([meth.max_total - s_max, s_max], float)
-        return LevelParts("components", ids, ("appraised", "survey"), pts, maxima, np.array([False, True]), base,
-                          survey_pts, rank, band, survey_max_assumed=assumed,
-                          upper=np.full(2, float(meth.max_total)) if assumed else maxima)
+        return LevelParts(
+            "components",
+            ids,
+            ("appraised", "survey"),
+            pts,
+            maxima,
+            np.array([False, True]),
+            base,
+            survey_pts,
+            rank,
+            band,
+            survey_max_assumed=assumed,
+            upper=np.full(2, float(meth.max_total)) if assumed else maxima,
+        )
     top = np.array([meth.max_total], float)
-    return LevelParts("totals", ids, ("total",), base[:, None].copy(), top, np.array([False]), base, survey_pts,
-                      rank, band, upper=top)
+    return LevelParts(
+        "totals", ids, ("total",), base[:, None].copy(), top, np.array([False]), base, survey_pts, rank, band, upper=top
+    )
 
 
 def varied_inputs(parts: LevelParts, spec: NoiseSpec) -> tuple[dict[str, float], dict[str, str]]:
@@ -190,6 +218,7 @@ def varied_inputs(parts: LevelParts, spec: NoiseSpec) -> tuple[dict[str, float],
 
 # --- the vectorised core ---------------------------------------------------------------------------
 
+
 def rank_rows(values: np.ndarray) -> np.ndarray:
     """Ranks within each row of a draws × units matrix: 1 = highest, tied values share the best
     rank (1, 2, 2, 4), as :func:`parlib.model.scoring.rank_units` ranks. Returns int32."""
@@ -207,13 +236,14 @@ def rank_rows(values: np.ndarray) -> np.ndarray:
 
 def round_half_up_array(x: np.ndarray, decimals: int) -> np.ndarray:
     """:func:`parlib.data.numbers.round_half_up_series` on an array of any shape."""
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     rounded: np.ndarray = np.sign(x) * np.floor(np.round(np.abs(x) * scale, 6) + 0.5) / scale
     return rounded
 
 
-def band_index(total: np.ndarray, meth: Methodology, *, min_field_pct: np.ndarray | None = None,
-               survey: np.ndarray | None = None) -> np.ndarray:
+def band_index(
+    total: np.ndarray, meth: Methodology, *, min_field_pct: np.ndarray | None = None, survey: np.ndarray | None = None
+) -> np.ndarray:
     """The index (in ``meth.bands``, best first) of each total's band, on arrays of any shape:
     the rule of :func:`parlib.model.scoring.band_of` (totals rounded to the printed decimals; a
     condition on data that is missing is not met). -1 where no band applies."""
@@ -251,8 +281,8 @@ def part_scales(parts: LevelParts, weight_factors: np.ndarray, survey_factors: n
 class _Sample:
     """The random inputs of one sample of draws: factors drawn up front, rounding noise streamed."""
 
-    weight_u: np.ndarray      # draws × parts, uniform in [-1, 1]
-    survey_u: np.ndarray      # draws, uniform in [-1, 1]
+    weight_u: np.ndarray  # draws × parts, uniform in [-1, 1]
+    survey_u: np.ndarray  # draws, uniform in [-1, 1]
     noise_seed: tuple[int, ...]
 
 
@@ -279,8 +309,17 @@ def _block_size(parts: LevelParts) -> int:
     return max(1, _BLOCK_CELLS // max(1, parts.n_units * len(parts.part_ids)))
 
 
-def _simulate(parts: LevelParts, meth: Methodology, varied: dict[str, float], weights: _Sample, survey: _Sample,
-              noise: _Sample, n: int, *, keep_ranks: bool) -> tuple[np.ndarray | None, np.ndarray, dict[str, np.ndarray] | None]:
+def _simulate(
+    parts: LevelParts,
+    meth: Methodology,
+    varied: dict[str, float],
+    weights: _Sample,
+    survey: _Sample,
+    noise: _Sample,
+    n: int,
+    *,
+    keep_ranks: bool,
+) -> tuple[np.ndarray | None, np.ndarray, dict[str, np.ndarray] | None]:
     """Run ``n`` draws taking each input from the sample given for it (A, B or a mix).
 
     Returns the ranks (draws × units, when ``keep_ranks``), the mean absolute rank shift of each
@@ -290,8 +329,16 @@ def _simulate(parts: LevelParts, meth: Methodology, varied: dict[str, float], we
     w_amp, s_amp = varied.get("weights", 0.0), varied.get("survey", 0.0)
     block = _block_size(parts)
     ranks = np.empty((n, parts.n_units), np.int32) if keep_ranks else None
-    counts = {"kept": np.zeros(parts.n_units, np.int64), "first": np.zeros(parts.n_units, np.int64),
-              "last": np.zeros(parts.n_units, np.int64), "all_kept": np.zeros(n, bool)} if keep_ranks else None
+    counts = (
+        {
+            "kept": np.zeros(parts.n_units, np.int64),
+            "first": np.zeros(parts.n_units, np.int64),
+            "last": np.zeros(parts.n_units, np.int64),
+            "all_kept": np.zeros(n, bool),
+        }
+        if keep_ranks
+        else None
+    )
     shift = np.empty(n)
     nominal = parts.nominal_rank
     band_ids = [b.id for b in meth.bands]
@@ -319,14 +366,14 @@ def _simulate(parts: LevelParts, meth: Methodology, varied: dict[str, float], we
         stop = min(n, start + block)
         wf = 1.0 + w_amp * weights.weight_u[start:stop]
         sf = 1.0 + s_amp * survey.survey_u[start:stop]
-        k = part_scales(parts, wf, sf)                                    # draws × parts
+        k = part_scales(parts, wf, sf)  # draws × parts
         # the change each draw makes to the total: the parts rescaled, plus their rounding noise
         # rescaled; exactly zero when nothing varies
-        delta = (k - 1.0) @ pts.T                                         # draws × units
+        delta = (k - 1.0) @ pts.T  # draws × units
         e = None
         if noise_iter is not None:
             e = next(noise_iter)
-            e *= np.float32(half)                                         # draws × units × parts
+            e *= np.float32(half)  # draws × units × parts
             if near_bound.any():
                 e[:, near_bound] = np.clip(e[:, near_bound], lo, hi)
             delta += np.matmul(e, k.astype(np.float32)[:, :, None])[:, :, 0]
@@ -409,8 +456,9 @@ class RankUncertainty:
     ranks: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
-def rank_uncertainty(parts: LevelParts, meth: Methodology, spec: NoiseSpec | None = None, *,
-                     keep_ranks: bool = False) -> RankUncertainty:
+def rank_uncertainty(
+    parts: LevelParts, meth: Methodology, spec: NoiseSpec | None = None, *, keep_ranks: bool = False
+) -> RankUncertainty:
     """Monte Carlo uncertainty of the ranks of one level (and, with ``spec.sensitivity_draws``, the
     sensitivity of the mean rank shift to each varied input). Pure: the same parts, methodology and
     spec give the same numbers. ``keep_ranks`` keeps the draws × units rank matrix in the result."""
@@ -425,29 +473,66 @@ def rank_uncertainty(parts: LevelParts, meth: Methodology, spec: NoiseSpec | Non
         srt.sort(axis=0)  # in place: the draws' order is not needed any more
     nominal = parts.nominal_rank
     p5, med, p95 = _quantile_rows(srt, 0.05), _quantile_rows(srt, 0.5), _quantile_rows(srt, 0.95)
-    units = pd.DataFrame({
-        "unit_id": list(parts.unit_ids), "total": parts.base, "nominal_rank": nominal.astype(int),
-        "median_rank": med.astype(int), "p5": p5.astype(int), "p95": p95.astype(int),
-        "width": (p95 - p5).astype(int), "best": srt[0].astype(int), "worst": srt[-1].astype(int),
-        "p_band": counts["kept"] / n, "p_first": counts["first"] / n, "p_last": counts["last"] / n,
-    })
+    units = pd.DataFrame(
+        {
+            "unit_id": list(parts.unit_ids),
+            "total": parts.base,
+            "nominal_rank": nominal.astype(int),
+            "median_rank": med.astype(int),
+            "p5": p5.astype(int),
+            "p95": p95.astype(int),
+            "width": (p95 - p5).astype(int),
+            "best": srt[0].astype(int),
+            "worst": srt[-1].astype(int),
+            "p_band": counts["kept"] / n,
+            "p_first": counts["first"] / n,
+            "p_last": counts["last"] / n,
+        }
+    )
     groups = indistinct_groups(nominal, p5, p95)
-    gframe = pd.DataFrame([{"group": i + 1, "first_rank": int(nominal[s]), "last_rank": int(nominal[e]),
-                            "n_units": e - s + 1, "unit_ids": list(parts.unit_ids[s:e + 1])}
-                           for i, (s, e) in enumerate(groups)],
-                          columns=["group", "first_rank", "last_rank", "n_units", "unit_ids"])
+    gframe = pd.DataFrame(
+        [
+            {
+                "group": i + 1,
+                "first_rank": int(nominal[s]),
+                "last_rank": int(nominal[e]),
+                "n_units": e - s + 1,
+                "unit_ids": list(parts.unit_ids[s : e + 1]),
+            }
+            for i, (s, e) in enumerate(groups)
+        ],
+        columns=["group", "first_rank", "last_rank", "n_units", "unit_ids"],
+    )
     sens = _sensitivity(parts, meth, spec, varied, a, shift_a)
     share = float(parts.maxima[parts.survey].sum() / parts.maxima.sum()) if parts.survey.any() else None
     level = {
-        "n_units": parts.n_units, "draws": n, "seed": spec.seed, "kind": parts.kind,
-        "varied": dict(varied), "not_varied": dict(why),
-        "n_wide": int((units["width"] > spec.wide).sum()), "wide": spec.wide,
-        "mean_abs_shift": float(shift_a.mean()), "max_width": int(units["width"].max()),
-        "n_groups": len(groups), "n_in_groups": int(sum(e - s + 1 for s, e in groups)),
+        "n_units": parts.n_units,
+        "draws": n,
+        "seed": spec.seed,
+        "kind": parts.kind,
+        "varied": dict(varied),
+        "not_varied": dict(why),
+        "n_wide": int((units["width"] > spec.wide).sum()),
+        "wide": spec.wide,
+        "mean_abs_shift": float(shift_a.mean()),
+        "max_width": int(units["width"].max()),
+        "n_groups": len(groups),
+        "n_in_groups": int(sum(e - s + 1 for s, e in groups)),
         "p_band_all": float(counts["all_kept"].mean()),
     }
-    return RankUncertainty(parts.kind, spec, varied, why, units, level, gframe, sens, parts.survey_max_assumed,
-                           share, ranks if keep_ranks else None)
+    return RankUncertainty(
+        parts.kind,
+        spec,
+        varied,
+        why,
+        units,
+        level,
+        gframe,
+        sens,
+        parts.survey_max_assumed,
+        share,
+        ranks if keep_ranks else None,
+    )
 
 
 def rank_robustness(scores: Scores, year: int, level: str, spec: NoiseSpec | None = None) -> RankUncertainty:
@@ -460,8 +545,9 @@ def rank_robustness(scores: Scores, year: int, level: str, spec: NoiseSpec | Non
     return rank_uncertainty(parts, meth, spec)
 
 
-def _sensitivity(parts: LevelParts, meth: Methodology, spec: NoiseSpec, varied: dict[str, float], a: _Sample,
-                 shift_a: np.ndarray) -> pd.DataFrame:
+def _sensitivity(
+    parts: LevelParts, meth: Methodology, spec: NoiseSpec, varied: dict[str, float], a: _Sample, shift_a: np.ndarray
+) -> pd.DataFrame:
     """First-order (Saltelli 2010) and total (Jansen 1999) effects on the mean absolute rank shift.
 
     With Y = the mean absolute rank shift of a draw, samples A (the first ``m`` Monte Carlo draws)
@@ -482,8 +568,7 @@ def _sensitivity(parts: LevelParts, meth: Methodology, spec: NoiseSpec, varied: 
         if name not in varied:
             continue
         mix = {k: (b if k == name else a_m) for k in INPUTS}
-        _, y_ab, _ = _simulate(parts, meth, varied, mix["weights"], mix["survey"], mix["rounding"], m,
-                               keep_ranks=False)
+        _, y_ab, _ = _simulate(parts, meth, varied, mix["weights"], mix["survey"], mix["rounding"], m, keep_ranks=False)
         if var > 0:
             s1 = float(np.mean(y_b * (y_ab - y_a)) / var)
             st = float(np.mean((y_a - y_ab) ** 2) / (2 * var))

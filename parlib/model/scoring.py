@@ -2,6 +2,7 @@
 
 All functions are pure and vectorised over whole columns: no Python loop runs per unit.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -62,8 +63,9 @@ def rank_units(totals: pd.Series, groups: pd.Series | list[Any] | None = None) -
     return ranks.astype("Int64")
 
 
-def band_of(total: pd.Series, meth: Methodology, *, min_field_pct: pd.Series | None = None,
-            survey: pd.Series | None = None) -> pd.Series:
+def band_of(
+    total: pd.Series, meth: Methodology, *, min_field_pct: pd.Series | None = None, survey: pd.Series | None = None
+) -> pd.Series:
     """The band id of each unit under a methodology's band rule.
 
     Bands are tried best first; a unit gets the first whose conditions it all meets: total at
@@ -95,7 +97,9 @@ def band_of(total: pd.Series, meth: Methodology, *, min_field_pct: pd.Series | N
     return result
 
 
-def get_level_summary(units: pd.DataFrame, meth: Methodology, *, thresholds: tuple[float, ...] | None = None) -> dict[str, Any]:
+def get_level_summary(
+    units: pd.DataFrame, meth: Methodology, *, thresholds: tuple[float, ...] | None = None
+) -> dict[str, Any]:
     """Summary of one level in one year: count, mean, median, min, max of totals, count per band,
     and count at or above each threshold (in points; default the methodology's
     :meth:`~parlib.data.dataset.Methodology.threshold`, if any). ``partial`` is true when the publisher
@@ -161,11 +165,16 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
         chk = check_printed_totals(u, meth.decimals)
         if strict:
             for bad in chk[~chk["ok"]].to_dict("records"):
-                problems.add(DataError(
-                    f"printed total {bad['printed_total']:g} differs from the sum of its parts "
-                    f"{bad['parts_total']:g} by {abs(bad['gap']):g}, more than rounding allows "
-                    f"({bad['tolerance']:.4g})", "check the total and its parts against the source",
-                    spec.path, int(bad["row"])))
+                problems.add(
+                    DataError(
+                        f"printed total {bad['printed_total']:g} differs from the sum of its parts "
+                        f"{bad['parts_total']:g} by {abs(bad['gap']):g}, more than rounding allows "
+                        f"({bad['tolerance']:.4g})",
+                        "check the total and its parts against the source",
+                        spec.path,
+                        int(bad["row"]),
+                    )
+                )
         checks.append(chk)
         if strict:
             for e in _check_printed_index(u, meth, spec):
@@ -200,16 +209,24 @@ def score_dataset(dataset: Dataset, years: list[int] | None = None, *, strict: b
         field_frames.append(f)
     problems.raise_if_any()
     if not unit_frames:
-        raise DataError(f"dataset {dataset.id!r} has no table for year(s) {years}",
-                        f"choose among {', '.join(map(str, dataset.years))}")
+        raise DataError(
+            f"dataset {dataset.id!r} has no table for year(s) {years}",
+            f"choose among {', '.join(map(str, dataset.years))}",
+        )
     units = pd.concat(unit_frames, ignore_index=True)
-    fields = pd.concat([f for f in field_frames if not f.empty], ignore_index=True) if any(
-        not f.empty for f in field_frames) else field_frames[0]
+    fields = (
+        pd.concat([f for f in field_frames if not f.empty], ignore_index=True)
+        if any(not f.empty for f in field_frames)
+        else field_frames[0]
+    )
     # The key must be unique (pandas 3.1 deprecates set_index(verify_integrity=True): checked directly).
     if units.duplicated(["year", "level", "unit_id"]).any():
         dup = units[units.duplicated(["year", "level", "unit_id"])].iloc[0]
-        raise DataError(f"unit {dup['unit_id']!r} appears twice in {dup['year']} {dup['level']}",
-                        "give each unit one row per year and level", dataset.root / "dataset.yml")
+        raise DataError(
+            f"unit {dup['unit_id']!r} appears twice in {dup['year']} {dup['level']}",
+            "give each unit one row per year and level",
+            dataset.root / "dataset.yml",
+        )
     return Scores(dataset, units, fields, gran, pd.concat(checks, ignore_index=True))
 
 
@@ -219,13 +236,21 @@ def _check_printed_index(u: pd.DataFrame, meth: Methodology, spec: TableSpec) ->
     both = u["printed_index"].notna() & u["total"].notna()
     gap = (u["printed_index"] - u["total"] / meth.max_total * 100.0).abs()
     bad = both & (gap > 10.0 ** (-meth.decimals) + _EPS)
-    return [DataError(f"printed index {u['printed_index'].iloc[i]:g} is not the total {u['total'].iloc[i]:g} as % of "
-                      f"the maximum {meth.max_total:g}", "check the index and the total against the source",
-                      spec.path, int(u["row"].iloc[i])) for i in np.flatnonzero(bad.to_numpy())]
+    return [
+        DataError(
+            f"printed index {u['printed_index'].iloc[i]:g} is not the total {u['total'].iloc[i]:g} as % of "
+            f"the maximum {meth.max_total:g}",
+            "check the index and the total against the source",
+            spec.path,
+            int(u["row"].iloc[i]),
+        )
+        for i in np.flatnonzero(bad.to_numpy())
+    ]
 
 
-def check_printed_ranks(u: pd.DataFrame, meth: Methodology, spec: TableSpec, computed_rank: pd.Series,
-                        size: int | None = None) -> list[DataError]:
+def check_printed_ranks(
+    u: pd.DataFrame, meth: Methodology, spec: TableSpec, computed_rank: pd.Series, size: int | None = None
+) -> list[DataError]:
     """Printed ranks against the totals, one error per contradiction.
 
     - A whole table under ``rank_ties: min``: each printed rank must be the computed one (1, 2, 2, 4).
@@ -242,29 +267,53 @@ def check_printed_ranks(u: pd.DataFrame, meth: Methodology, spec: TableSpec, com
     fmt = f".{meth.decimals}f"
 
     def who(i: int) -> str:
-        return f"row {rows[i]} ({u['name_printed'].iloc[i]}, {u['total_printed'].iloc[i]:{fmt}}, rank {int(rank.iloc[i])})"
+        return (
+            f"row {rows[i]} ({u['name_printed'].iloc[i]}, {u['total_printed'].iloc[i]:{fmt}}, rank {int(rank.iloc[i])})"
+        )
 
     n_full = size if size is not None else (None if spec.partial else len(u))
     if n_full is not None:
         for i in np.flatnonzero((rank > n_full).to_numpy()):
-            errors.append(DataError(f"printed rank {int(rank.iloc[i])} is beyond the level's {n_full} units",
-                                    "check the rank, or the level's size in dataset.yml", spec.path, int(rows[i])))
+            errors.append(
+                DataError(
+                    f"printed rank {int(rank.iloc[i])} is beyond the level's {n_full} units",
+                    "check the rank, or the level's size in dataset.yml",
+                    spec.path,
+                    int(rows[i]),
+                )
+            )
     if not spec.partial and meth.rank_ties == "min":
         bad = rank.notna() & (rank != computed_rank.astype(float))
         for i in np.flatnonzero(bad.to_numpy()):
-            errors.append(DataError(
-                f"printed rank {int(rank.iloc[i])} but the totals give rank {int(computed_rank.iloc[i])}",
-                "check the rank and the totals against the source; if the publisher breaks ties on unrounded "
-                "scores, write 'rank_ties: printed' in the methodology", spec.path, int(rows[i])))
+            errors.append(
+                DataError(
+                    f"printed rank {int(rank.iloc[i])} but the totals give rank {int(computed_rank.iloc[i])}",
+                    "check the rank and the totals against the source; if the publisher breaks ties on unrounded "
+                    "scores, write 'rank_ties: printed' in the methodology",
+                    spec.path,
+                    int(rows[i]),
+                )
+            )
         return errors
     if not spec.partial:  # rank_ties: printed over a whole table
         missing = rank.isna() & u["total"].notna()
         if missing.all() and len(u):
-            return errors + [DataError("the methodology says 'rank_ties: printed' but this table prints no rank",
-                                       "add the rank column as printed, or use 'rank_ties: min'", spec.path)]
+            return errors + [
+                DataError(
+                    "the methodology says 'rank_ties: printed' but this table prints no rank",
+                    "add the rank column as printed, or use 'rank_ties: min'",
+                    spec.path,
+                )
+            ]
         for i in np.flatnonzero(missing.to_numpy()):
-            errors.append(DataError("no printed rank, and 'rank_ties: printed' takes the ranks from the table",
-                                    "fill in the rank as printed", spec.path, int(rows[i])))
+            errors.append(
+                DataError(
+                    "no printed rank, and 'rank_ties: printed' takes the ranks from the table",
+                    "fill in the rank as printed",
+                    spec.path,
+                    int(rows[i]),
+                )
+            )
     order_errors = _rank_order_errors(u, meth, who)
     if not spec.partial and not order_errors:
         # In order, but a whole table's ranks must also be the places their totals allow (no gap).
@@ -274,9 +323,14 @@ def check_printed_ranks(u: pd.DataFrame, meth: Methodology, spec: TableSpec, com
         bad = rank.notna() & t.notna() & ((rank < lo) | (rank > hi))
         for i in np.flatnonzero(bad.to_numpy()):
             span = f"{int(lo.iloc[i])}" if lo.iloc[i] == hi.iloc[i] else f"{int(lo.iloc[i])} to {int(hi.iloc[i])}"
-            errors.append(DataError(
-                f"printed rank {int(rank.iloc[i])} but total {t.iloc[i]:{fmt}} can only be ranked {span}",
-                "check the rank and the totals against the source", spec.path, int(rows[i])))
+            errors.append(
+                DataError(
+                    f"printed rank {int(rank.iloc[i])} but total {t.iloc[i]:{fmt}} can only be ranked {span}",
+                    "check the rank and the totals against the source",
+                    spec.path,
+                    int(rows[i]),
+                )
+            )
     return errors + [DataError(what, todo, spec.path, row) for what, todo, row in order_errors]
 
 
@@ -300,11 +354,21 @@ def _rank_order_errors(u: pd.DataFrame, meth: Methodology, who: Callable[[int], 
                 lowest = group_low
             group_low = None
         if lowest is not None and t[i] > t[lowest] + _EPS:
-            errors.append((f"{who(lowest)} is ranked above {who(i)}: a lower total above a higher one",
-                           "check both rows' ranks and totals against the source", int(rows[i])))
+            errors.append(
+                (
+                    f"{who(lowest)} is ranked above {who(i)}: a lower total above a higher one",
+                    "check both rows' ranks and totals against the source",
+                    int(rows[i]),
+                )
+            )
         if group_low is not None and r[i] == prev_rank and abs(t[i] - t[group_low]) > _EPS:
-            errors.append((f"{who(group_low)} and {who(i)} share a rank with different totals",
-                           "check both rows' ranks and totals against the source", int(rows[i])))
+            errors.append(
+                (
+                    f"{who(group_low)} and {who(i)} share a rank with different totals",
+                    "check both rows' ranks and totals against the source",
+                    int(rows[i]),
+                )
+            )
         if group_low is None or t[i] < t[group_low]:
             group_low = i
         prev_rank = r[i]
@@ -314,10 +378,15 @@ def _rank_order_errors(u: pd.DataFrame, meth: Methodology, who: Callable[[int], 
             if grp["printed_rank"].nunique() > 1:
                 first_two = grp.sort_values("printed_rank").index[:2]
                 ia, ib = u.index.get_indexer(first_two).tolist()  # their positions (the table's index is unique)
-                errors.append((
-                    f"{who(ia)} and {who(ib)} have equal totals but different ranks, and 'rank_ties: min' gives "
-                    "equal totals the same rank", "if the publisher breaks ties, write 'rank_ties: printed' in the "
-                    "methodology; otherwise check the ranks", int(rows[ib])))
+                errors.append(
+                    (
+                        f"{who(ia)} and {who(ib)} have equal totals but different ranks, and 'rank_ties: min' gives "
+                        "equal totals the same rank",
+                        "if the publisher breaks ties, write 'rank_ties: printed' in the "
+                        "methodology; otherwise check the ranks",
+                        int(rows[ib]),
+                    )
+                )
     return errors
 
 
@@ -327,18 +396,34 @@ def _check_printed_bands(u: pd.DataFrame, meth: Methodology, spec: TableSpec) ->
     errors: list[DataError] = []
     if has.any() and not meth.bands:
         i = int(np.flatnonzero(has.to_numpy())[0])
-        return [DataError(f"the table prints a band ({printed.iloc[i]!r}) but methodology {meth.id!r} has no band rule",
-                          "add 'bands:' to the methodology, or list the column under 'ignore_columns:'",
-                          spec.path, int(u["row"].iloc[i]))]
+        return [
+            DataError(
+                f"the table prints a band ({printed.iloc[i]!r}) but methodology {meth.id!r} has no band rule",
+                "add 'bands:' to the methodology, or list the column under 'ignore_columns:'",
+                spec.path,
+                int(u["row"].iloc[i]),
+            )
+        ]
     ids = per_unique(printed, lambda u: u.map(meth.band_id_for))  # once per distinct printed band
     unknown = has & ids.isna()
     for i in np.flatnonzero(unknown.to_numpy()).tolist():
-        errors.append(DataError(f"band {printed.iloc[i]!r} is not a band of methodology {meth.id!r}",
-                                f"use one of: {', '.join(b.name['vi'] for b in meth.bands)}, or give it as a band's "
-                                "'aliases:'", spec.path, int(u["row"].iloc[i])))
+        errors.append(
+            DataError(
+                f"band {printed.iloc[i]!r} is not a band of methodology {meth.id!r}",
+                f"use one of: {', '.join(b.name['vi'] for b in meth.bands)}, or give it as a band's 'aliases:'",
+                spec.path,
+                int(u["row"].iloc[i]),
+            )
+        )
     bad = has & (ids != u["band"]) & u["band"].notna() & ids.notna()
     for i in np.flatnonzero(bad.to_numpy()).tolist():
-        errors.append(DataError(f"printed band {printed.iloc[i]!r} but the band rule gives {u['band'].iloc[i]!r} "
-                                f"for total {u['total'].iloc[i]:g}", "check the band, the total, or the band rule in dataset.yml",
-                                spec.path, int(u["row"].iloc[i])))
+        errors.append(
+            DataError(
+                f"printed band {printed.iloc[i]!r} but the band rule gives {u['band'].iloc[i]!r} "
+                f"for total {u['total'].iloc[i]:g}",
+                "check the band, the total, or the band rule in dataset.yml",
+                spec.path,
+                int(u["row"].iloc[i]),
+            )
+        )
     return errors

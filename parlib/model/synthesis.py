@@ -5,6 +5,7 @@ returns plain values the report words: the field weakest for most units, the fie
 spread, the field that moved the level's mean most, and how the survey and the appraisal agree.
 Nothing here formats or words anything.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,8 +36,12 @@ def widest_spread(fields: pd.DataFrame, field_order: list[str]) -> dict[str, Any
     g["spread"] = g["max"] - g["min"]
     g = g.reindex([x for x in field_order if x in g.index])
     fid = str(g["spread"].idxmax())  # a field id (str)
-    return {"field_id": fid, "min_pct": float(g["min"][fid]), "max_pct": float(g["max"][fid]),
-            "spread": float(g["spread"][fid])}
+    return {
+        "field_id": fid,
+        "min_pct": float(g["min"][fid]),
+        "max_pct": float(g["max"][fid]),
+        "spread": float(g["spread"][fid]),
+    }
 
 
 def mean_moved_by(fields: pd.DataFrame, previous: pd.DataFrame | None, field_order: list[str]) -> dict[str, Any] | None:
@@ -52,11 +57,17 @@ def mean_moved_by(fields: pd.DataFrame, previous: pd.DataFrame | None, field_ord
         return None
     change = (cur[common] - prev[common]).round(9)
     fid = str(change.abs().idxmax())  # a field id (str)
-    return {"field_id": fid, "change": float(change[fid]), "total_change": float(change.sum()),
-            "changes": {k: float(v) for k, v in change.items()}}
+    return {
+        "field_id": fid,
+        "change": float(change[fid]),
+        "total_change": float(change.sum()),
+        "changes": {k: float(v) for k, v in change.items()},
+    }
 
 
-def survey_vs_appraisal(units: pd.DataFrame, survey_max: float | None, appraisal_max: float | None) -> dict[str, Any] | None:
+def survey_vs_appraisal(
+    units: pd.DataFrame, survey_max: float | None, appraisal_max: float | None
+) -> dict[str, Any] | None:
     """How the survey and the appraisal agree across units: Spearman's rank correlation, and the
     mean % of maximum of each when the maxima are known."""
     u = units.dropna(subset=["survey", "appraised"])
@@ -70,12 +81,20 @@ def survey_vs_appraisal(units: pd.DataFrame, survey_max: float | None, appraisal
     return out
 
 
-def get_level_synthesis(units: pd.DataFrame, fields: pd.DataFrame, previous_fields: pd.DataFrame | None,
-                        field_order: list[str], survey_max: float | None, max_total: float) -> dict[str, Any]:
+def get_level_synthesis(
+    units: pd.DataFrame,
+    fields: pd.DataFrame,
+    previous_fields: pd.DataFrame | None,
+    field_order: list[str],
+    survey_max: float | None,
+    max_total: float,
+) -> dict[str, Any]:
     """Everything :mod:`parlib.model.synthesis` says of one level (a value is None when the data
     cannot support it)."""
     scored = fields.dropna(subset=["pct"]) if not fields.empty else fields
-    prev = previous_fields.dropna(subset=["points"]) if previous_fields is not None and not previous_fields.empty else None
+    prev = (
+        previous_fields.dropna(subset=["points"]) if previous_fields is not None and not previous_fields.empty else None
+    )
     return {
         "weakest_for_most": weakest_for_most(scored, field_order) if not scored.empty else None,
         "widest_spread": widest_spread(scored, field_order) if not scored.empty else None,

@@ -4,6 +4,7 @@ Every chart is static (WeasyPrint runs no JavaScript), drawn in DejaVu Sans (ful
 coverage), labelled in the report's language with numbers formatted by :mod:`parlib.i18n`, and
 saved as PNG without the ``Software`` tag, so that the same data gives the same bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -44,11 +45,21 @@ UP, DOWN, PREV = "#0072B2", "#D55E00", "#9e9e9e"
 HEAT_CMAP = "viridis"
 EDGE = "#4d4d4d"
 
-_RC: dict[RcKeyType, Any] = {"font.family": FONT, "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8,
-       "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7.5, "axes.spines.top": False,
-       "axes.spines.right": False, "svg.hashsalt": "parlib", "figure.dpi": DPI,
-       # Names are data, not markup: "$x^2$" in a unit or field name is shown as typed, not as math.
-       "text.parse_math": False}
+_RC: dict[RcKeyType, Any] = {
+    "font.family": FONT,
+    "font.size": 8,
+    "axes.titlesize": 9,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5,
+    "legend.fontsize": 7.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "parlib",
+    "figure.dpi": DPI,
+    # Names are data, not markup: "$x^2$" in a unit or field name is shown as typed, not as math.
+    "text.parse_math": False,
+}
 
 
 def band_colours(band_ids: Sequence[str]) -> dict[str, str]:
@@ -58,8 +69,11 @@ def band_colours(band_ids: Sequence[str]) -> dict[str, str]:
         return {}
     if n == 1:
         return {band_ids[0]: BAND_COLOURS[0]}
-    idx = np.linspace(0, len(BAND_COLOURS) - 1, n).round().astype(int) if n > len(BAND_COLOURS) else (
-        list(range(n - 1)) + [len(BAND_COLOURS) - 1])
+    idx = (
+        np.linspace(0, len(BAND_COLOURS) - 1, n).round().astype(int)
+        if n > len(BAND_COLOURS)
+        else (list(range(n - 1)) + [len(BAND_COLOURS) - 1])
+    )
     return {b: BAND_COLOURS[i] for b, i in zip(band_ids, idx)}
 
 
@@ -97,9 +111,17 @@ def chunks(n: int, size: int = MAX_ROWS) -> list[tuple[int, int]]:
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequence[str],
-                    band_labels: dict[str, str], *, lang: str, max_total: float, decimals: int,
-                    title: str) -> Figure:
+def plot_ranked_bar(
+    names: Sequence[str],
+    totals: Sequence[float],
+    bands: Sequence[str],
+    band_labels: dict[str, str],
+    *,
+    lang: str,
+    max_total: float,
+    decimals: int,
+    title: str,
+) -> Figure:
     """Horizontal bars of each unit's total from zero, best at the top, coloured by band, value at the end.
 
     ``names``, ``totals`` and ``bands`` are in rank order; ``band_labels`` maps every band id of
@@ -113,8 +135,14 @@ def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequen
         fig, ax = _new_figure(max(2.0, 0.26 * n + (1.3 if present else 1.0)))
         colours = band_colours(list(band_labels))
         y = np.arange(n)
-        ax.barh(y, totals, color=[colours.get(b, PREV) if band_labels else NO_BAND for b in bands], height=0.72,
-                edgecolor=EDGE, linewidth=0.4)
+        ax.barh(
+            y,
+            totals,
+            color=[colours.get(b, PREV) if band_labels else NO_BAND for b in bands],
+            height=0.72,
+            edgecolor=EDGE,
+            linewidth=0.4,
+        )
         ax.set_yticks(y, [_wrap(s, 42) for s in names])
         ax.invert_yaxis()
         # Bars start at zero: a cut axis would make a 5-point gap look like a doubling. The
@@ -129,10 +157,18 @@ def plot_ranked_bar(names: Sequence[str], totals: Sequence[float], bands: Sequen
             # The title is the figure's, at the very top; the legend is one row between it and the
             # bars, from the left, so that a long title and a wide legend never overprint.
             fig.suptitle(title, x=0.01, ha="left", fontsize=9)
-            ax.legend(handles=[Patch(facecolor=colours[b], edgecolor=EDGE, linewidth=0.4, label=band_labels[b])
-                               for b in present],
-                      title=t("legend_band", lang), loc="lower left", bbox_to_anchor=(0.0, 1.0),
-                      ncol=min(len(present), 5), frameon=False, title_fontsize=7.5, alignment="left")
+            ax.legend(
+                handles=[
+                    Patch(facecolor=colours[b], edgecolor=EDGE, linewidth=0.4, label=band_labels[b]) for b in present
+                ],
+                title=t("legend_band", lang),
+                loc="lower left",
+                bbox_to_anchor=(0.0, 1.0),
+                ncol=min(len(present), 5),
+                frameon=False,
+                title_fontsize=7.5,
+                alignment="left",
+            )
         else:
             ax.set_title(title, loc="left")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
@@ -160,9 +196,19 @@ def plot_heatmap(table: pd.DataFrame, *, lang: str, title: str, vmin: float = 0.
         rows, cols = table.shape
         fig, ax = _new_figure(max(2.5, 0.28 * rows + 1.9))
         annot = table.map(lambda v: "" if pd.isna(v) else pct_label(v, lang))
-        sns.heatmap(table.astype(float), ax=ax, cmap=HEAT_CMAP, vmin=vmin,
-                    vmax=100, annot=annot.values, fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.4,
-                    linecolor="white", cbar_kws={"label": t("ax_pct", lang), "shrink": 0.8})
+        sns.heatmap(
+            table.astype(float),
+            ax=ax,
+            cmap=HEAT_CMAP,
+            vmin=vmin,
+            vmax=100,
+            annot=annot.values,
+            fmt="",
+            annot_kws={"fontsize": 6.5},
+            linewidths=0.4,
+            linecolor="white",
+            cbar_kws={"label": t("ax_pct", lang), "shrink": 0.8},
+        )
         ax.set_xticks(np.arange(cols) + 0.5, [_wrap(c, 16) for c in table.columns], rotation=0, fontsize=8)
         ax.set_yticks(np.arange(rows) + 0.5, [_wrap(str(i), 40) for i in table.index], rotation=0)
         ax.xaxis.tick_top()
@@ -174,9 +220,18 @@ def plot_heatmap(table: pd.DataFrame, *, lang: str, title: str, vmin: float = 0.
     return fig
 
 
-def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequence[float], *,
-                  lang: str, prev_year: int, year: int, max_total: float, title: str,
-                  xlim: tuple[float, float] | None = None) -> Figure:
+def plot_dumbbell(
+    names: Sequence[str],
+    previous: Sequence[float],
+    current: Sequence[float],
+    *,
+    lang: str,
+    prev_year: int,
+    year: int,
+    max_total: float,
+    title: str,
+    xlim: tuple[float, float] | None = None,
+) -> Figure:
     """One row per unit: a grey dot for last year's total, a coloured dot for this year's, joined
     by a line (green when the total rose, red when it fell). Rows in the order given. ``xlim``
     (default: from the rows, see :func:`dumbbell_xlim`) keeps one scale across the charts of a long
@@ -196,9 +251,13 @@ def plot_dumbbell(names: Sequence[str], previous: Sequence[float], current: Sequ
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt_number(v, lang, 0)))
         ax.set_xlabel(t("ax_total", lang, max=fmt_number(max_total, lang, 0)))
         ax.set_title(title, loc="left")
-        handles = [Line2D([], [], marker="o", color=PREV, linestyle="", label=t("legend_year", lang, year=prev_year)),
-                   Line2D([], [], marker="o", color=UP, label=f"{t('legend_year', lang, year=year)}: {t('legend_up', lang)}"),
-                   Line2D([], [], marker="o", color=DOWN, label=f"{t('legend_year', lang, year=year)}: {t('legend_down', lang)}")]
+        handles = [
+            Line2D([], [], marker="o", color=PREV, linestyle="", label=t("legend_year", lang, year=prev_year)),
+            Line2D([], [], marker="o", color=UP, label=f"{t('legend_year', lang, year=year)}: {t('legend_up', lang)}"),
+            Line2D(
+                [], [], marker="o", color=DOWN, label=f"{t('legend_year', lang, year=year)}: {t('legend_down', lang)}"
+            ),
+        ]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(1.0, 0.0), frameon=False)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
@@ -215,8 +274,9 @@ def dumbbell_xlim(previous: npt.ArrayLike, current: npt.ArrayLike, max_total: fl
     return lo, hi
 
 
-def plot_cuts(names: Sequence[str], cuts: Sequence[float], *, lang: str, title: str, decimals: int = 3,
-              top: float | None = None) -> Figure:
+def plot_cuts(
+    names: Sequence[str], cuts: Sequence[float], *, lang: str, title: str, decimals: int = 3, top: float | None = None
+) -> Figure:
     """Horizontal bars of the points cut by appraisal per unit, largest at the top. ``top`` (default:
     the largest cut given) keeps one scale across the charts of a long level."""
     with plt.rc_context(_RC):
@@ -259,11 +319,30 @@ def stamp(fig: Figure, source: str, mark: str = "") -> None:
         _grow(fig, 0.28, 0.3 if mark else 0.0)
         fig.text(0.01, 0.012, _wrap(source, 150, 2), fontsize=6, color="#444444", ha="left", va="bottom")
         if mark:
-            fig.text(0.99, 0.995, mark, fontsize=7.5, fontweight="bold", color="#6b4e00", ha="right", va="top",
-                     bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b100", "boxstyle": "square,pad=0.3", "linewidth": 0.8})
-def plot_rank_uncertainty(names: Sequence[str], nominal: Sequence[int], median: Sequence[int], p5: Sequence[int],
-                          p95: Sequence[int], *, labels: dict[str, str], title: str,
-                          max_rank: int | None = None) -> Figure:
+            fig.text(
+                0.99,
+                0.995,
+                mark,
+                fontsize=7.5,
+                fontweight="bold",
+                color="#6b4e00",
+                ha="right",
+                va="top",
+                bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b100", "boxstyle": "square,pad=0.3", "linewidth": 0.8},
+            )
+
+
+def plot_rank_uncertainty(
+    names: Sequence[str],
+    nominal: Sequence[int],
+    median: Sequence[int],
+    p5: Sequence[int],
+    p95: Sequence[int],
+    *,
+    labels: dict[str, str],
+    title: str,
+    max_rank: int | None = None,
+) -> Figure:
     """COINr's ``plot_uncertainty``, turned on its side for long names: one row per unit in
     nominal order (best at the top), a bar from its 5 % to its 95 % rank, a dot at its median
     rank and a cross at its printed rank; rank 1 on the left. ``labels`` gives the texts of the
@@ -303,9 +382,22 @@ def plot_correlations(table: pd.DataFrame, *, lang: str, title: str, label: str)
         fig, ax = _new_figure(max(2.4, 0.32 * k + 1.6))
         mask = np.triu(np.ones(table.shape, bool), k=1)
         annot = table.map(lambda v: fmt_number(v, lang, 2))
-        sns.heatmap(table.astype(float), ax=ax, mask=mask, cmap="RdBu", vmin=-1, vmax=1, center=0,
-                    annot=annot.values, fmt="", annot_kws={"fontsize": 6.5}, linewidths=0.4, linecolor="white",
-                    square=False, cbar_kws={"label": label, "shrink": 0.8})
+        sns.heatmap(
+            table.astype(float),
+            ax=ax,
+            mask=mask,
+            cmap="RdBu",
+            vmin=-1,
+            vmax=1,
+            center=0,
+            annot=annot.values,
+            fmt="",
+            annot_kws={"fontsize": 6.5},
+            linewidths=0.4,
+            linecolor="white",
+            square=False,
+            cbar_kws={"label": label, "shrink": 0.8},
+        )
         ax.set_xticks(np.arange(k) + 0.5, [_wrap(str(c), 12) for c in table.columns], rotation=0, fontsize=8)
         ax.set_yticks(np.arange(k) + 0.5, [_wrap(str(i), 12) for i in table.index], rotation=0, fontsize=8)
         ax.set_xlabel("")

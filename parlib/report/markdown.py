@@ -6,6 +6,7 @@ in-page ``#anchor`` (``javascript:``, ``data:``, ``file:``) are not made into li
 not loaded (the report makes no request): an image is shown as its alt text. LaTeX and other
 markup are left as typed. Headings are demoted below the report's own (``#`` becomes ``<h4>``).
 """
+
 from __future__ import annotations
 
 from functools import cache

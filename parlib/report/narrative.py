@@ -5,6 +5,7 @@ plain text (the caller escapes it for HTML). A sentence that the data cannot sup
 ``None`` and is left out; no sentence ever shows NaN. Numbers in prose are rounded half up to the
 methodology's printed decimals, the same as in the tables (87,450; 90,766).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -84,11 +85,20 @@ def sentence_mean(a: Analysis, level: str, lang: str) -> str | None:
             dec = meth.decimals
             shown, pshown = fmt_number(mean, "en", dec), fmt_number(pmean, "en", dec)
             key = "s_mean_same" if shown == pshown else ("s_mean_up" if mean > pmean else "s_mean_down")
-            cmp = t(key, lang, prev=prev_year, pmean=_mark(a, _num(scores, prev_year, level, pmean, lang), prev_year,
-                                                          ("mean_total", level)))
-    return t("s_mean", lang, level=ds.level(level).name[lang],
-             mean=_mark(a, _num(scores, year, level, mean, lang), year, ("mean_total", level)),
-             max=fmt_number(meth.max_total, lang, 0), cmp=cmp)
+            cmp = t(
+                key,
+                lang,
+                prev=prev_year,
+                pmean=_mark(a, _num(scores, prev_year, level, pmean, lang), prev_year, ("mean_total", level)),
+            )
+    return t(
+        "s_mean",
+        lang,
+        level=ds.level(level).name[lang],
+        mean=_mark(a, _num(scores, year, level, mean, lang), year, ("mean_total", level)),
+        max=fmt_number(meth.max_total, lang, 0),
+        cmp=cmp,
+    )
 
 
 def sentence_at_least(a: Analysis, level: str, lang: str, threshold: float | None = None) -> str | None:
@@ -107,8 +117,15 @@ def sentence_at_least(a: Analysis, level: str, lang: str, threshold: float | Non
     noun = scores.dataset.level(level).noun[lang]
     band = _band_of_at_least(a, level)
     if band is not None:  # the same units as one band: said once, with the band's range
-        return t("s_at_least_band", lang, count=count, noun=noun, threshold=fmt_number(threshold, lang, 0),
-                 band=meth.band(band).name[lang], range=_band_range(a, level, band, lang))
+        return t(
+            "s_at_least_band",
+            lang,
+            count=count,
+            noun=noun,
+            threshold=fmt_number(threshold, lang, 0),
+            band=meth.band(band).name[lang],
+            range=_band_range(a, level, band, lang),
+        )
     return t("s_at_least", lang, count=count, noun=noun, threshold=fmt_number(threshold, lang, 0))
 
 
@@ -155,9 +172,10 @@ def sentence_bands(a: Analysis, level: str, lang: str) -> str | None:
         if sel.empty or b.id == said:
             continue
         rng = _band_range(a, level, b.id, lang)
-        count = _mark(a, fmt_count(len(sel), len(cur), lang=lang), year, ("count_band", level), ("count_between", level))
-        items.append(t("s_band_item", lang, count=count, noun=ds.level(level).noun[lang],
-                       band=b.name[lang], range=rng))
+        count = _mark(
+            a, fmt_count(len(sel), len(cur), lang=lang), year, ("count_band", level), ("count_between", level)
+        )
+        items.append(t("s_band_item", lang, count=count, noun=ds.level(level).noun[lang], band=b.name[lang], range=rng))
     return t("s_bands", lang, items="; ".join(items)) if items else None
 
 
@@ -173,8 +191,15 @@ def sentence_best_band(a: Analysis, level: str, lang: str) -> str | None:
     noun = ds.level(level).noun[lang]
     n = int((cur["band"] == best.id).sum())
     key = "s_best_band_none" if n == 0 else "s_best_band_some"
-    text = t(key, lang, year=year, count=fmt_count(n, lang=lang), noun=noun_for(noun, n, lang), band=best.name[lang],
-             **verbs_for(n))
+    text = t(
+        key,
+        lang,
+        year=year,
+        count=fmt_count(n, lang=lang),
+        noun=noun_for(noun, n, lang),
+        band=best.name[lang],
+        **verbs_for(n),
+    )
     prev_year, prev = _prev(scores, year, level)
     if n and (prev_year is None or not len(prev)):
         return None  # the band sentence has said this count, and there is no year to compare it with
@@ -184,8 +209,14 @@ def sentence_best_band(a: Analysis, level: str, lang: str) -> str | None:
         elif ds.methodology_for(prev_year, level).bands:
             pb = ds.methodology_for(prev_year, level).bands[0]
             pn = int((prev["band"] == pb.id).sum())
-            text += t("s_best_band_prev" if pn else "s_best_band_prev_none", lang, prev=prev_year,
-                      count=fmt_count(pn, lang=lang), noun=noun, band=pb.name[lang])
+            text += t(
+                "s_best_band_prev" if pn else "s_best_band_prev_none",
+                lang,
+                prev=prev_year,
+                count=fmt_count(pn, lang=lang),
+                noun=noun,
+                band=pb.name[lang],
+            )
     return text + "."
 
 
@@ -212,24 +243,47 @@ def sentence_top_unit(a: Analysis, level: str, lang: str) -> str | None:
             ch, rc = float(row["change"]), row["rank_change"]
             rank = ""
             if not is_missing(rc):
-                rank = t("s_top_rank_same", lang) if int(rc) == 0 else t(
-                    "s_top_rank", lang, dir=t("up" if int(rc) > 0 else "down", lang),
-                    places=_mark(a, str(abs(int(rc))), year, ("unit_rank_change", uid)),
-                    s="" if abs(int(rc)) == 1 else "s")
-            change = t("s_top_change", lang, dir=t("up" if ch >= 0 else "down", lang),
-                       points=_mark(a, _num(scores, year, level, ch, lang, sign=True), year, ("unit_change", uid)),
-                       rank=rank, prev=prev_year)
+                rank = (
+                    t("s_top_rank_same", lang)
+                    if int(rc) == 0
+                    else t(
+                        "s_top_rank",
+                        lang,
+                        dir=t("up" if int(rc) > 0 else "down", lang),
+                        places=_mark(a, str(abs(int(rc))), year, ("unit_rank_change", uid)),
+                        s="" if abs(int(rc)) == 1 else "s",
+                    )
+                )
+            change = t(
+                "s_top_change",
+                lang,
+                dir=t("up" if ch >= 0 else "down", lang),
+                points=_mark(a, _num(scores, year, level, ch, lang, sign=True), year, ("unit_change", uid)),
+                rank=rank,
+                prev=prev_year,
+            )
     # a partial table's first unit is first of the whole level, whose size is its declared one
     size = ds.level(level).size
     unit = _units_name(scores, top["unit_id"].tolist(), lang)
     if _partial(cur) and size is None:
-        return t("s_top_partial", lang, unit=_mark(a, unit, year, ("top_unit", level)), noun=ds.level(level).noun[lang],
-                 total=_mark(a, _num(scores, year, level, total, lang), year, ("unit_total", uid)), change=change)
+        return t(
+            "s_top_partial",
+            lang,
+            unit=_mark(a, unit, year, ("top_unit", level)),
+            noun=ds.level(level).noun[lang],
+            total=_mark(a, _num(scores, year, level, total, lang), year, ("unit_total", uid)),
+            change=change,
+        )
     n = size if _partial(cur) and size is not None else len(cur)  # partial with no size returned above
-    return t("s_top", lang, unit=_mark(a, unit, year, ("top_unit", level)),
-             n=_mark(a, fmt_count(n, lang=lang), year, ("n_units", level), ("top_unit", level)),
-             noun=ds.level(level).noun[lang], total=_mark(a, _num(scores, year, level, total, lang), year, ("unit_total", uid)),
-             change=change)
+    return t(
+        "s_top",
+        lang,
+        unit=_mark(a, unit, year, ("top_unit", level)),
+        n=_mark(a, fmt_count(n, lang=lang), year, ("n_units", level), ("top_unit", level)),
+        noun=ds.level(level).noun[lang],
+        total=_mark(a, _num(scores, year, level, total, lang), year, ("unit_total", uid)),
+        change=change,
+    )
 
 
 def sentence_top_survey(a: Analysis, level: str, lang: str) -> str | None:
@@ -254,8 +308,12 @@ def sentence_bottom(a: Analysis, level: str, lang: str) -> str | None:
         return None
     low = cur["total"].min()
     ids = sorted(cur.loc[(cur["total"] - low).abs() <= 1e-9, "unit_id"])
-    return t("s_bottom", lang, unit=_mark(a, _units_name(scores, ids, lang, inside=True), year),
-             total=_mark(a, _num(scores, year, level, low, lang), year))
+    return t(
+        "s_bottom",
+        lang,
+        unit=_mark(a, _units_name(scores, ids, lang, inside=True), year),
+        total=_mark(a, _num(scores, year, level, low, lang), year),
+    )
 
 
 def sentence_partial(a: Analysis, level: str, lang: str) -> str | None:
@@ -271,8 +329,16 @@ def sentence_partial(a: Analysis, level: str, lang: str) -> str | None:
     return t("s_partial", lang, year=year, count=fmt_count(len(cur), size, lang=lang), noun=noun)
 
 
-SENTENCES = (sentence_partial, sentence_mean, sentence_at_least, sentence_bands, sentence_best_band, sentence_top_unit,
-             sentence_top_survey, sentence_bottom)
+SENTENCES = (
+    sentence_partial,
+    sentence_mean,
+    sentence_at_least,
+    sentence_bands,
+    sentence_best_band,
+    sentence_top_unit,
+    sentence_top_survey,
+    sentence_bottom,
+)
 
 
 def level_summary(analysis: Analysis, level: str, lang: str) -> list[str]:
@@ -296,23 +362,47 @@ def context_paragraph(a: Analysis, lang: str) -> tuple[str, str, str] | None:
     rank = t("c_rank", lang, rank=cur.rank, size=size, noun=noun) if cur.rank is not None else ""
     text = t("c_year", lang, year=cur.year, unit=unit, pct=fmt_number(cur.pct, lang, dec), rank=rank)
     if prev is not None and prev.pct is not None:
-        text += t("c_prev", lang, prev=prev.year, ppct=fmt_number(prev.pct, lang, dec),
-                  prank=prev.rank if prev.rank is not None else "—", size=size)
+        text += t(
+            "c_prev",
+            lang,
+            prev=prev.year,
+            ppct=fmt_number(prev.pct, lang, dec),
+            prank=prev.rank if prev.rank is not None else "—",
+            size=size,
+        )
         if c.change is not None:
-            text += t("c_change", lang, prev=prev.year, dir=t("up" if c.change >= 0 else "down", lang),
-                      points=fmt_number(abs(c.change), lang, dec))
+            text += t(
+                "c_change",
+                lang,
+                prev=prev.year,
+                dir=t("up" if c.change >= 0 else "down", lang),
+                points=fmt_number(abs(c.change), lang, dec),
+            )
             if c.places is not None and c.places != 0:
-                text += t("c_places", lang, dir=t("up" if c.places > 0 else "down", lang), places=abs(c.places),
-                          s="" if abs(c.places) == 1 else "s")
+                text += t(
+                    "c_places",
+                    lang,
+                    dir=t("up" if c.places > 0 else "down", lang),
+                    places=abs(c.places),
+                    s="" if abs(c.places) == 1 else "s",
+                )
     if cur.mean is not None and c.gap_to_mean is not None:
         inferred = t("c_inferred", lang) if cur.mean_inferred else ""
         mean = fmt_number(cur.mean, lang, dec)
         if c.gap_to_mean == 0:
             text += t("c_mean_same", lang, noun=noun, year=cur.year, mean=mean, inferred=inferred, unit=unit)
         else:
-            text += t("c_mean", lang, noun=noun, year=cur.year, mean=mean, inferred=inferred, unit=unit,
-                      cmp=t("c_below" if c.gap_to_mean < 0 else "c_above", lang),
-                      gap=fmt_number(abs(c.gap_to_mean), lang, dec))
+            text += t(
+                "c_mean",
+                lang,
+                noun=noun,
+                year=cur.year,
+                mean=mean,
+                inferred=inferred,
+                unit=unit,
+                cmp=t("c_below" if c.gap_to_mean < 0 else "c_above", lang),
+                gap=fmt_number(abs(c.gap_to_mean), lang, dec),
+            )
     else:
         text += "."
     heading = t("h_context", lang, unit=unit, index=c.index[lang], noun=noun)

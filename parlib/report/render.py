@@ -6,6 +6,7 @@ Outputs in ``out_dir``: ``report.<lang>.ipynb`` (executed, without timestamps or
 ``report.<lang>.pdf`` (A4, fonts embedded). Nothing here reads the clock, so the same inputs give
 the same bytes. A failing cell raises :class:`ReportError` naming the cell and the error.
 """
+
 from __future__ import annotations
 
 import copy
@@ -49,27 +50,40 @@ def execute_notebook(ds: Dataset, year: int, lang: str, out_dir: Path, target: P
     """Run the report notebook with papermill into ``target``, in ``out_dir`` as working folder."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
     params = {"dataset": dataset_parameter(ds), "year": int(year), "lang": lang, "output_dir": "."}
     try:
-        papermill.execute_notebook(str(NOTEBOOK), str(target), parameters=params, kernel_name=KERNEL,
-                                   cwd=str(out_dir), progress_bar=False, log_output=False,
-                                   execution_timeout=CELL_TIMEOUT,
-                                   # the kernel's "running over TCP without encryption" warning is noise
-                                   # on a local build: the kernel logs errors only
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        papermill.execute_notebook(
+            str(NOTEBOOK),
+            str(target),
+            parameters=params,
+            kernel_name=KERNEL,
+            cwd=str(out_dir),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=CELL_TIMEOUT,
+            # the kernel's "running over TCP without encryption" warning is noise
+            # on a local build: the kernel logs errors only
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
     except PapermillExecutionError as exc:
         lines = [ln for ln in (exc.source or "").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
         try:
-            cell_id = next((c.get("id", "?") for c in nbformat.read(NOTEBOOK, as_version=4).cells
-                            if c.source == exc.source), "injected-parameters")
+            cell_id = next(
+                (c.get("id", "?") for c in nbformat.read(NOTEBOOK, as_version=4).cells if c.source == exc.source),
+                "injected-parameters",
+            )
         except Exception:  # the saved notebook is only for the message
             cell_id = "?"
-        raise ReportError(f"report {ds.id} {year} {lang}: notebook cell {cell_id!r} of {NOTEBOOK.name} "
-                          f"(execution {exc.exec_count}, `{(lines[-1] if lines else '').strip()[:80]}`) failed: "
-                          f"{exc.ename}: {exc.evalue}") from None
+        raise ReportError(
+            f"report {ds.id} {year} {lang}: notebook cell {cell_id!r} of {NOTEBOOK.name} "
+            f"(execution {exc.exec_count}, `{(lines[-1] if lines else '').strip()[:80]}`) failed: "
+            f"{exc.ename}: {exc.evalue}"
+        ) from None
     except Exception as exc:  # dead kernel, timeout, missing kernel: not PapermillExecutionError
-        raise ReportError(f"report {ds.id} {year} {lang}: the notebook could not run: "
-                          f"{type(exc).__name__}: {exc}") from None
+        raise ReportError(
+            f"report {ds.id} {year} {lang}: the notebook could not run: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 def clean_notebook(nb: nbformat.NotebookNode, ds: Dataset, year: int, lang: str) -> nbformat.NotebookNode:
@@ -91,13 +105,33 @@ def clean_notebook(nb: nbformat.NotebookNode, ds: Dataset, year: int, lang: str)
 def git_commit() -> str:
     """The project's commit (12 hex digits), marked when tracked files differ from it; "" outside git."""
     try:
-        head = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short=12", "HEAD"],
-                              capture_output=True, text=True, timeout=10, check=False)
+        head = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
         if head.returncode != 0 or not head.stdout.strip():
             return ""
-        dirty = subprocess.run(["git", "-C", str(PROJECT_ROOT), "status", "--porcelain", "--untracked-files=no",
-                                "--", "parlib", "notebooks", "data/raw"], capture_output=True, text=True, timeout=10,
-                               check=False)
+        dirty = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(PROJECT_ROOT),
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                "parlib",
+                "notebooks",
+                "data/raw",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return ""
     return head.stdout.strip() + ("+" if dirty.stdout.strip() else "")
@@ -152,6 +186,7 @@ def export_html(nb: nbformat.NotebookNode, name: str) -> str:
     """The report as one self-contained HTML page, through nbconvert and parlib's template."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
+
     c = Config()
     c.TemplateExporter.exclude_input = True
     c.TemplateExporter.exclude_input_prompt = True
@@ -189,6 +224,7 @@ def finish_page(html_text: str, lang: str) -> str:
 def export_pdf(html_text: str, target: Path, base: Path) -> None:
     """The HTML printed to A4 PDF by WeasyPrint (fonts embedded as subsets)."""
     from weasyprint import HTML
+
     HTML(string=html_text, base_url=str(base)).write_pdf(str(target))
 
 
@@ -205,6 +241,7 @@ class _Progress:
         self.quiet = not SHOW_PROGRESS
         if sys.stderr.isatty() and not self.quiet:
             from tqdm import tqdm
+
             self.bar = tqdm(total=len(STEPS), desc=label, unit="step", leave=True, file=sys.stderr)
 
     def step(self, name: str) -> None:

@@ -7,6 +7,7 @@ about something the data does not have is left out, and a short section says why
 Functions return plain text (NFC) or frames of text; :mod:`parlib.report.sections` makes the HTML.
 The words are in :data:`parlib.report.i18n.STRINGS` under keys ``rb_*``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -31,9 +32,9 @@ def fmt_share(share: float, lang: str) -> str:
     v = float(share) * 100.0
     d = 0 if v in (0.0, 100.0) or 1.0 <= v <= 99.0 else 1
     if 0 < v < 0.05:
-        return ("< 0,1%" if lang == "vi" else "< 0.1%")
+        return "< 0,1%" if lang == "vi" else "< 0.1%"
     if 99.95 <= v < 100:
-        return ("> 99,9%" if lang == "vi" else "> 99.9%")
+        return "> 99,9%" if lang == "vi" else "> 99.9%"
     return fmt_number(v, lang, d) + "%"
 
 
@@ -54,7 +55,9 @@ def intro(spec: NoiseSpec, lang: str) -> str:
     if spec.weights > 0:
         what.append(p("v_weights", lang, pct=fmt_number(spec.weights * 100, lang, 0)))
     if spec.survey > 0:
-        what.append(p("v_survey", lang, lo=fmt_number(1 - spec.survey, lang, 2), hi=fmt_number(1 + spec.survey, lang, 2)))
+        what.append(
+            p("v_survey", lang, lo=fmt_number(1 - spec.survey, lang, 2), hi=fmt_number(1 + spec.survey, lang, 2))
+        )
     if spec.rounding:
         what.append(p("v_rounding", lang))
     return p("intro", lang, draws=fmt_number(spec.draws, lang, 0), seed=spec.seed, what="; ".join(what))
@@ -101,8 +104,9 @@ def sentences(la: LevelAnalysis, ds: Dataset, lang: str) -> list[str]:
             out.append(p("s_first_all", lang, unit=_names(ds, [r["unit_id"]], lang)))
             continue
         text = p("s_first", lang, unit=_names(ds, [r["unit_id"]], lang), pct=fmt_share(r["p_first"], lang))
-        others = u[(u["nominal_rank"] != 1) & (u["p_first"] > 0)].sort_values(["p_first", "nominal_rank"],
-                                                                               ascending=[False, True])
+        others = u[(u["nominal_rank"] != 1) & (u["p_first"] > 0)].sort_values(
+            ["p_first", "nominal_rank"], ascending=[False, True]
+        )
         if len(firsts) == 1 and len(others):
             o = others.iloc[0]
             text += p("s_first_other", lang, unit=_names(ds, [o["unit_id"]], lang), pct=fmt_share(o["p_first"], lang))
@@ -114,24 +118,44 @@ def sentences(la: LevelAnalysis, ds: Dataset, lang: str) -> list[str]:
         out.append(p(key, lang, unit=_names(ds, [r["unit_id"]], lang), pct=fmt_share(r["p_last"], lang)))
     if n > 1:
         if len(ru.groups):
-            ranges = [p("range", lang, a=g["first_rank"], b=g["last_rank"]) if g["last_rank"] != g["first_rank"]
-                      else str(g["first_rank"]) for g in ru.groups.to_dict("records")]  # a tie: "2"
+            ranges = [
+                p("range", lang, a=g["first_rank"], b=g["last_rank"])
+                if g["last_rank"] != g["first_rank"]
+                else str(g["first_rank"])
+                for g in ru.groups.to_dict("records")
+            ]  # a tie: "2"
             out.append(p("s_groups", lang, noun=noun, ranges=_join(ranges, lang)))
         else:
             out.append(p("s_groups_none", lang))
     lvl = ru.level
-    out.append(p("s_wide", lang, n=fmt_count(lvl["n_wide"], lvl["n_units"], lang) if lang == "vi"
-                 else f"{lvl['n_wide']} of {lvl['n_units']}", noun=noun, wide=lvl["wide"],
-                 shift=fmt_number(lvl["mean_abs_shift"], lang, 2)))
+    out.append(
+        p(
+            "s_wide",
+            lang,
+            n=fmt_count(lvl["n_wide"], lvl["n_units"], lang)
+            if lang == "vi"
+            else f"{lvl['n_wide']} of {lvl['n_units']}",
+            noun=noun,
+            wide=lvl["wide"],
+            shift=fmt_number(lvl["mean_abs_shift"], lang, 2),
+        )
+    )
     has_band = u["unit_id"].map(dict(zip(la.units["unit_id"], la.units["band"]))).notna()
     unsure = u[has_band & (u["p_band"] < 0.95)].sort_values(["p_band", "nominal_rank"])
     if (u.loc[has_band, "p_band"] >= 1.0).all():
         out.append(p("s_band_all", lang))
     elif len(unsure):
         bands = dict(zip(la.units["unit_id"], la.units["band"]))
-        items = [p("s_band_item", lang, unit=_names(ds, [r["unit_id"]], lang),
-                   band=la.methodology.band(bands[r["unit_id"]]).name[lang], pct=fmt_share(r["p_band"], lang))
-                 for r in unsure.head(5).to_dict("records")]
+        items = [
+            p(
+                "s_band_item",
+                lang,
+                unit=_names(ds, [r["unit_id"]], lang),
+                band=la.methodology.band(bands[r["unit_id"]]).name[lang],
+                pct=fmt_share(r["p_band"], lang),
+            )
+            for r in unsure.head(5).to_dict("records")
+        ]
         out.append(p("s_band_some", lang, items="; ".join(items)))
         out.append(p("s_band_sure", lang))
     return out
@@ -143,14 +167,16 @@ def uncertainty_table(la: LevelAnalysis, ds: Dataset, lang: str) -> pd.DataFrame
     units = ds.units()
     assert la.robustness is not None
     u = la.robustness.units
-    return pd.DataFrame({
-        p("col_rank", lang): u["nominal_rank"].astype(str),
-        p("col_unit", lang): [units[x].name[lang] for x in u["unit_id"]],
-        p("col_median", lang): u["median_rank"].astype(str),
-        p("col_interval", lang): [f"{a}–{b}" if a != b else str(a) for a, b in zip(u["p5"], u["p95"])],
-        p("col_band", lang): [fmt_share(x, lang) for x in u["p_band"]],
-        p("col_first", lang): [fmt_share(x, lang) for x in u["p_first"]],
-    })
+    return pd.DataFrame(
+        {
+            p("col_rank", lang): u["nominal_rank"].astype(str),
+            p("col_unit", lang): [units[x].name[lang] for x in u["unit_id"]],
+            p("col_median", lang): u["median_rank"].astype(str),
+            p("col_interval", lang): [f"{a}–{b}" if a != b else str(a) for a, b in zip(u["p5"], u["p95"])],
+            p("col_band", lang): [fmt_share(x, lang) for x in u["p_band"]],
+            p("col_first", lang): [fmt_share(x, lang) for x in u["p_first"]],
+        }
+    )
 
 
 def sensitivity_sentence(la: LevelAnalysis, lang: str) -> str | None:
@@ -162,8 +188,13 @@ def sensitivity_sentence(la: LevelAnalysis, lang: str) -> str | None:
     if s["total_effect"].isna().all():
         return p("s_sens_none", lang)
     top = s.sort_values("total_effect", ascending=False).iloc[0]
-    return p("s_sens", lang, input=p(f"in_{top['input']}", lang), st=fmt_number(_unit(top["total_effect"]), lang, 2),
-             s1=fmt_number(_unit(top["first_order"]), lang, 2))
+    return p(
+        "s_sens",
+        lang,
+        input=p(f"in_{top['input']}", lang),
+        st=fmt_number(_unit(top["total_effect"]), lang, 2),
+        s1=fmt_number(_unit(top["first_order"]), lang, 2),
+    )
 
 
 def _unit(v: float) -> float:
@@ -175,11 +206,13 @@ def sensitivity_table(la: LevelAnalysis, lang: str) -> pd.DataFrame:
     """The first-order and total effect of each varied input (estimates shown within 0 and 1)."""
     assert la.robustness is not None
     s = la.robustness.sensitivity
-    return pd.DataFrame({
-        p("col_input", lang): [p(f"in_{x}", lang) for x in s["input"]],
-        p("col_s1", lang): [fmt_number(_unit(v), lang, 2) if pd.notna(v) else "—" for v in s["first_order"]],
-        p("col_st", lang): [fmt_number(_unit(v), lang, 2) if pd.notna(v) else "—" for v in s["total_effect"]],
-    })
+    return pd.DataFrame(
+        {
+            p("col_input", lang): [p(f"in_{x}", lang) for x in s["input"]],
+            p("col_s1", lang): [fmt_number(_unit(v), lang, 2) if pd.notna(v) else "—" for v in s["first_order"]],
+            p("col_st", lang): [fmt_number(_unit(v), lang, 2) if pd.notna(v) else "—" for v in s["total_effect"]],
+        }
+    )
 
 
 def coherence_sentences(la: LevelAnalysis, ds: Dataset, lang: str, field_label: Callable[[str], str]) -> list[str]:
@@ -194,32 +227,66 @@ def coherence_sentences(la: LevelAnalysis, ds: Dataset, lang: str, field_label: 
         return [p("c_too_few_fields", lang, k=c.n_fields)]
     names = {f.id: f.name[lang] for f in la.methodology.fields}
     noun = ds.level(la.level).noun[lang]
-    out = [p("c_alpha_high" if c.alpha >= 0.7 else "c_alpha_low", lang, k=c.n_fields, alpha=fmt_number(c.alpha, lang, 2))]
+    out = [
+        p("c_alpha_high" if c.alpha >= 0.7 else "c_alpha_low", lang, k=c.n_fields, alpha=fmt_number(c.alpha, lang, 2))
+    ]
     neg = c.field_vs_rest[c.field_vs_rest < -0.005].sort_values()  # below zero at the printed 2 decimals
     if len(neg):
-        out.append(p("c_rest_negative", lang, items="; ".join(
-            f"{names[str(f)]} ({fmt_number(v, lang, 2)})" for f, v in neg.items())))  # f: a field id
+        out.append(
+            p(
+                "c_rest_negative",
+                lang,
+                items="; ".join(f"{names[str(f)]} ({fmt_number(v, lang, 2)})" for f, v in neg.items()),
+            )
+        )  # f: a field id
     st = c.field_stats
     flat = st[st["non_discriminating"]]
     for r in flat.to_dict("records"):
         if r["reason"] == "near_max":
-            n = fmt_count(r["n_near_max"], r["n_units"], lang) if lang == "vi" else f"{r['n_near_max']} of {r['n_units']}"
+            n = (
+                fmt_count(r["n_near_max"], r["n_units"], lang)
+                if lang == "vi"
+                else f"{r['n_near_max']} of {r['n_units']}"
+            )
             out.append(p("c_flat", lang, field=names[r["field_id"]], noun=noun, n=n, thr=fmt_number(95, lang, 0)))
         else:
             out.append(p("c_tiny", lang, field=names[r["field_id"]], noun=noun, sd=fmt_number(r["sd_pct"], lang, 1)))
     if flat.empty:
-        out.append(p("c_all_discriminate", lang, noun=noun, share=fmt_number(85, lang, 0), thr=fmt_number(95, lang, 0),
-                     sd=fmt_number(2, lang, 0)))
+        out.append(
+            p(
+                "c_all_discriminate",
+                lang,
+                noun=noun,
+                share=fmt_number(85, lang, 0),
+                thr=fmt_number(95, lang, 0),
+                sd=fmt_number(2, lang, 0),
+            )
+        )
     for r in st[st["outlier_flag"]].to_dict("records"):
-        out.append(p("c_skew", lang, field=names[r["field_id"]], skew=fmt_number(r["skew"], lang, 2),
-                     kurt=fmt_number(r["kurt"], lang, 2)))
+        out.append(
+            p(
+                "c_skew",
+                lang,
+                field=names[r["field_id"]],
+                skew=fmt_number(r["skew"], lang, 2),
+                kurt=fmt_number(r["kurt"], lang, 2),
+            )
+        )
     uo = c.unit_outliers
     if uo.empty:
         out.append(p("c_outliers_none", lang))
     else:
         units = ds.units()
-        items = [p("c_outlier_item", lang, unit=units[r["unit_id"]].name[lang], num=field_label(r["field_id"]),
-                   z=fmt_number(r["robust_z"], lang, 1)) for r in uo.head(5).to_dict("records")]
+        items = [
+            p(
+                "c_outlier_item",
+                lang,
+                unit=units[r["unit_id"]].name[lang],
+                num=field_label(r["field_id"]),
+                z=fmt_number(r["robust_z"], lang, 1),
+            )
+            for r in uo.head(5).to_dict("records")
+        ]
         more = p("c_outliers_more", lang, n=len(uo) - 5) if len(uo) > 5 else ""
         out.append(p("c_outliers", lang, items="; ".join(items) + more))
     return out

@@ -9,6 +9,7 @@ and ``text/plain`` (no object repr, no memory address). Tables are pandas Styler
 uuid; charts are PNG embedded as data URIs. A section whose data is missing is replaced by one
 sentence saying why; no chart is drawn without data and no NaN is shown.
 """
+
 from __future__ import annotations
 
 import base64
@@ -72,7 +73,9 @@ class ReportContext:
     @property
     def illustrative(self) -> bool:
         """Whether the rows behind this year's (or the previous year's) figures are illustrative."""
-        return self.ds.is_illustrative(self.year) or (self.prev_year is not None and self.ds.is_illustrative(self.prev_year))
+        return self.ds.is_illustrative(self.year) or (
+            self.prev_year is not None and self.ds.is_illustrative(self.prev_year)
+        )
 
     @property
     def ds(self) -> Dataset:
@@ -137,8 +140,9 @@ def prepare(dataset: object, year: object, lang: object, output_dir: object) -> 
     except DataError as exc:
         raise ValueError(f"parameter dataset: {exc} (embedded: {', '.join(embedded_datasets())})") from None
     if year not in ds.years:
-        raise ValueError(f"parameter year: dataset {ds.id!r} has no year {year}; "
-                         f"choose among {', '.join(map(str, ds.years))}")
+        raise ValueError(
+            f"parameter year: dataset {ds.id!r} has no year {year}; choose among {', '.join(map(str, ds.years))}"
+        )
     try:
         commentary = read_commentary(ds.root, year, str(lang), SECTION_IDS)
     except DataError as exc:
@@ -148,12 +152,20 @@ def prepare(dataset: object, year: object, lang: object, output_dir: object) -> 
 
 # --- HTML helpers -------------------------------------------------------------------------------
 
+
 def _uuid(*parts: object) -> str:
     return re.sub(r"[^a-z0-9]+", "-", "-".join(str(p) for p in parts).lower()).strip("-")
 
 
-def table_html(frame: pd.DataFrame, uuid: str, *, numeric: Sequence[str] = (), colours: dict[str, list[str]] | None = None,
-               cls: str = "", nowrap: Sequence[str] = ()) -> str:
+def table_html(
+    frame: pd.DataFrame,
+    uuid: str,
+    *,
+    numeric: Sequence[str] = (),
+    colours: dict[str, list[str]] | None = None,
+    cls: str = "",
+    nowrap: Sequence[str] = (),
+) -> str:
     """A table of already formatted text as HTML from a pandas Styler with a fixed uuid; every
     cell and header escaped; ``numeric`` columns right-aligned; ``nowrap`` columns kept on one
     line; ``colours`` gives a background colour per row for some columns."""
@@ -168,21 +180,37 @@ def table_html(frame: pd.DataFrame, uuid: str, *, numeric: Sequence[str] = (), c
     return st.to_html()
 
 
-def table_block(ctx: ReportContext, frame: pd.DataFrame, key: str, caption: str, *, numeric: Sequence[str] = (),
-                colours: dict[str, list[str]] | None = None, cls: str = "", nowrap: Sequence[str] = (),
-                illustrative: bool = False) -> dict[str, object]:
+def table_block(
+    ctx: ReportContext,
+    frame: pd.DataFrame,
+    key: str,
+    caption: str,
+    *,
+    numeric: Sequence[str] = (),
+    colours: dict[str, list[str]] | None = None,
+    cls: str = "",
+    nowrap: Sequence[str] = (),
+    illustrative: bool = False,
+) -> dict[str, object]:
     """A numbered table for the ``table`` macro: the Styler HTML, its caption, a stable anchor
     (``tbl-<key>``) and the table as a CSV download embedded in the page (a data: URI, headers in
     the report's language, numbers at the printed decimals; :func:`frame_csv`)."""
     uid = _uuid(key)
     data = base64.b64encode(frame_csv(frame, ctx.lang).encode("utf-8")).decode("ascii")
-    return {"id": f"tbl-{uid}", "caption": caption, "illustrative": illustrative,
-            "html": table_html(frame, uid, numeric=numeric, colours=colours, cls=cls, nowrap=nowrap),
-            "csv": f"data:text/csv;charset=utf-8;base64,{data}", "filename": f"{ctx.ds.id}-{ctx.year}-{uid}.{ctx.lang}.csv"}
+    return {
+        "id": f"tbl-{uid}",
+        "caption": caption,
+        "illustrative": illustrative,
+        "html": table_html(frame, uid, numeric=numeric, colours=colours, cls=cls, nowrap=nowrap),
+        "csv": f"data:text/csv;charset=utf-8;base64,{data}",
+        "filename": f"{ctx.ds.id}-{ctx.year}-{uid}.{ctx.lang}.csv",
+    }
 
 
-_NUMBER = {"vi": re.compile(r"[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?"),
-           "en": re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?")}
+_NUMBER = {
+    "vi": re.compile(r"[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?"),
+    "en": re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?"),
+}
 
 
 def csv_cell(text: str, lang: str) -> str:
@@ -219,8 +247,15 @@ def source_line(ctx: ReportContext, years: tuple[int | None, ...] = ()) -> str:
     return t("chart_source", lang, sources="; ".join(seen), dataset=ctx.ds.id, year=ctx.year)
 
 
-def chart(fig: Figure, alt: str, *, ctx: ReportContext | None = None, key: str = "", caption: str = "",
-          years: tuple[int | None, ...] = ()) -> dict[str, object]:
+def chart(
+    fig: Figure,
+    alt: str,
+    *,
+    ctx: ReportContext | None = None,
+    key: str = "",
+    caption: str = "",
+    years: tuple[int | None, ...] = (),
+) -> dict[str, object]:
     """A chart for the ``figure`` macro: its PNG as a data URI (no file, no request) and its alt text.
 
     With ``ctx``, the chart is numbered with a stable anchor (``fig-<key>``), and its image carries
@@ -237,9 +272,17 @@ def chart(fig: Figure, alt: str, *, ctx: ReportContext | None = None, key: str =
     return out
 
 
-def chart_parts(ctx: ReportContext, n_rows: int, draw: Callable[[int, int, str], Figure], *, alt: str, key: str,
-                caption: str, years: tuple[int | None, ...] = (), rows_per_chart: int = charts.MAX_ROWS,
-                ) -> list[dict[str, object]]:
+def chart_parts(
+    ctx: ReportContext,
+    n_rows: int,
+    draw: Callable[[int, int, str], Figure],
+    *,
+    alt: str,
+    key: str,
+    caption: str,
+    years: tuple[int | None, ...] = (),
+    rows_per_chart: int = charts.MAX_ROWS,
+) -> list[dict[str, object]]:
     """The charts of one view of a level, for the ``figures`` macro: one chart of all ``n_rows``
     rows, or, for a level too long for one printed page, several charts of consecutive rows (at
     most ``rows_per_chart`` each, see :func:`parlib.report.charts.chunks`), each captioned with its
@@ -267,8 +310,9 @@ def commentary_html(ctx: ReportContext, section: str) -> str:
     text = ctx.commentary.get(section)
     if not text:
         return ""
-    return render("commentary.html.j2", tr=lambda key, **kw: t(key, ctx.lang, **kw), body=render_markdown(text),
-                  source="file")
+    return render(
+        "commentary.html.j2", tr=lambda key, **kw: t(key, ctx.lang, **kw), body=render_markdown(text), source="file"
+    )
 
 
 def _plain(fragment: str) -> str:
@@ -278,10 +322,12 @@ def _plain(fragment: str) -> str:
 def show(fragment: str) -> None:
     """Display an HTML fragment as a text/html + text/plain bundle."""
     from IPython.display import display
+
     display({"text/html": fragment, "text/plain": re.sub(r"\s+", " ", _plain(fragment))[:2000]}, raw=True)
 
 
 # --- sections -----------------------------------------------------------------------------------
+
 
 def illustrative_tables(ctx: ReportContext) -> list[str]:
     """The score tables behind this report (this year and the previous) that hold illustrative rows."""
@@ -303,16 +349,28 @@ def html_title(ctx: ReportContext) -> str:
     """Title, subtitle, publisher and the banner (on every page) when any row is illustrative or any
     published figure does not match (a report `parlib build` makes only with --allow-mismatch)."""
     bad, n = published_mismatch(ctx)
-    return _render(ctx, "title.html.j2", title=ctx.ds.title[ctx.lang], publisher=ctx.ds.publisher[ctx.lang],
-                   index=ctx.ds.index[ctx.lang],
-                   illustrative_tables=illustrative_tables(ctx),
-                   mismatch={"bad": fmt_count(bad, lang=ctx.lang), "n": fmt_count(n, lang=ctx.lang)} if bad else None)
+    return _render(
+        ctx,
+        "title.html.j2",
+        title=ctx.ds.title[ctx.lang],
+        publisher=ctx.ds.publisher[ctx.lang],
+        index=ctx.ds.index[ctx.lang],
+        illustrative_tables=illustrative_tables(ctx),
+        mismatch={"bad": fmt_count(bad, lang=ctx.lang), "n": fmt_count(n, lang=ctx.lang)} if bad else None,
+    )
 
 
 def html_summary(ctx: ReportContext) -> str:
     """The summary in prose, one paragraph per level."""
-    return _render(ctx, "summary.html.j2", paragraphs=[level_summary(ctx.analysis, lv, ctx.lang) for lv in ctx.levels],
-                   illustrative=ctx.ds.is_illustrative(ctx.year), national=context_paragraph(ctx.analysis, ctx.lang))
+    return _render(
+        ctx,
+        "summary.html.j2",
+        paragraphs=[level_summary(ctx.analysis, lv, ctx.lang) for lv in ctx.levels],
+        illustrative=ctx.ds.is_illustrative(ctx.year),
+        national=context_paragraph(ctx.analysis, ctx.lang),
+    )
+
+
 def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[str]]:
     """The ranked table of one level as text, and the band colour of each row."""
     lang, year = ctx.lang, ctx.year
@@ -325,8 +383,12 @@ def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[st
     colours = charts.band_colours(meth_band_ids := [b.id for b in meth.bands])
     # Only the columns the data fills: appraised and survey points when the table gives them, the
     # band when the methodology has a band rule, the changes when there is a previous year.
-    show = {"appraised": bool(cur["appraised"].notna().any()), "survey": bool(cur["survey"].notna().any()),
-            "band": bool(meth.bands), "change": yoy is not None}
+    show = {
+        "appraised": bool(cur["appraised"].notna().any()),
+        "survey": bool(cur["survey"].notna().any()),
+        "band": bool(meth.bands),
+        "change": yoy is not None,
+    }
     rows, cols = [], []
     for r in cur.to_dict("records"):
         change, rchange = "—", "—"
@@ -339,12 +401,19 @@ def ranking_frame(ctx: ReportContext, level: str) -> tuple[pd.DataFrame, list[st
                 change = t(key, lang) if key else "—"
             if not is_missing(y["rank_change"]):
                 rchange = fmt_number(int(y["rank_change"]), lang, 0, sign=True)
-        row = {t("col_rank", lang): "—" if is_missing(r["rank"]) else str(int(r["rank"])),
-               t("col_unit", lang): ctx.unit_name(r["unit_id"]) + (t("inferred_mark", lang) if r["provenance"] == "inferred" else "")}
+        row = {
+            t("col_rank", lang): "—" if is_missing(r["rank"]) else str(int(r["rank"])),
+            t("col_unit", lang): ctx.unit_name(r["unit_id"])
+            + (t("inferred_mark", lang) if r["provenance"] == "inferred" else ""),
+        }
         if show["appraised"]:
-            row[t("col_appraised", lang)] = "—" if is_missing(r["appraised"]) else fmt_number(r["appraised"], lang, meth.decimals)
+            row[t("col_appraised", lang)] = (
+                "—" if is_missing(r["appraised"]) else fmt_number(r["appraised"], lang, meth.decimals)
+            )
         if show["survey"]:
-            row[t("col_survey", lang)] = "—" if is_missing(r["survey"]) else fmt_number(r["survey"], lang, meth.decimals)
+            row[t("col_survey", lang)] = (
+                "—" if is_missing(r["survey"]) else fmt_number(r["survey"], lang, meth.decimals)
+            )
         row[t("col_total", lang)] = "—" if is_missing(r["total"]) else fmt_number(r["total"], lang, meth.decimals)
         row[t("col_pct", lang)] = "—" if is_missing(r["pct"]) else fmt_number(r["pct"], lang, 1)
         if show["band"]:
@@ -362,7 +431,7 @@ def _tint(hex_colour: str, alpha: float = 0.35) -> str:
     """A light tint of a colour (for table cells behind dark text)."""
     if not hex_colour:
         return ""
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     mix = [round(255 - (255 - c) * alpha) for c in (r, g, b)]
     return "#" + "".join(f"{c:02x}" for c in mix)
 
@@ -374,30 +443,77 @@ def html_ranking(ctx: ReportContext) -> str:
     for lv in ctx.levels:
         meth = ctx.ds.methodology_for(year, lv)
         frame, colours = ranking_frame(ctx, lv)
-        numeric = [t(k, lang) for k in ("col_rank", "col_appraised", "col_survey", "col_total", "col_pct", "col_change",
-                                         "col_rank_change") if t(k, lang) in frame.columns]
+        numeric = [
+            t(k, lang)
+            for k in (
+                "col_rank",
+                "col_appraised",
+                "col_survey",
+                "col_total",
+                "col_pct",
+                "col_change",
+                "col_rank_change",
+            )
+            if t(k, lang) in frame.columns
+        ]
         band_col = t("col_band", lang)
         has_band = band_col in frame.columns
-        table = table_block(ctx, frame, f"rank-{lv}", t("cap_ranking", lang, level=ctx.level_name(lv), year=year),
-                            numeric=numeric, colours={band_col: colours} if has_band else None,
-                            nowrap=[band_col] if has_band else [], illustrative=ctx.ds.is_illustrative(year))
+        table = table_block(
+            ctx,
+            frame,
+            f"rank-{lv}",
+            t("cap_ranking", lang, level=ctx.level_name(lv), year=year),
+            numeric=numeric,
+            colours={band_col: colours} if has_band else None,
+            nowrap=[band_col] if has_band else [],
+            illustrative=ctx.ds.is_illustrative(year),
+        )
         units = ctx.scores.level_units(year, lv)
         cur = units.dropna(subset=["total"]).sort_values(["rank", "unit_id"])
         band_labels = {b.id: b.name[lang] for b in meth.bands}
         figs: list[dict[str, object]] = []
         if len(cur):
-            title = t("chart_bar_title" if meth.bands else "chart_bar_title_plain", lang, level=ctx.level_name(lv),
-                      year=year)
+            title = t(
+                "chart_bar_title" if meth.bands else "chart_bar_title_plain", lang, level=ctx.level_name(lv), year=year
+            )
 
-            def draw(start: int, stop: int, caption: str, cur: pd.DataFrame = cur, meth: Methodology = meth,
-                     band_labels: dict[str, str] = band_labels) -> Figure:
+            def draw(
+                start: int,
+                stop: int,
+                caption: str,
+                cur: pd.DataFrame = cur,
+                meth: Methodology = meth,
+                band_labels: dict[str, str] = band_labels,
+            ) -> Figure:
                 part = cur.iloc[start:stop]
-                return charts.plot_ranked_bar([ctx.unit_name(u) for u in part["unit_id"]], part["total"].tolist(),
-                                              part["band"].tolist(), band_labels, lang=lang, max_total=meth.max_total,
-                                              decimals=meth.decimals, title=caption)
-            figs = chart_parts(ctx, len(cur), draw, alt=t("alt_bar" if meth.bands else "alt_bar_plain", lang), key=f"ranking-{lv}", caption=title)
-        levels.append({"name": ctx.level_name(lv), "anchor": f"ranking-{lv}", "table": table, "chart": figs,
-                       "inferred": bool((units["provenance"] == "inferred").any())})
+                return charts.plot_ranked_bar(
+                    [ctx.unit_name(u) for u in part["unit_id"]],
+                    part["total"].tolist(),
+                    part["band"].tolist(),
+                    band_labels,
+                    lang=lang,
+                    max_total=meth.max_total,
+                    decimals=meth.decimals,
+                    title=caption,
+                )
+
+            figs = chart_parts(
+                ctx,
+                len(cur),
+                draw,
+                alt=t("alt_bar" if meth.bands else "alt_bar_plain", lang),
+                key=f"ranking-{lv}",
+                caption=title,
+            )
+        levels.append(
+            {
+                "name": ctx.level_name(lv),
+                "anchor": f"ranking-{lv}",
+                "table": table,
+                "chart": figs,
+                "inferred": bool((units["provenance"] == "inferred").any()),
+            }
+        )
     return _render(ctx, "ranking.html.j2", levels=levels)
 
 
@@ -411,9 +527,18 @@ def html_robustness(ctx: ReportContext) -> str:
     levels = []
     for lv in ctx.levels:
         la = ctx.analysis.level(lv)
-        item: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"robustness-{lv}", "omitted": "",
-                                   "notes": [], "chart": [], "sentences": [], "table": None,
-                                   "sensitivity": None, "corr": None, "coherence": []}
+        item: dict[str, object] = {
+            "name": ctx.level_name(lv),
+            "anchor": f"robustness-{lv}",
+            "omitted": "",
+            "notes": [],
+            "chart": [],
+            "sentences": [],
+            "table": None,
+            "sensitivity": None,
+            "corr": None,
+            "coherence": [],
+        }
         ru = la.robustness
         if ru is None:
             item["omitted"] = rt.reason(la, ds, lang)
@@ -421,18 +546,37 @@ def html_robustness(ctx: ReportContext) -> str:
             item["notes"] = rt.notes(la, lang)
             u = ru.units
             title = rt.p("chart_title", lang, level=ctx.level_name(lv), year=year)
-            labels = {"axis": rt.p("ax_rank", lang), "interval": rt.p("lg_interval", lang),
-                      "median": rt.p("lg_median", lang), "nominal": rt.p("lg_nominal", lang)}
+            labels = {
+                "axis": rt.p("ax_rank", lang),
+                "interval": rt.p("lg_interval", lang),
+                "median": rt.p("lg_median", lang),
+                "nominal": rt.p("lg_nominal", lang),
+            }
             max_rank = int(max(u["p95"].max(), u["nominal_rank"].max(), len(u))) if len(u) else 1
 
-            def draw(start: int, stop: int, caption: str, u: pd.DataFrame = u, labels: dict[str, str] = labels,
-                     max_rank: int = max_rank) -> Figure:
+            def draw(
+                start: int,
+                stop: int,
+                caption: str,
+                u: pd.DataFrame = u,
+                labels: dict[str, str] = labels,
+                max_rank: int = max_rank,
+            ) -> Figure:
                 part = u.iloc[start:stop]
                 return charts.plot_rank_uncertainty(
-                    [ctx.unit_name(x) for x in part["unit_id"]], part["nominal_rank"].tolist(),
-                    part["median_rank"].tolist(), part["p5"].tolist(), part["p95"].tolist(), labels=labels,
-                    title=caption, max_rank=max_rank)
-            item["chart"] = chart_parts(ctx, len(u), draw, alt=rt.p("alt_chart", lang), key=f"robust-{lv}", caption=title)
+                    [ctx.unit_name(x) for x in part["unit_id"]],
+                    part["nominal_rank"].tolist(),
+                    part["median_rank"].tolist(),
+                    part["p5"].tolist(),
+                    part["p95"].tolist(),
+                    labels=labels,
+                    title=caption,
+                    max_rank=max_rank,
+                )
+
+            item["chart"] = chart_parts(
+                ctx, len(u), draw, alt=rt.p("alt_chart", lang), key=f"robust-{lv}", caption=title
+            )
             item["sentences"] = rt.sentences(la, ds, lang)
             frame = rt.uncertainty_table(la, ds, lang)
             numeric = [c for c in frame.columns if c != rt.p("col_unit", lang)]
@@ -441,9 +585,16 @@ def html_robustness(ctx: ReportContext) -> str:
                 sens = rt.sensitivity_table(la, lang)
                 item["sensitivity"] = {
                     "sentence": rt.sensitivity_sentence(la, lang),
-                    "table": table_block(ctx, sens, f"sens-{lv}", rt.p("h_sensitivity", lang),
-                                         numeric=list(sens.columns[1:]), illustrative=ill),
-                    "note": rt.p("sens_note", lang, m=min(ru.spec.sensitivity_draws, ru.spec.draws))}
+                    "table": table_block(
+                        ctx,
+                        sens,
+                        f"sens-{lv}",
+                        rt.p("h_sensitivity", lang),
+                        numeric=list(sens.columns[1:]),
+                        illustrative=ill,
+                    ),
+                    "note": rt.p("sens_note", lang, m=min(ru.spec.sensitivity_draws, ru.spec.draws)),
+                }
         c = la.coherence
         if c is not None and not c.reason:
             corr = c.correlations.copy()
@@ -451,13 +602,22 @@ def html_robustness(ctx: ReportContext) -> str:
             corr.columns = [field_number(ctx, lv, f) for f in corr.columns]
             ctitle = rt.p("corr_title", lang, level=ctx.level_name(lv), year=year)
             fig = charts.plot_correlations(corr, lang=lang, title=ctitle, label=rt.p("corr_label", lang))
-            item["corr"] = {"chart": chart(fig, rt.p("alt_corr", lang), ctx=ctx, key=f"corr-{lv}", caption=ctitle),
-                            "key": field_key(ctx, lv, list(c.correlations.columns))}
+            item["corr"] = {
+                "chart": chart(fig, rt.p("alt_corr", lang), ctx=ctx, key=f"corr-{lv}", caption=ctitle),
+                "key": field_key(ctx, lv, list(c.correlations.columns)),
+            }
         item["coherence"] = rt.coherence_sentences(la, ds, lang, partial(field_number, ctx, lv))
         levels.append(item)
-    return _render(ctx, "robustness.html.j2", levels=levels, intro=rt.intro(ctx.analysis.noise, lang),
-                   h_robustness=rt.p("h_robustness", lang), h_sensitivity=rt.p("h_sensitivity", lang),
-                   h_coherence=rt.p("h_coherence", lang), c_illustrative=rt.p("c_illustrative", lang) if ill else "")
+    return _render(
+        ctx,
+        "robustness.html.j2",
+        levels=levels,
+        intro=rt.intro(ctx.analysis.noise, lang),
+        h_robustness=rt.p("h_robustness", lang),
+        h_sensitivity=rt.p("h_sensitivity", lang),
+        h_coherence=rt.p("h_coherence", lang),
+        c_illustrative=rt.p("c_illustrative", lang) if ill else "",
+    )
 
 
 def heat_floor(ctx: ReportContext) -> float:
@@ -488,27 +648,73 @@ def synthesis_sentences(ctx: ReportContext, lv: str) -> list[str]:
     out = []
     if syn.get("weakest_for_most"):
         w = syn["weakest_for_most"]
-        out.append(t("syn_weakest", lang, field=ctx.field_name(lv, w["field_id"]), n=fmt_count(w["units"], lang=lang),
-                     of=fmt_count(w["of"], lang=lang), noun=noun))
+        out.append(
+            t(
+                "syn_weakest",
+                lang,
+                field=ctx.field_name(lv, w["field_id"]),
+                n=fmt_count(w["units"], lang=lang),
+                of=fmt_count(w["of"], lang=lang),
+                noun=noun,
+            )
+        )
     if syn.get("widest_spread"):
         w = syn["widest_spread"]
-        out.append(t("syn_spread", lang, field=ctx.field_name(lv, w["field_id"]), lo=fmt_number(w["min_pct"], lang, 1),
-                     hi=fmt_number(w["max_pct"], lang, 1), spread=fmt_number(w["spread"], lang, 1)))
+        out.append(
+            t(
+                "syn_spread",
+                lang,
+                field=ctx.field_name(lv, w["field_id"]),
+                lo=fmt_number(w["min_pct"], lang, 1),
+                hi=fmt_number(w["max_pct"], lang, 1),
+                spread=fmt_number(w["spread"], lang, 1),
+            )
+        )
     if syn.get("mean_moved_by") and ctx.prev_year is not None:
         w = syn["mean_moved_by"]
         dec = la.methodology.decimals
-        out.append(t("syn_moved", lang, prev=ctx.prev_year, dir=t("up" if w["total_change"] >= 0 else "down", lang),
-                     total=fmt_number(abs(w["total_change"]), lang, dec), field=ctx.field_name(lv, w["field_id"]),
-                     change=fmt_number(w["change"], lang, dec, sign=True)))
+        out.append(
+            t(
+                "syn_moved",
+                lang,
+                prev=ctx.prev_year,
+                dir=t("up" if w["total_change"] >= 0 else "down", lang),
+                total=fmt_number(abs(w["total_change"]), lang, dec),
+                field=ctx.field_name(lv, w["field_id"]),
+                change=fmt_number(w["change"], lang, dec, sign=True),
+            )
+        )
     if syn.get("survey_vs_appraisal"):
         w = syn["survey_vs_appraisal"]
         rho = w["rho"]
-        agree = "syn_agree_high" if rho >= 0.5 else "syn_agree_some" if rho >= 0.2 else (
-            "syn_agree_none" if rho > -0.2 else "syn_agree_neg")
-        pcts = t("syn_survey_pcts", lang, s=fmt_number(w["survey_pct"], lang, 1), ap=fmt_number(w["appraisal_pct"], lang, 1)) \
-            if w["survey_pct"] is not None else ""
-        out.append(t("syn_survey", lang, agree=t(agree, lang), rho=fmt_number(rho, lang, 2), n=fmt_count(w["n"], lang=lang),
-                     noun=noun, pcts=pcts))
+        agree = (
+            "syn_agree_high"
+            if rho >= 0.5
+            else "syn_agree_some"
+            if rho >= 0.2
+            else ("syn_agree_none" if rho > -0.2 else "syn_agree_neg")
+        )
+        pcts = (
+            t(
+                "syn_survey_pcts",
+                lang,
+                s=fmt_number(w["survey_pct"], lang, 1),
+                ap=fmt_number(w["appraisal_pct"], lang, 1),
+            )
+            if w["survey_pct"] is not None
+            else ""
+        )
+        out.append(
+            t(
+                "syn_survey",
+                lang,
+                agree=t(agree, lang),
+                rho=fmt_number(rho, lang, 2),
+                n=fmt_count(w["n"], lang=lang),
+                noun=noun,
+                pcts=pcts,
+            )
+        )
     return out
 
 
@@ -520,8 +726,13 @@ def html_strengths(ctx: ReportContext) -> str:
 
 def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     lang, year = ctx.lang, ctx.year
-    out: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"strengths-{lv}", "omitted": "",
-                              "synthesis": synthesis_sentences(ctx, lv), "illustrative": ctx.ds.is_illustrative(year)}
+    out: dict[str, object] = {
+        "name": ctx.level_name(lv),
+        "anchor": f"strengths-{lv}",
+        "omitted": "",
+        "synthesis": synthesis_sentences(ctx, lv),
+        "illustrative": ctx.ds.is_illustrative(year),
+    }
     f = ctx.scores.level_fields(year, lv)
     if f.empty or f["pct"].isna().all():
         gran = t(f"gran_{ctx.scores.granularity[(year, lv)]}", lang)
@@ -536,26 +747,45 @@ def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     title = t("chart_heat_title", lang, level=ctx.level_name(lv), year=year)
     vmin = heat_floor(ctx)
     out["chart"] = chart_parts(
-        ctx, len(table), lambda start, stop, caption: charts.plot_heatmap(table.iloc[start:stop], lang=lang, title=caption,
-                                                                          vmin=vmin),
+        ctx,
+        len(table),
+        lambda start, stop, caption: charts.plot_heatmap(table.iloc[start:stop], lang=lang, title=caption, vmin=vmin),
         # a heatmap row is taller than a bar: fewer rows keep a part shorter than a page
-        alt=t("alt_heat", lang), key=f"heatmap-{lv}", caption=title, rows_per_chart=HEATMAP_ROWS)
+        alt=t("alt_heat", lang),
+        key=f"heatmap-{lv}",
+        caption=title,
+        rows_per_chart=HEATMAP_ROWS,
+    )
     out["field_key"] = field_key(ctx, lv, field_order)
     summ = ctx.analysis.level(lv).field_summary
     assert summ is not None  # a level with field scores has its field summary
     strong, weak = summ.iloc[0], summ.iloc[-1]
-    out["level_sentence"] = t("sw_level", lang, level=ctx.level_name(lv).lower(),
-                              strong=ctx.field_name(lv, strong["field_id"]), spct=fmt_number(strong["median_pct"], lang, 1),
-                              weak=ctx.field_name(lv, weak["field_id"]), wpct=fmt_number(weak["median_pct"], lang, 1))
-    frame = pd.DataFrame({
-        t("col_field", lang): [f"{field_number(ctx, lv, x)}. {ctx.field_name(lv, x)}" for x in summ["field_id"]],
-        t("col_max", lang): [fmt_number(x, lang, 0) for x in summ["max"]],
-        t("col_median_pct", lang): [fmt_number(x, lang, 1) for x in summ["median_pct"]],
-        t("col_min_pct", lang): [fmt_number(x, lang, 1) for x in summ["min_pct"]],
-        t("col_max_pct", lang): [fmt_number(x, lang, 1) for x in summ["max_pct"]],
-    })
-    out["table"] = table_block(ctx, frame, f"fields-{lv}", t("cap_fields", lang, level=ctx.level_name(lv), year=year),
-                               numeric=list(frame.columns[1:]), illustrative=ctx.ds.is_illustrative(year))
+    out["level_sentence"] = t(
+        "sw_level",
+        lang,
+        level=ctx.level_name(lv).lower(),
+        strong=ctx.field_name(lv, strong["field_id"]),
+        spct=fmt_number(strong["median_pct"], lang, 1),
+        weak=ctx.field_name(lv, weak["field_id"]),
+        wpct=fmt_number(weak["median_pct"], lang, 1),
+    )
+    frame = pd.DataFrame(
+        {
+            t("col_field", lang): [f"{field_number(ctx, lv, x)}. {ctx.field_name(lv, x)}" for x in summ["field_id"]],
+            t("col_max", lang): [fmt_number(x, lang, 0) for x in summ["max"]],
+            t("col_median_pct", lang): [fmt_number(x, lang, 1) for x in summ["median_pct"]],
+            t("col_min_pct", lang): [fmt_number(x, lang, 1) for x in summ["min_pct"]],
+            t("col_max_pct", lang): [fmt_number(x, lang, 1) for x in summ["max_pct"]],
+        }
+    )
+    out["table"] = table_block(
+        ctx,
+        frame,
+        f"fields-{lv}",
+        t("cap_fields", lang, level=ctx.level_name(lv), year=year),
+        numeric=list(frame.columns[1:]),
+        illustrative=ctx.ds.is_illustrative(year),
+    )
     sw = ctx.analysis.level(lv).strengths_weaknesses
     assert sw is not None  # a level with field scores has its strengths and weaknesses
     items, rest = [], []
@@ -568,14 +798,30 @@ def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
         parts = []
         for kind, key in (("strength", "sw_strong"), ("weakness", "sw_weak")):
             rows = u[u["kind"] == kind].sort_values("order")
-            listed = [t("sw_item_above" if r["gap"] > 0 else "sw_item_below", lang, field=ctx.field_name(lv, r["field_id"]),
-                        pct=fmt_number(r["pct"], lang, 1), gap=fmt_number(abs(r["gap"]), lang, 1)) for r in rows.to_dict("records")]
+            listed = [
+                t(
+                    "sw_item_above" if r["gap"] > 0 else "sw_item_below",
+                    lang,
+                    field=ctx.field_name(lv, r["field_id"]),
+                    pct=fmt_number(r["pct"], lang, 1),
+                    gap=fmt_number(abs(r["gap"]), lang, 1),
+                )
+                for r in rows.to_dict("records")
+            ]
             parts.append(t(key, lang, items=t("sw_and", lang).join(listed)) if listed else t(key + "_none", lang))
         items.append(t("sw_unit", lang, unit=ctx.unit_name(uid), strong=parts[0], weak=parts[1]))
     if rest:
-        items.append(t("sw_rest", lang, n=fmt_count(len(rest), lang=lang),
-                       noun=noun_for(ctx.ds.level(lv).noun[lang], len(rest), lang), gap=gap, units=", ".join(rest),
-                       **verbs_for(len(rest))))
+        items.append(
+            t(
+                "sw_rest",
+                lang,
+                n=fmt_count(len(rest), lang=lang),
+                noun=noun_for(ctx.ds.level(lv).noun[lang], len(rest), lang),
+                gap=gap,
+                units=", ".join(rest),
+                **verbs_for(len(rest)),
+            )
+        )
     out["units"] = items
     out["sw_note"] = t("sw_note", lang, gap=gap)
     return out
@@ -590,15 +836,24 @@ def html_changes(ctx: ReportContext) -> str:
 def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     lang, year, prev_year = ctx.lang, ctx.year, ctx.prev_year
     assert prev_year is not None  # called only when there is a previous year
-    out: dict[str, object] = {"name": ctx.level_name(lv), "anchor": f"yoy-{lv}", "omitted": "", "method_note": "", "chart": [],
-                              "transitions": [], "table": ""}
+    out: dict[str, object] = {
+        "name": ctx.level_name(lv),
+        "anchor": f"yoy-{lv}",
+        "omitted": "",
+        "method_note": "",
+        "chart": [],
+        "transitions": [],
+        "table": "",
+    }
     prev = ctx.scores.level_units(prev_year, lv)
     if prev.empty:
         out["omitted"] = t("missing_prev_level", lang, level=ctx.level_name(lv), prev=prev_year)
         return out
     m0, m1 = ctx.ds.methodology_for(prev_year, lv), ctx.ds.methodology_for(year, lv)
     if m0.id != m1.id:
-        out["method_note"] = t("yoy_method_changed", lang, prev=prev_year, year=year, m0=m0.title[lang], m1=m1.title[lang])
+        out["method_note"] = t(
+            "yoy_method_changed", lang, prev=prev_year, year=year, m0=m0.title[lang], m1=m1.title[lang]
+        )
     la = ctx.analysis.level(lv)
     yoy = la.changes
     # a level scored in the previous year has its changes, their counts, groups and movers
@@ -611,48 +866,109 @@ def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
 
         def draw(start: int, stop: int, caption: str) -> Figure:
             part = both.iloc[start:stop]
-            return charts.plot_dumbbell([ctx.unit_name(u) for u in part["unit_id"]], part["total_prev"].tolist(),
-                                        part["total"].tolist(), lang=lang, prev_year=prev_year, year=year,
-                                        max_total=m1.max_total, title=caption, xlim=xlim)
-        out["chart"] = chart_parts(ctx, len(both), draw, alt=t("alt_dumbbell", lang), key=f"dumbbell-{lv}",
-                                   caption=title, years=(year, prev_year))
+            return charts.plot_dumbbell(
+                [ctx.unit_name(u) for u in part["unit_id"]],
+                part["total_prev"].tolist(),
+                part["total"].tolist(),
+                lang=lang,
+                prev_year=prev_year,
+                year=year,
+                max_total=m1.max_total,
+                title=caption,
+                xlim=xlim,
+            )
+
+        out["chart"] = chart_parts(
+            ctx,
+            len(both),
+            draw,
+            alt=t("alt_dumbbell", lang),
+            key=f"dumbbell-{lv}",
+            caption=title,
+            years=(year, prev_year),
+        )
     c = la.change_counts
     groups = la.change_groups
     texts = []
 
     def names(ids: list[str]) -> str:
         return ", ".join(ctx.unit_in_sentence(u) for u in ids)
+
     parts = [t("yoy_g_both", lang, n=fmt_count(len(groups["both"]), lang=lang))]
     for g in ("ranked_only", "new", "unpublished"):
         if groups[g]:
-            parts.append(t(f"yoy_g_{g}", lang, n=fmt_count(len(groups[g]), lang=lang), prev=prev_year,
-                           units=names(groups[g])))
+            parts.append(
+                t(f"yoy_g_{g}", lang, n=fmt_count(len(groups[g]), lang=lang), prev=prev_year, units=names(groups[g]))
+            )
     n_units = sum(len(groups[g]) for g in CHANGE_GROUPS)
-    texts.append(t("yoy_groups", lang, level=ctx.level_name(lv), year=year, n=fmt_count(n_units, lang=lang),
-                   noun=noun_for(noun, n_units, lang), groups="; ".join(parts)))
+    texts.append(
+        t(
+            "yoy_groups",
+            lang,
+            level=ctx.level_name(lv),
+            year=year,
+            n=fmt_count(n_units, lang=lang),
+            noun=noun_for(noun, n_units, lang),
+            groups="; ".join(parts),
+        )
+    )
     if groups["gone"]:
         n_gone = len(groups["gone"])
-        texts.append(t("yoy_g_gone", lang, n=fmt_count(n_gone, lang=lang), noun=noun_for(noun, n_gone, lang), prev=prev_year,
-                       year=year, units=names(groups["gone"]), **verbs_for(n_gone)))
+        texts.append(
+            t(
+                "yoy_g_gone",
+                lang,
+                n=fmt_count(n_gone, lang=lang),
+                noun=noun_for(noun, n_gone, lang),
+                prev=prev_year,
+                year=year,
+                units=names(groups["gone"]),
+                **verbs_for(n_gone),
+            )
+        )
     if len(both):
         points = [t(f"yoy_c_{k}", lang, n=fmt_count(c[k], lang=lang)) for k in ("up", "down", "same") if c[k]]
-        ranks = [t(f"yoy_c_{k}", lang, n=fmt_count(c[k], lang=lang)) for k in ("rank_up", "rank_down", "rank_same") if c[k]]
-        texts.append(t("yoy_counts", lang, n=fmt_count(len(both), lang=lang), noun=noun_for(noun, len(both), lang), points=", ".join(points),
-                       ranks=", ".join(ranks)))
+        ranks = [
+            t(f"yoy_c_{k}", lang, n=fmt_count(c[k], lang=lang)) for k in ("rank_up", "rank_down", "rank_same") if c[k]
+        ]
+        texts.append(
+            t(
+                "yoy_counts",
+                lang,
+                n=fmt_count(len(both), lang=lang),
+                noun=noun_for(noun, len(both), lang),
+                points=", ".join(points),
+                ranks=", ".join(ranks),
+            )
+        )
     movers = la.movers
     for kind, key, none_key in (("up", "yoy_up", "yoy_none_up"), ("down", "yoy_down", "yoy_none_down")):
         m = movers[kind]
         if len(both):
-            items = [t("yoy_item_no_rank" if is_missing(r["rank_change"]) else "yoy_item", lang,
-                       unit=ctx.unit_in_sentence(r["unit_id"]), change=fmt_number(r["change"], lang, m1.decimals, sign=True),
-                       rank=fmt_rank_change(r["rank_change"], lang)) for r in m.to_dict("records")]
+            items = [
+                t(
+                    "yoy_item_no_rank" if is_missing(r["rank_change"]) else "yoy_item",
+                    lang,
+                    unit=ctx.unit_in_sentence(r["unit_id"]),
+                    change=fmt_number(r["change"], lang, m1.decimals, sign=True),
+                    rank=fmt_rank_change(r["rank_change"], lang),
+                )
+                for r in m.to_dict("records")
+            ]
             texts.append(t(key, lang, items="; ".join(items)) if items else t(none_key, lang))
     out["texts"] = texts
     moved = yoy[yoy["band_changed"]].sort_values(["rank", "unit_id"])
     if not moved.empty:
-        out["transitions"] = [t("yoy_transition_item", lang, unit=ctx.unit_in_sentence(r["unit_id"]),
-                                frm=ctx.band_name(lv, r["band_prev"], prev_year), to=ctx.band_name(lv, r["band"]))
-                              for r in moved.to_dict("records")]
+        out["transitions"] = [
+            t(
+                "yoy_transition_item",
+                lang,
+                unit=ctx.unit_in_sentence(r["unit_id"]),
+                frm=ctx.band_name(lv, r["band_prev"], prev_year),
+                to=ctx.band_name(lv, r["band"]),
+            )
+            for r in moved.to_dict("records")
+        ]
         bands = [b.id for b in m1.bands]
         if la.band_transitions is not None:
             tr = la.band_transitions
@@ -661,9 +977,15 @@ def _changes_level(ctx: ReportContext, lv: str) -> dict[str, object]:
             frame = pd.DataFrame({t("col_from_to", lang): [ctx.band_name(lv, b) for b in keep]})
             for b in keep:
                 frame[ctx.band_name(lv, b)] = [fmt_count(v, lang=lang) if v else "·" for v in tr[b]]
-            out["table"] = table_block(ctx, frame, f"transitions-{lv}",
-                                       t("cap_transitions", lang, level=ctx.level_name(lv), prev=prev_year, year=year),
-                                       numeric=list(frame.columns[1:]), cls="narrow", illustrative=ctx.illustrative)
+            out["table"] = table_block(
+                ctx,
+                frame,
+                f"transitions-{lv}",
+                t("cap_transitions", lang, level=ctx.level_name(lv), prev=prev_year, year=year),
+                numeric=list(frame.columns[1:]),
+                cls="narrow",
+                illustrative=ctx.illustrative,
+            )
     return out
 
 
@@ -686,20 +1008,46 @@ def _appraisal_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     assert cuts is not None and by_unit is not None  # a level with appraisal has its cuts
     noun = ctx.ds.level(lv).noun[lang]
     total_cut = float(by_unit["cut"].sum())
-    out["total"] = t("appraisal_total", lang, cut=fmt_number(total_cut, lang, meth.decimals),
-                     n=fmt_count(len(by_unit), lang=lang), noun=noun_for(noun, len(by_unit), lang),
-                     avg=fmt_number(total_cut / len(by_unit), lang, meth.decimals))
+    out["total"] = t(
+        "appraisal_total",
+        lang,
+        cut=fmt_number(total_cut, lang, meth.decimals),
+        n=fmt_count(len(by_unit), lang=lang),
+        noun=noun_for(noun, len(by_unit), lang),
+        avg=fmt_number(total_cut / len(by_unit), lang, meth.decimals),
+    )
     top_units = by_unit.head(3)
-    out["top"] = t("appraisal_top", lang, items="; ".join(
-        t("appraisal_item", lang, unit=ctx.unit_in_sentence(r["unit_id"]), cut=fmt_number(r["cut"], lang, meth.decimals),
-          pct=fmt_number(r["cut_pct"], lang, 1)) for r in top_units.to_dict("records")))
+    out["top"] = t(
+        "appraisal_top",
+        lang,
+        items="; ".join(
+            t(
+                "appraisal_item",
+                lang,
+                unit=ctx.unit_in_sentence(r["unit_id"]),
+                cut=fmt_number(r["cut"], lang, meth.decimals),
+                pct=fmt_number(r["cut_pct"], lang, 1),
+            )
+            for r in top_units.to_dict("records")
+        ),
+    )
     title = t("chart_cut_title", lang, level=ctx.level_name(lv), year=year)
     top = float(by_unit["cut"].max()) if len(by_unit) else 1.0
     out["chart"] = chart_parts(
-        ctx, len(by_unit), lambda start, stop, caption: charts.plot_cuts(
-            [ctx.unit_name(u) for u in by_unit["unit_id"].iloc[start:stop]], by_unit["cut"].iloc[start:stop].tolist(),
-            lang=lang, title=caption, decimals=meth.decimals, top=top),
-        alt=t("alt_cut", lang), key=f"cuts-{lv}", caption=title)
+        ctx,
+        len(by_unit),
+        lambda start, stop, caption: charts.plot_cuts(
+            [ctx.unit_name(u) for u in by_unit["unit_id"].iloc[start:stop]],
+            by_unit["cut"].iloc[start:stop].tolist(),
+            lang=lang,
+            title=caption,
+            decimals=meth.decimals,
+            top=top,
+        ),
+        alt=t("alt_cut", lang),
+        key=f"cuts-{lv}",
+        caption=title,
+    )
     wide = cuts.pivot(index="unit_id", columns="field_id", values="cut")
     fields = [x.id for x in meth.fields if x.id in wide.columns]
     wide = wide.reindex(index=by_unit["unit_id"], columns=fields)
@@ -709,8 +1057,15 @@ def _appraisal_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     frame[t("col_self", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["self_assessed"]]
     frame[t("col_appraised", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["appraised"]]
     frame[t("col_cut", lang)] = [fmt_number(v, lang, meth.decimals) for v in by_unit["cut"]]
-    out["table"] = table_block(ctx, frame, f"cuts-{lv}", t("appraisal_fields_caption", lang, level=ctx.level_name(lv), year=year),
-                               numeric=list(frame.columns[1:]), cls="small", illustrative=ctx.ds.is_illustrative(year))
+    out["table"] = table_block(
+        ctx,
+        frame,
+        f"cuts-{lv}",
+        t("appraisal_fields_caption", lang, level=ctx.level_name(lv), year=year),
+        numeric=list(frame.columns[1:]),
+        cls="small",
+        illustrative=ctx.ds.is_illustrative(year),
+    )
     out["field_key"] = field_key(ctx, lv, fields)
     return out
 
@@ -729,8 +1084,17 @@ def html_methods(ctx: ReportContext) -> str:
     levels = []
     for lv in ctx.levels:
         meth = ds.methodology_for(ctx.year, lv)
-        items = [t("m_methodology", lang, level=ctx.level_name(lv), year=ctx.year, title=meth.title[lang],
-                   max=fmt_number(meth.max_total, lang, 0), dec=meth.decimals)]
+        items = [
+            t(
+                "m_methodology",
+                lang,
+                level=ctx.level_name(lv),
+                year=ctx.year,
+                title=meth.title[lang],
+                max=fmt_number(meth.max_total, lang, 0),
+                dec=meth.decimals,
+            )
+        ]
         items += [n[lang] for n in meth.notes]
         bands = []
         for i, b in enumerate(meth.bands):
@@ -738,11 +1102,23 @@ def html_methods(ctx: ReportContext) -> str:
             if i == len(meth.bands) - 1 and above is not None and not (b.min_total or b.min_pct):
                 # the last band from 0 is "below" the band above it (Yếu dưới 50, not Yếu từ 0)
                 if above.min_total is not None:
-                    bands.append(t("m_band_item_below_total", lang, band=b.name[lang],
-                                   min=fmt_number(above.min_total, lang, 2, trim=True)))
+                    bands.append(
+                        t(
+                            "m_band_item_below_total",
+                            lang,
+                            band=b.name[lang],
+                            min=fmt_number(above.min_total, lang, 2, trim=True),
+                        )
+                    )
                 else:
-                    bands.append(t("m_band_item_below_pct", lang, band=b.name[lang],
-                                   min=fmt_number(above.min_pct or 0, lang, 2, trim=True)))
+                    bands.append(
+                        t(
+                            "m_band_item_below_pct",
+                            lang,
+                            band=b.name[lang],
+                            min=fmt_number(above.min_pct or 0, lang, 2, trim=True),
+                        )
+                    )
                 continue
             if b.min_total is not None:
                 s = t("m_band_item_total", lang, band=b.name[lang], min=fmt_number(b.min_total, lang, 2, trim=True))
@@ -760,17 +1136,39 @@ def html_methods(ctx: ReportContext) -> str:
     sources = []
     for sid in sorted(used):
         src = ds.sources[sid]
-        text = t("m_source_item", lang, title=src.title[lang], publisher=src.publisher[lang],
-                 published=fmt_date(src.date_published, lang), accessed=fmt_date(src.date_accessed, lang),
-                 provenance=t(f"prov_{src.provenance}", lang))
+        text = t(
+            "m_source_item",
+            lang,
+            title=src.title[lang],
+            publisher=src.publisher[lang],
+            published=fmt_date(src.date_published, lang),
+            accessed=fmt_date(src.date_accessed, lang),
+            provenance=t(f"prov_{src.provenance}", lang),
+        )
         sources.append({"text": text, "url": src.url, "link": src.url.startswith(("http://", "https://"))})
-    frame = pd.DataFrame([{t("col_year", lang): str(tb.year), t("col_level", lang): ctx.level_name(tb.level),
-                           t("col_file", lang): tb.rel, t("col_provenance", lang): t(f"prov_{tb.provenance}", lang),
-                           "sha256": tb.sha256} for tb in ds.tables])
+    frame = pd.DataFrame(
+        [
+            {
+                t("col_year", lang): str(tb.year),
+                t("col_level", lang): ctx.level_name(tb.level),
+                t("col_file", lang): tb.rel,
+                t("col_provenance", lang): t(f"prov_{tb.provenance}", lang),
+                "sha256": tb.sha256,
+            }
+            for tb in ds.tables
+        ]
+    )
     dataset_ref = ds.id if ds.id in embedded_datasets() else ds.root.name
-    return _render(ctx, "methods.html.j2", levels=levels, sources=sources, dataset_folder=dataset_folder(ds),
-                   files=table_block(ctx, frame, "files", t("h_files", lang), cls="small files"),
-                   assumptions=[a[lang] for a in ds.assumptions], dataset_ref=dataset_ref)
+    return _render(
+        ctx,
+        "methods.html.j2",
+        levels=levels,
+        sources=sources,
+        dataset_folder=dataset_folder(ds),
+        files=table_block(ctx, frame, "files", t("h_files", lang), cls="small files"),
+        assumptions=[a[lang] for a in ds.assumptions],
+        dataset_ref=dataset_ref,
+    )
 
 
 def html_published(ctx: ReportContext) -> str:
@@ -780,16 +1178,38 @@ def html_published(ctx: ReportContext) -> str:
     if not figs:
         return _render(ctx, "published.html.j2", figures=[])
     ok = sum(bool(f["match"]) for f in figs)
-    frame = pd.DataFrame([{t("col_figure", lang): f["id"], t("col_sentence", lang): f["sentence"],
-                           t("col_printed", lang): f["printed"], t("col_computed", lang): f["computed"] or "—",
-                           t("col_match", lang): t("yes" if f["match"] else "no", lang)} for f in figs])
+    frame = pd.DataFrame(
+        [
+            {
+                t("col_figure", lang): f["id"],
+                t("col_sentence", lang): f["sentence"],
+                t("col_printed", lang): f["printed"],
+                t("col_computed", lang): f["computed"] or "—",
+                t("col_match", lang): t("yes" if f["match"] else "no", lang),
+            }
+            for f in figs
+        ]
+    )
     colours = ["#d9f0d3" if f["match"] else "#f4a582" for f in figs]
-    table = table_block(ctx, frame, "published", t("cap_published", lang, year=ctx.year),
-                        numeric=[t("col_printed", lang), t("col_computed", lang)], colours={t("col_match", lang): colours},
-                        cls="small")
+    table = table_block(
+        ctx,
+        frame,
+        "published",
+        t("cap_published", lang, year=ctx.year),
+        numeric=[t("col_printed", lang), t("col_computed", lang)],
+        colours={t("col_match", lang): colours},
+        cls="small",
+    )
     bad = sum(f["status"] == "differ" for f in figs)
-    return _render(ctx, "published.html.j2", figures=figs, ok=fmt_count(ok, lang=lang), n=fmt_count(len(figs), lang=lang),
-                   table=table, bad=fmt_count(bad, lang=lang) if bad else None)
+    return _render(
+        ctx,
+        "published.html.j2",
+        figures=figs,
+        ok=fmt_count(ok, lang=lang),
+        n=fmt_count(len(figs), lang=lang),
+        table=table,
+        bad=fmt_count(bad, lang=lang) if bad else None,
+    )
 
 
 def html_profiles(ctx: ReportContext) -> str:
@@ -803,29 +1223,55 @@ def _profiles_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     meth = la.methodology
     changes = la.changes.set_index("unit_id") if la.changes is not None else None
     fields = la.fields.dropna(subset=["pct"]) if not la.fields.empty else la.fields
-    medians = dict(zip(la.field_summary["field_id"], la.field_summary["median_pct"])) if la.field_summary is not None else {}
+    medians = (
+        dict(zip(la.field_summary["field_id"], la.field_summary["median_pct"])) if la.field_summary is not None else {}
+    )
     order = [f for f in meth.field_ids() if f in medians]
     units = []
     for r in la.units.to_dict("records"):
-        facts = [t("pf_rank", lang, rank="—" if is_missing(r["rank"]) else int(r["rank"])),
-                 t("pf_total", lang, total=fmt_number(r["total"], lang, meth.decimals)), ctx.band_name(lv, r["band"])]
+        facts = [
+            t("pf_rank", lang, rank="—" if is_missing(r["rank"]) else int(r["rank"])),
+            t("pf_total", lang, total=fmt_number(r["total"], lang, meth.decimals)),
+            ctx.band_name(lv, r["band"]),
+        ]
         if changes is not None and r["unit_id"] in changes.index:
             c = changes.loc[r["unit_id"]]
             if not is_missing(c["change"]):
-                facts.append(t("pf_change", lang, change=fmt_number(c["change"], lang, meth.decimals, sign=True),
-                               prev=ctx.prev_year, rank=fmt_rank_change(c["rank_change"], lang)))
+                facts.append(
+                    t(
+                        "pf_change",
+                        lang,
+                        change=fmt_number(c["change"], lang, meth.decimals, sign=True),
+                        prev=ctx.prev_year,
+                        rank=fmt_rank_change(c["rank_change"], lang),
+                    )
+                )
         bars = []
         if order:
             mine = fields[fields["unit_id"] == r["unit_id"]].set_index("field_id")["pct"]
             for fid in order:
                 if fid in mine.index:
                     v, med = float(mine[fid]), float(medians[fid])
-                    bars.append({"label": field_number(ctx, lv, fid), "name": ctx.field_name(lv, fid),
-                                 "width": f"{max(0.0, min(100.0, v)):.1f}", "median": f"{max(0.0, min(100.0, med)):.1f}",
-                                 "value": fmt_number(v, lang, 1), "below": v < med})
-        units.append({"name": ctx.unit_name(r["unit_id"]), "anchor": f"unit-{_uuid(r['unit_id'])}", "facts": facts, "bars": bars})
-    return {"name": ctx.level_name(lv), "anchor": f"profiles-{lv}", "units": units,
-            "field_key": field_key(ctx, lv, order) if order else "", "illustrative": ctx.ds.is_illustrative(ctx.year)}
+                    bars.append(
+                        {
+                            "label": field_number(ctx, lv, fid),
+                            "name": ctx.field_name(lv, fid),
+                            "width": f"{max(0.0, min(100.0, v)):.1f}",
+                            "median": f"{max(0.0, min(100.0, med)):.1f}",
+                            "value": fmt_number(v, lang, 1),
+                            "below": v < med,
+                        }
+                    )
+        units.append(
+            {"name": ctx.unit_name(r["unit_id"]), "anchor": f"unit-{_uuid(r['unit_id'])}", "facts": facts, "bars": bars}
+        )
+    return {
+        "name": ctx.level_name(lv),
+        "anchor": f"profiles-{lv}",
+        "units": units,
+        "field_key": field_key(ctx, lv, order) if order else "",
+        "illustrative": ctx.ds.is_illustrative(ctx.year),
+    }
 
 
 def show_profiles(ctx: ReportContext) -> None:

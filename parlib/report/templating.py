@@ -10,6 +10,7 @@ Template layout: a line break between two tags (``>`` or ``}`` at the end of a l
 ``{`` at the start of the next) and the indentation after it are layout of the template, not of
 the page, so that templates can be indented and the HTML stays compact.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,10 +56,14 @@ def mark_illustrative(text: object) -> Markup:
 @cache
 def environment() -> Environment:
     """The report's Jinja2 environment (autoescape on for .html and .j2 templates)."""
-    env = Environment(loader=FileSystemLoader(str(SECTION_TEMPLATES)),
-                      autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
-                      undefined=StrictUndefined, finalize=_finalize, extensions=[JoinTagLines],
-                      keep_trailing_newline=False)
+    env = Environment(
+        loader=FileSystemLoader(str(SECTION_TEMPLATES)),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        extensions=[JoinTagLines],
+        keep_trailing_newline=False,
+    )
     env.filters["illmark"] = mark_illustrative
     return env
 

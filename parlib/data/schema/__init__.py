@@ -6,6 +6,7 @@ dataset.yml as it is typed (``# yaml-language-server: $schema=...``), and :func:
 validates a loaded file with them through ``jsonschema``. What a schema cannot say (a band order, a
 unit id that must exist, a file's checksum) is checked afterwards by :mod:`parlib.data.dataset`.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -38,6 +39,7 @@ def load_schema(name: str) -> dict[str, Any]:
 @cache
 def _validator(name: str) -> Validator:
     from jsonschema import Draft202012Validator
+
     return Draft202012Validator(load_schema(name))
 
 
@@ -49,8 +51,14 @@ def yaml_path(parts: Iterable[str | int]) -> str:
     return out
 
 
-_TYPE_WORDS = {"string": "a text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-               "array": "a list", "object": "a mapping of keys to values"}
+_TYPE_WORDS = {
+    "string": "a text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys to values",
+}
 
 
 def _what(error: ValidationError, figure_prefix: str) -> tuple[str, str, str]:
@@ -70,21 +78,36 @@ def _what(error: ValidationError, figure_prefix: str) -> tuple[str, str, str]:
     key = path[-1] if path and isinstance(path[-1], str) else ""
     label = f"{key} " if key and figure_prefix else ""
     if error.validator == "enum":
-        what = f"unknown {key or 'value'} {v!r}" if figure_prefix else f"{v!r} is not a {schema.get('x-name', key or 'value')} parlib knows"
+        what = (
+            f"unknown {key or 'value'} {v!r}"
+            if figure_prefix
+            else f"{v!r} is not a {schema.get('x-name', key or 'value')} parlib knows"
+        )
         return yaml_path(path), what, f"use one of: {', '.join(map(str, schema['enum']))}"
     if isinstance(v, dict) and "vi" in v and any(k not in ("vi", "en") and v[k] is None for k in v):
         # {vi: sở, ngành, en: departments}: YAML split the text at its comma and read "ngành" as a key
         cut = next(k for k in v if k not in ("vi", "en") and v[k] is None)
-        lang = "vi" if list(v).index(cut) > list(v).index("vi") and ("en" not in v or list(v).index(cut) < list(v).index("en")) else "en"
-        return (yaml_path(path), f"YAML cut the text at a comma: it read {cut!r} as a key, not as part of the {lang} text",
-                f"put the text in quotes: {lang}: \"{v.get(lang)}, {cut}\"")
+        lang = (
+            "vi"
+            if list(v).index(cut) > list(v).index("vi") and ("en" not in v or list(v).index(cut) < list(v).index("en"))
+            else "en"
+        )
+        return (
+            yaml_path(path),
+            f"YAML cut the text at a comma: it read {cut!r} as a key, not as part of the {lang} text",
+            f'put the text in quotes: {lang}: "{v.get(lang)}, {cut}"',
+        )
     if key == "printed" and isinstance(v, (int, float, datetime.date)):
         # the same words as parlib.data.published's check, which the schema reaches first
         kind = {bool: "true/false value", int: "whole number", float: "number"}.get(type(v), "date")
-        return (yaml_path(path), f"printed value {v!r} is not in quotes, so YAML read it as a {kind}, losing what "
-                "was printed (82.560 becomes 82.56, 05 becomes 5)", "quote it exactly as printed: printed: \"82,560\"")
+        return (
+            yaml_path(path),
+            f"printed value {v!r} is not in quotes, so YAML read it as a {kind}, losing what "
+            "was printed (82.560 becomes 82.56, 05 becomes 5)",
+            'quote it exactly as printed: printed: "82,560"',
+        )
     if isinstance(v, (datetime.date, datetime.datetime)):
-        return yaml_path(path), f"{v} is read by YAML as a date, not a text", f"put it in quotes: \"{v}\""
+        return yaml_path(path), f"{v} is read by YAML as a date, not a text", f'put it in quotes: "{v}"'
     what = schema.get("x-what") or _TYPE_WORDS.get(str(schema.get("type")), "valid")
     if error.validator in ("minimum", "maximum", "minLength", "minItems", "pattern", "oneOf", "type"):
         if error.validator == "minItems":
@@ -108,7 +131,9 @@ def schema_errors(name: str, document: Any, file: Path) -> list[DataError]:
             allowed = list(error.schema.get("properties", {}))
             for k in error.instance:
                 if k not in allowed:
-                    misspelt.update((tuple(error.absolute_path), m) for m in difflib.get_close_matches(str(k), allowed, n=1))
+                    misspelt.update(
+                        (tuple(error.absolute_path), m) for m in difflib.get_close_matches(str(k), allowed, n=1)
+                    )
     for error in raw:
         if error.validator == "required":
             key = re.match(r"'([^']+)'", error.message)
