@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -190,9 +191,16 @@ def _check_contract(r: dict, what: str) -> None:
     assert "Traceback" not in r["stderr"], f"{what}: traceback\n{r['stderr'][-3000:]}"
     assert r["code"] in (0, 2), f"{what}: exit code {r['code']}\n{r['stderr'][-2000:]}"
     if r["code"] == 2:
+        # one line, or (several independent mistakes) one line per problem, at most 50 then
+        # "and N more", then "N problems"; each line at most 300 characters
         lines = r["stderr"].splitlines()
-        assert len(lines) == 1, f"{what}: {len(lines)} lines\n{r['stderr'][:2000]}"
-        assert lines[0].startswith("parlib: error: ") and len(lines[0]) <= 300, lines[0]
+        assert lines, f"{what}: exit 2 without a message"
+        if len(lines) > 1:
+            assert re.fullmatch(r"parlib: \d+ problems", lines[-1]), f"{what}: {len(lines)} lines\n{r['stderr'][:2000]}"
+            assert len(lines) <= 52, f"{what}: {len(lines)} lines"
+            lines = [x for x in lines[:-1] if not re.fullmatch(r"parlib: and \d+ more", x)]
+        for line in lines:
+            assert line.startswith("parlib: error: ") and len(line) <= 300, line
     assert r["wall"] < WALL_KILL_S, f"{what}: still running after {WALL_KILL_S} s"
     assert r["cpu"] <= MAX_CPU_S, f"{what}: {r['cpu']:.1f} s of CPU\n{r['stderr'][:500]}"
     assert r["rss_mb"] <= MAX_RSS_MB, f"{what}: {r['rss_mb']:.0f} MB\n{r['stderr'][:500]}"
