@@ -1158,7 +1158,6 @@ def html_methods(ctx: ReportContext) -> str:
             for tb in ds.tables
         ]
     )
-    dataset_ref = ds.id if ds.id in embedded_datasets() else ds.root.name
     return _render(
         ctx,
         "methods.html.j2",
@@ -1167,7 +1166,7 @@ def html_methods(ctx: ReportContext) -> str:
         dataset_folder=dataset_folder(ds),
         files=table_block(ctx, frame, "files", t("h_files", lang), cls="small files"),
         assumptions=[a[lang] for a in ds.assumptions],
-        dataset_ref=dataset_ref,
+        dataset_ref=ds.id,  # read only for a dataset shipped under data/raw/ (else dataset_folder)
     )
 
 
