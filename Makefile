@@ -50,4 +50,4 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf outputs/*/ data/processed/*/ mutants/ mutation-results.txt
+	rm -rf outputs/*/ data/processed/*/ mutants/ build/mutation/ mutation-results.txt

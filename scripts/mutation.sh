@@ -7,9 +7,18 @@
 # matching its globs in one run (e.g. "parlib.model.compare.x_series_id*"), MUTATION_JOBS the parallel workers,
 # MUTATION_RESUME=1 keeps mutants/ and the results already there. The summary lands in
 # mutation-results.txt (one line per mutant) and is printed per module; docs/testing.md records a run.
+# mutmut copies the whole tests/ folder, and the bad-input corpus holds a symbolic link that loops
+# (a case of issue 13), which its copy cannot follow; so mutmut runs in a copy of the project without
+# that corpus (MUTATION_DIR, default build/mutation/), which also leaves the working tree free to edit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${VENV:-.venv}/bin
+ROOT=$PWD
+BIN=$(cd "${VENV:-.venv}/bin" && pwd)
+WORK=${MUTATION_DIR:-build/mutation}
+mkdir -p "$WORK"
+tar -C "$ROOT" -cf - --exclude=./.git --exclude=./.venv --exclude=./build --exclude=./mutants \
+  --exclude=./tests/bad_inputs --exclude=./outputs --exclude=./data/processed . | tar -C "$WORK" -xf -
+cd "$WORK"
 CHUNKS=${MUTATION_CHUNKS:-"parlib.model.* parlib.check.* parlib.build.* parlib.data.*"}
 JOBS=${MUTATION_JOBS:-2}
 [ "${MUTATION_RESUME:-0}" = 1 ] || rm -rf mutants
@@ -22,5 +31,5 @@ for chunk in $CHUNKS; do
   echo "mutation: $chunk"
   "$BIN/mutmut" run --max-children "$JOBS" "$chunk" | tr '\r' '\n' | grep -v '^\s*$' | tail -n 2
 done
-"$BIN/mutmut" results --all true > mutation-results.txt || true
-"$BIN/python" scripts/mutation_summary.py mutation-results.txt
+"$BIN/mutmut" results --all true > "$ROOT/mutation-results.txt" || true
+"$BIN/python" scripts/mutation_summary.py "$ROOT/mutation-results.txt"

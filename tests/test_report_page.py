@@ -385,7 +385,7 @@ def test_unit_profiles_appendix(built):
     assert len(blocks) == 27
     gtvt = dict(blocks)["so-gtvt"]
     assert "Hạng 1 · 95,476 điểm · Tốt" in gtvt
-    assert gtvt.count('class="bar-row"') == 8 and 'class="median"' in gtvt
+    assert gtvt.count('class="bar-label"') == 8 and 'class="median"' in gtvt
     assert 'href="#profiles"' in html  # listed in the table of contents
     vn = re.findall(r'<section class="profile[^"]*" id="unit-', _html(built, "vn-ministries", "vi"))
     assert len(vn) == 17

@@ -89,6 +89,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Each bar is the unit's % of maximum in a field; the vertical line is the level median; an orange bar is below the median.",
     },
     "pf_rank": {"vi": "Hạng {rank}", "en": "Rank {rank}"},
+    "pf_bar": {
+        "vi": "{field}: {value}% điểm tối đa (trung vị {median}%)",
+        "en": "{field}: {value}% of maximum (median {median}%)",
+    },
     "pf_total": {"vi": "{total} điểm", "en": "{total} points"},
     "pf_change": {"vi": "{change} điểm so với năm {prev} ({rank})", "en": "{change} points on {prev} ({rank})"},
     # section headings

@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from parlib.check.published import get_checks
@@ -1213,8 +1214,73 @@ def html_published(ctx: ReportContext) -> str:
 
 def html_profiles(ctx: ReportContext) -> str:
     """Appendix: one compact block per unit (rank, total, band, change) with its fields against the
-    level median as small bars (HTML, so that 27 units cost no chart rendering)."""
+    level median as small bars (one small SVG per unit, so that 27 units cost no chart rendering and
+    500 units print in seconds: WeasyPrint lays a flex container out again for every page it spans)."""
     return _render(ctx, "profiles.html.j2", levels=[_profiles_level(ctx, lv) for lv in ctx.levels])
+
+
+@dataclass(frozen=True)
+class ProfileBar:
+    """One field of a unit's profile: its number in the field key, its name, the unit's % of maximum
+    and the level median (both 0–100), and the value as printed."""
+
+    label: str
+    name: str
+    pct: float
+    median: float
+    value: str
+
+
+# Geometry of a profile's bars, in SVG user units (about 1 mm each on an A4 page in two columns).
+PROFILE_WIDTH = 80.0
+PROFILE_TRACK_X = 5.0
+PROFILE_TRACK_WIDTH = 62.0
+PROFILE_ROW = 3.2
+PROFILE_BAR = 2.6
+PROFILE_MEDIAN_WIDTH = 0.28
+
+
+def _rect(x: float, y: float, w: float, h: float) -> str:
+    return f"M{x:.2f} {y:.2f}h{w:.2f}v{h:.2f}h{-w:.2f}z"
+
+
+def get_profile_svg(bars: Sequence[ProfileBar], aria_label: str) -> str:
+    """A unit's fields as one small SVG: per field a row with its number, a grey track, a bar as
+    long as the unit's % of maximum (orange when below the level median, blue otherwise), a black
+    line at the median, and the value. Shapes of one colour share one path, so a unit is four paths
+    and two texts per field whatever its size (percentages outside 0–100 are drawn at the edge)."""
+    track, above, below, medians, texts = [], [], [], [], []
+    for i, b in enumerate(bars):
+        y = i * PROFILE_ROW
+        track.append(_rect(PROFILE_TRACK_X, y + (PROFILE_ROW - PROFILE_BAR) / 2, PROFILE_TRACK_WIDTH, PROFILE_BAR))
+        width = PROFILE_TRACK_WIDTH * max(0.0, min(100.0, b.pct)) / 100
+        if width > 0:
+            shape = _rect(PROFILE_TRACK_X, y + (PROFILE_ROW - PROFILE_BAR) / 2, width, PROFILE_BAR)
+            (below if b.pct < b.median else above).append(shape)
+        x_median = PROFILE_TRACK_X + PROFILE_TRACK_WIDTH * max(0.0, min(100.0, b.median)) / 100
+        medians.append(_rect(x_median - PROFILE_MEDIAN_WIDTH / 2, y, PROFILE_MEDIAN_WIDTH, PROFILE_ROW))
+        base = y + PROFILE_ROW * 0.75
+        texts.append(
+            f'<text class="bar-label" x="0" y="{base:.2f}">{html.escape(b.label)}</text>'
+            f'<text class="bar-value" x="{PROFILE_WIDTH:.0f}" y="{base:.2f}" text-anchor="end">'
+            f"{html.escape(b.value)}</text>"
+        )
+    height = PROFILE_ROW * len(bars)
+    paths = "".join(
+        f'<path class="{cls}" d="{"".join(d)}" fill="{fill}"/>'
+        for cls, d, fill in (
+            ("track", track, "#eef1f5"),
+            ("bar", above, "#2c7bb6"),
+            ("bar below", below, "#D55E00"),
+            ("median", medians, "#1d1d1d"),
+        )
+        if d
+    )
+    return (
+        f'<svg class="bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {PROFILE_WIDTH:.0f} {height:.1f}" '
+        f'role="img" aria-label="{html.escape(aria_label)}" font-family="DejaVu Sans, Noto Sans, Arial, sans-serif" '
+        f'font-size="2.5" fill="#333">{paths}{"".join(texts)}</svg>'
+    )
 
 
 def _profiles_level(ctx: ReportContext, lv: str) -> dict[str, object]:
@@ -1226,6 +1292,10 @@ def _profiles_level(ctx: ReportContext, lv: str) -> dict[str, object]:
         dict(zip(la.field_summary["field_id"], la.field_summary["median_pct"])) if la.field_summary is not None else {}
     )
     order = [f for f in meth.field_ids() if f in medians]
+    pct_of: dict[tuple[str, str], float] = (
+        {(u, f): float(p) for u, f, p in zip(fields["unit_id"], fields["field_id"], fields["pct"])} if order else {}
+    )
+    labels = {fid: (field_number(ctx, lv, fid), ctx.field_name(lv, fid)) for fid in order}
     units = []
     for r in la.units.to_dict("records"):
         facts = [
@@ -1245,24 +1315,27 @@ def _profiles_level(ctx: ReportContext, lv: str) -> dict[str, object]:
                         rank=fmt_rank_change(c["rank_change"], lang),
                     )
                 )
-        bars = []
-        if order:
-            mine = fields[fields["unit_id"] == r["unit_id"]].set_index("field_id")["pct"]
-            for fid in order:
-                if fid in mine.index:
-                    v, med = float(mine[fid]), float(medians[fid])
-                    bars.append(
-                        {
-                            "label": field_number(ctx, lv, fid),
-                            "name": ctx.field_name(lv, fid),
-                            "width": f"{max(0.0, min(100.0, v)):.1f}",
-                            "median": f"{max(0.0, min(100.0, med)):.1f}",
-                            "value": fmt_number(v, lang, 1),
-                            "below": v < med,
-                        }
-                    )
+        bars = [
+            ProfileBar(
+                labels[fid][0],
+                labels[fid][1],
+                pct_of[(r["unit_id"], fid)],
+                float(medians[fid]),
+                fmt_number(pct_of[(r["unit_id"], fid)], lang, 1),
+            )
+            for fid in order
+            if (r["unit_id"], fid) in pct_of
+        ]
+        aria = "; ".join(
+            t("pf_bar", lang, field=b.name, value=b.value, median=fmt_number(b.median, lang, 1)) for b in bars
+        )
         units.append(
-            {"name": ctx.unit_name(r["unit_id"]), "anchor": f"unit-{_uuid(r['unit_id'])}", "facts": facts, "bars": bars}
+            {
+                "name": ctx.unit_name(r["unit_id"]),
+                "anchor": f"unit-{_uuid(r['unit_id'])}",
+                "facts": facts,
+                "bars": Markup(get_profile_svg(bars, aria)) if bars else "",
+            }
         )
     return {
         "name": ctx.level_name(lv),
