@@ -83,3 +83,76 @@ def test_every_error_then_and_n_more(tmp_path, capsys):
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 52 and lines[50] == "parlib: and 10 more" and lines[51] == "parlib: 60 problems"
     assert "units[0].id" in lines[0] and "units[9].id" in lines[9] and "units[10].id" in lines[10]  # natural order
+
+
+# Units the dataset schema accepts or refuses, to hold the fast path (is_plain_unit) against
+# jsonschema itself: a unit it calls plain must be one jsonschema accepts.
+UNIT_CASES = [
+    {"id": "so-gtvt", "name": "Sở GTVT"},
+    {"id": "u000001", "name": {"vi": "Xã A", "en": "Commune A"}},
+    {"id": "a_1", "name": "x"},
+    {"id": "so-gtvt", "name": ""},
+    {"id": "So-GTVT", "name": "x"},
+    {"id": "-x", "name": "x"},
+    {"id": "x y", "name": "x"},
+    {"id": "ok\n", "name": "x"},
+    {"id": 5, "name": "x"},
+    {"id": "x", "name": 5},
+    {"id": "x", "name": {"vi": "A"}},
+    {"id": "x", "name": {"vi": "A", "en": ""}},
+    {"id": "x", "name": {"vi": "A", "en": "B", "fr": "C"}},
+    {"id": "x", "name": {"vi": "A", "en": None}},
+    {"id": "x"},
+    {"name": "x"},
+    {"id": "x", "name": "x", "aliases": ["y"]},
+    {"id": "x", "name": "x", "nmae": "y"},
+    {"id": "x", "name": "x", "renamed_to": "y"},
+    ["x"],
+    "x",
+    None,
+]
+
+
+@pytest.mark.parametrize("unit", UNIT_CASES, ids=repr)
+def test_a_plain_unit_is_one_jsonschema_accepts(unit):
+    from parlib.data.schema import _plain_unit_id, is_plain_unit
+
+    item = load_schema("dataset")["properties"]["levels"]["items"]["properties"]["units"]["items"]
+    valid = Draft202012Validator(item).is_valid(unit)
+    plain = is_plain_unit(unit, _plain_unit_id())
+    assert not plain or valid
+    # the cases above without aliases or renames are plain exactly when they are valid
+    if isinstance(unit, dict) and not set(unit) - {"id", "name"}:
+        assert plain == valid
+
+
+def test_schema_errors_of_a_long_level_keep_their_place(tmp_path):
+    """Plain units are left out of jsonschema's run (issue 14: 10,000 units took seconds), so an
+    error's path must still give the unit's place in the file: units[2] and units[4] here."""
+    units = [
+        {"id": "a", "name": "A"},
+        {"id": "b", "name": {"vi": "B", "en": "B"}},
+        {"id": "Bad Id", "name": "C"},
+        {"id": "d", "name": "D"},
+        {"id": "e", "name": "E", "nmae": "e"},
+    ]
+    doc = yaml.safe_load((DATA / "three-years" / "dataset.yml").read_text(encoding="utf-8"))
+    doc["levels"][0]["units"] = units
+    lines = [str(e) for e in schema_errors("dataset", doc, tmp_path / "dataset.yml")]
+    assert len(lines) == 2, lines
+    assert "levels[0].units[2].id" in lines[0] and "'Bad Id'" in lines[0]
+    assert "levels[0].units[4]" in lines[1] and "nmae" in lines[1]
+
+
+def test_validating_a_dataset_does_not_import_the_iri_grammar():
+    """jsonschema imports rfc3987_syntax when installed, which builds a Lark grammar at import (about
+    2.7 s of CPU, issue 14); parlib keeps it out of its processes (parlib/__init__.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from parlib.data.load import load_dataset; import nbformat; load_dataset('backan'); "
+        "print(sys.modules.get('rfc3987_syntax'), 'lark' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["None", "False"], out.stdout + out.stderr

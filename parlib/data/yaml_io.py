@@ -30,37 +30,30 @@ class _YamlRefused(Exception):
 
 
 class StrictLoader(_BASE):  # type: ignore[misc, valid-type]
-    """A safe loader that refuses aliases, duplicate keys and deep nesting."""
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise _YamlRefused(
-                "YAML anchors and aliases (&name, *name) are not accepted: a few of them can expand into gigabytes",
-                "write the value out in full where the alias is",
-                node.start_mark,
-            )
-        return super().construct_object(node, deep)
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        keys: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key = (key_node.tag, key_node.value)
-                if key in keys:
-                    raise _YamlRefused(
-                        f"the key {show(key_node.value)} is given twice in one mapping (first at "
-                        f"line {keys[key]}); YAML would silently keep the last",
-                        "keep one of them",
-                        key_node.start_mark,
-                    )
-                keys[key] = key_node.start_mark.line + 1
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
-        return mapping
+    """A safe loader; the refusals (aliases, duplicate keys, deep nesting) are made on the node tree
+    by :func:`_check_nodes` before anything is constructed, so the constructor stays PyYAML's own
+    (overriding it per node cost a 10,000-unit dataset.yml about 0.1 s of its 1 s)."""
 
 
-def _check_nesting(root: yaml.Node) -> None:
-    """Refuse nesting deeper than MAX_YAML_DEPTH (walked without recursion: a hostile file must not
-    exhaust the stack). An alias met twice is left to construct_object, which refuses it."""
+def _refuse_duplicate_keys(node: yaml.MappingNode) -> None:
+    keys: dict[tuple[str, str], int] = {}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            key = (key_node.tag, key_node.value)
+            if key in keys:
+                raise _YamlRefused(
+                    f"the key {show(key_node.value)} is given twice in one mapping (first at "
+                    f"line {keys[key]}); YAML would silently keep the last",
+                    "keep one of them",
+                    key_node.start_mark,
+                )
+            keys[key] = key_node.start_mark.line + 1
+
+
+def _check_nodes(root: yaml.Node) -> None:
+    """Refuse, in document order, nesting deeper than MAX_YAML_DEPTH, a node met twice (an alias:
+    ``*name`` is the anchored node itself again) and a key given twice in one mapping. Walked
+    without recursion: a hostile file must not exhaust the stack."""
     stack, seen = [(root, 0)], set()
     while stack:
         n, d = stack.pop()
@@ -71,12 +64,19 @@ def _check_nesting(root: yaml.Node) -> None:
                 n.start_mark,
             )
         if id(n) in seen:
-            continue
+            raise _YamlRefused(
+                "YAML anchors and aliases (&name, *name) are not accepted: a few of them can expand into gigabytes",
+                "write the value out in full where the alias is",
+                n.start_mark,
+            )
         seen.add(id(n))
         if isinstance(n, yaml.SequenceNode):
-            stack.extend((c, d + 1) for c in n.value)
+            stack.extend((c, d + 1) for c in reversed(n.value))
         elif isinstance(n, yaml.MappingNode):
-            stack.extend((v, d + 1) for _, v in n.value)
+            _refuse_duplicate_keys(n)
+            for k, v in reversed(n.value):
+                stack.append((v, d + 1))
+                stack.append((k, d + 1))
 
 
 def read_yaml(path: Path) -> Any:
@@ -119,7 +119,7 @@ def read_yaml(path: Path) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_nesting(node)
+        _check_nodes(node)
         return loader.construct_document(node)
     except _YamlRefused as exc:
         raise DataError(exc.what, exc.todo, path, exc.line) from None

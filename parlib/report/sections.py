@@ -1249,7 +1249,11 @@ def get_profile_svg(bars: Sequence[ProfileBar], aria_label: str) -> str:
     long as the unit's % of maximum (orange when below the level median, blue otherwise), a black
     line at the median, and the value. Shapes of one colour share one path, so a unit is four paths
     and two texts per field whatever its size (percentages outside 0–100 are drawn at the edge)."""
-    track, above, below, medians, texts = [], [], [], [], []
+    track: list[str] = []
+    above: list[str] = []
+    below: list[str] = []
+    medians: list[str] = []
+    texts: list[str] = []
     for i, b in enumerate(bars):
         y = i * PROFILE_ROW
         track.append(_rect(PROFILE_TRACK_X, y + (PROFILE_ROW - PROFILE_BAR) / 2, PROFILE_TRACK_WIDTH, PROFILE_BAR))
