@@ -4,12 +4,21 @@ Expected values: the hand computation in tests/data/two-years/dataset.yml, and t
 published changes (Bộ Ngoại giao +5,83 from 72,65; Bộ Kế hoạch và Đầu tư −5,31).
 """
 
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
 from handmade import load
 
 from parlib.data.load import load_dataset
-from parlib.model.compare import get_band_transitions, get_change_counts, get_movers, mean_change, year_on_year
+from parlib.model.compare import (
+    get_band_transitions,
+    get_change_counts,
+    get_change_groups,
+    get_movers,
+    mean_change,
+    year_on_year,
+)
 from parlib.model.scoring import score_dataset
 
 
@@ -113,3 +122,54 @@ def test_a_unit_renamed_later_is_matched_with_itself(two):
     y = year_on_year(prev, prev, s.dataset).set_index("unit_id")
     assert y.loc["so-kh", "status"] == "both" and y.loc["so-kh", "change"] == 0
     assert (y["status"] == "both").all() and len(y) == 5
+
+
+def _frame(rows, partial=False):
+    """A scored unit frame from (unit_id, total, rank, band) rows (None = not printed)."""
+    f = pd.DataFrame(rows, columns=["unit_id", "total", "rank", "band"])
+    f["total"] = f["total"].astype(float)
+    f["rank"] = f["rank"].astype(float)
+    return f.assign(partial=partial)
+
+
+def test_change_groups_name_every_unit_once():
+    """By hand. 2022: a 80 (1), b 70 (2), c 60 (3), d 50 (4), e 65 (–); 2023: a 85 (1), b 72 (2),
+    e – (3), f 60 (4); c merged into a. Compared (a total both years): a, b. In both tables but with
+    a rank only this year: e. New this year: f. Gone: d (missing) and c (merged), in status order."""
+    merged = SimpleNamespace(id="c", renamed_to=None, merged_into="a")
+    ds = SimpleNamespace(units=lambda: {"c": merged})
+    prev = _frame([("a", 80, 1, "x"), ("b", 70, 2, "x"), ("c", 60, 3, "y"), ("d", 50, 4, "y"), ("e", 65, None, "x")])
+    cur = _frame([("a", 85, 1, "x"), ("b", 72, 2, "x"), ("e", None, 3, None), ("f", 60, 4, "y")])
+    y = year_on_year(cur, prev, ds)
+    assert get_change_groups(y) == {
+        "both": ["a", "b"],
+        "ranked_only": ["e"],
+        "new": ["f"],
+        "unpublished": [],
+        "gone": ["d", "c"],
+    }
+
+
+def test_change_groups_with_partial_years():
+    """2022 printed in part (a 80, b 70): g, printed in 2023 only, is unpublished, not new.
+    2023 printed in part (a 82): b, absent from it, is unpublished in the comparison but has nothing
+    to show this year, so it is gone, not among this year's units."""
+    prev = _frame([("a", 80, 1, "x"), ("b", 70, 2, "x")], partial=True)
+    cur = _frame([("a", 82, 1, "x"), ("b", 75, 2, "x"), ("g", 60, 3, "y")])
+    y = year_on_year(cur, prev)
+    assert get_change_groups(y) == {"both": ["a", "b"], "ranked_only": [], "new": [], "unpublished": ["g"], "gone": []}
+    y = year_on_year(_frame([("a", 82, 1, "x")], partial=True), prev.assign(partial=False))
+    assert y.set_index("unit_id").loc["b", "status"] == "unpublished"
+    assert get_change_groups(y) == {"both": ["a"], "ranked_only": [], "new": [], "unpublished": [], "gone": ["b"]}
+
+
+def test_band_transitions_count_only_units_banded_in_both_years():
+    """a x → y, b x → x; e has no band this year, f is new (no band last year), d gone: only a and b."""
+    prev = _frame([("a", 80, 1, "x"), ("b", 70, 2, "x"), ("d", 50, 3, "y"), ("e", 65, 4, "x")])
+    cur = _frame([("a", 60, 2, "y"), ("b", 72, 1, "x"), ("e", 66, 3, None), ("f", 60, 4, "y")])
+    # every band of the rule is a row and a column, in the rule's order (y, x, z), z with no unit
+    t = get_band_transitions(year_on_year(cur, prev), ["y", "x", "z"])
+    assert (t.index.name, t.columns.name) == ("from", "to")
+    assert t.index.tolist() == t.columns.tolist() == ["y", "x", "z"]
+    assert t.to_numpy().tolist() == [[0, 0, 0], [1, 1, 0], [0, 0, 0]]  # from x: one to y (a), one to x (b)
+    assert all(dt.kind == "i" for dt in t.dtypes)

@@ -19,6 +19,7 @@ from parlib.data.published import Figure, load_published
 from parlib.errors import DataError
 from parlib.model.analysis import analyse, analyse_years
 from parlib.model.compare import get_change_counts, get_movers, series_id
+from parlib.model.robustness import NoiseSpec
 from parlib.model.scoring import rank_units, score_dataset
 
 
@@ -294,3 +295,17 @@ def test_more_decimals_than_the_methodology_ranked_and_banded_as_printed(tmp_pat
     bad = load_dataset(one_year(tmp_path / "e", rows_ranked, "unit,total,rank"))
     with pytest.raises(DataError, match="printed rank 2 but the totals give rank 1"):
         score_dataset(bad)
+
+
+def test_analyse_years_scores_once_and_keeps_the_options():
+    """Every year of three-years (2021, 2022, 2023) analysed from one scoring, with the options given;
+    scores given are the ones used, and ``years`` picks the years."""
+    ds = load("three-years")
+    spec = NoiseSpec(draws=20, seed=7, sensitivity_draws=0)
+    a = analyse_years(ds, noise=spec)
+    assert sorted(a) == [2021, 2022, 2023]
+    assert a[2021].scores is a[2022].scores is a[2023].scores
+    assert all(x.noise is spec for x in a.values())
+    s = score_dataset(ds)
+    b = analyse_years(ds, [2023], scores=s, noise=spec)
+    assert list(b) == [2023] and b[2023].scores is s and b[2023].noise is spec

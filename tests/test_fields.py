@@ -3,6 +3,7 @@
 Expected values: hand computations in tests/data/fields-wide/ and tests/data/criteria-long/.
 """
 
+import pandas as pd
 import pytest
 from handmade import load
 
@@ -86,3 +87,87 @@ def test_appraisal_cuts(long):
     assert b.loc["so-tp", "cut"] == pytest.approx(4.75)
     assert b.loc["so-tp", "cut_pct"] == pytest.approx(4.75 / 67.5 * 100)
     assert b.loc["so-nv", "cut_pct"] == pytest.approx(16.0)
+
+
+def _fields(rows):
+    """A fields frame from (unit_id, field_id, pct, max) rows; points = pct × max / 100."""
+    f = pd.DataFrame(rows, columns=["unit_id", "field_id", "pct", "max"])
+    return f.assign(points=f["pct"] * f["max"] / 100)
+
+
+def test_field_summary_keeps_the_data_order_of_tied_fields():
+    """z: 80, 60 and a: 60, 80 both have median and mean 70 %, below m's 90 %: m first, then z and a
+    in the order of the data (not alphabetical); each field keeps its own maximum (z 20, a 10, m 5)."""
+    f = _fields([("u1", "z", 80, 20), ("u2", "z", 60, 20), ("u1", "a", 60, 10), ("u2", "a", 80, 10)])
+    f = pd.concat([f, _fields([("u1", "m", 90, 5), ("u2", "m", 90, 5)])], ignore_index=True)
+    s = get_field_summary(f)
+    assert s.columns.tolist() == ["field_id", "max", "median_pct", "mean_pct", "min_pct", "max_pct"]
+    assert s.to_dict("list") == {
+        "field_id": ["m", "z", "a"],
+        "max": [5, 20, 10],
+        "median_pct": [90, 70, 70],
+        "mean_pct": [90, 70, 70],
+        "min_pct": [90, 60, 60],
+        "max_pct": [90, 80, 80],
+    }
+
+
+# Four fields in the data order B, A, C, D; three units; medians 50 % in every field. Gaps to the
+# median: u1 +10, +10, +5, +0,5; u2 0 everywhere; u3 −10, −10, −5, −0,5.
+SW = _fields(
+    [
+        (u, fid, pct, 100)
+        for fid, pcts in (("B", (60, 50, 40)), ("A", (60, 50, 40)), ("C", (55, 50, 45)), ("D", (50.5, 50, 49.5)))
+        for u, pct in zip(("u1", "u2", "u3"), pcts)
+    ]
+)
+
+
+def _sw(**kw):
+    sw = get_strengths_weaknesses(SW, **kw)
+    assert sw.columns.tolist() == ["unit_id", "kind", "order", "field_id", "pct", "median_pct", "gap"]
+    assert sw.index.tolist() == list(range(len(sw)))
+    return [(r.unit_id, r.kind, r.order, r.field_id, r.gap) for r in sw.itertuples()]
+
+
+def test_strengths_and_weaknesses_small_gaps_ties_and_the_median():
+    # no minimum gap: every field off the median counts, +0,5 too; the tie of B and A (±10) is broken by
+    # the data order (B first); u2, at the median everywhere, has neither strength nor weakness
+    assert _sw(n=4) == [
+        ("u1", "strength", 1, "B", 10.0),
+        ("u1", "strength", 2, "A", 10.0),
+        ("u1", "strength", 3, "C", 5.0),
+        ("u1", "strength", 4, "D", 0.5),
+        ("u3", "weakness", 1, "B", -10.0),
+        ("u3", "weakness", 2, "A", -10.0),
+        ("u3", "weakness", 3, "C", -5.0),
+        ("u3", "weakness", 4, "D", -0.5),
+    ]
+
+
+def test_strengths_and_weaknesses_at_exactly_the_minimum_gap():
+    # min_gap 5: a gap of exactly ±5 (C) counts, ±0,5 (D) does not
+    assert [(u, k, f) for u, k, _, f, _ in _sw(n=4, min_gap=5.0)] == [
+        ("u1", "strength", "B"),
+        ("u1", "strength", "A"),
+        ("u1", "strength", "C"),
+        ("u3", "weakness", "B"),
+        ("u3", "weakness", "A"),
+        ("u3", "weakness", "C"),
+    ]
+
+
+def test_appraisal_cuts_and_cut_as_pct_of_small_self_assessments():
+    """p: f1 self 10, appraised 8 (cut 2, 20 %); f2 appraised only (no cut). q: self 0, appraised 1
+    (cut −1, no % of nothing). r: self 0,5, appraised 0,25 (cut 0,25, 50 %). By cut: p, r, q."""
+    f = pd.DataFrame(
+        [("p", "f1", 10.0, 8.0), ("p", "f2", None, 5.0), ("q", "f1", 0.0, 1.0), ("r", "f1", 0.5, 0.25)],
+        columns=["unit_id", "field_id", "self_assessed", "appraised"],
+    )
+    cuts = get_appraisal_cuts(f)
+    assert cuts.columns.tolist() == ["unit_id", "field_id", "self_assessed", "appraised", "cut"]
+    assert cuts.index.tolist() == [0, 1, 2]
+    assert cuts[["unit_id", "cut"]].values.tolist() == [["p", 2.0], ["q", -1.0], ["r", 0.25]]
+    by = get_appraisal_by_unit(cuts)
+    assert by["unit_id"].tolist() == ["p", "r", "q"]
+    assert by["cut_pct"].tolist()[:2] == [20.0, 50.0] and pd.isna(by["cut_pct"].iloc[2])

@@ -294,3 +294,38 @@ def test_rank_robustness_of_a_scored_level_is_the_analysis_figure():
     spec = NoiseSpec(draws=100, sensitivity_draws=20)
     got = rank_robustness(score_dataset(ds), 2023, "departments", spec)
     pd.testing.assert_frame_equal(got.units, analyse(ds, 2023, noise=spec).level("departments").robustness.units)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"draws": 1},
+        {"sensitivity_draws": 0},
+        {"weights": 0.0, "survey": 0.0},
+        {"weights": 0.999, "survey": 0.999},
+        {"seed": 0},
+    ],
+)
+def test_specs_at_the_edge_of_their_limits_are_accepted(args):
+    spec = NoiseSpec(**args)
+    assert all(getattr(spec, k) == v for k, v in args.items())
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"draws": 0}, "draws must be a whole number of 1 or more, not 0"),
+        ({"draws": 2.5}, "draws must be a whole number of 1 or more, not 2.5"),
+        ({"sensitivity_draws": -1}, "sensitivity_draws must be a whole number of 0 or more, not -1"),
+        ({"sensitivity_draws": 1.5}, "sensitivity_draws must be a whole number of 0 or more, not 1.5"),
+        ({"weights": 1.0}, "weights must be at least 0 and below 1 (a share such as 0.25), not 1.0"),
+        ({"weights": -0.1}, "weights must be at least 0 and below 1 (a share such as 0.25), not -0.1"),
+        ({"survey": 1.5}, "survey must be at least 0 and below 1 (a share such as 0.25), not 1.5"),
+        ({"seed": -1}, "seed must be a whole number of 0 or more, not -1"),
+        ({"seed": 1.0}, "seed must be a whole number of 0 or more, not 1.0"),
+    ],
+)
+def test_specs_beyond_their_limits_are_refused_with_their_message(args, message):
+    with pytest.raises(ValueError) as e:
+        NoiseSpec(**args)
+    assert str(e.value) == message

@@ -4,18 +4,21 @@ Expected values: the ministries' table as published (61,86 + 28,10 printed 89,95
 84,38; 14 of 17 at ≥ 80 %; printed ranks 1..17) and the hand computations in tests/data/.
 """
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from handmade import load, load_unverified, one_year, variant
 
 from parlib.check.published import check_printed_columns
-from parlib.data.dataset import Band, Methodology
+from parlib.data.dataset import Band, Methodology, TableSpec
 from parlib.data.load import load_dataset
 from parlib.data.numbers import round_half_up, total_from_parts
 from parlib.errors import DataError
 from parlib.model.analysis import analyse
 from parlib.model.scoring import (
     band_of,
+    check_printed_ranks,
     check_printed_totals,
     get_level_summary,
     pct_of_max,
@@ -253,3 +256,91 @@ def test_ranks_bands_and_counts_round_half_up_like_the_printed_figures(tmp_path)
         (Band("a", {"vi": "A", "en": "A"}, min_total=40), Band("b", {"vi": "B", "en": "B"}, min_total=0)),
     )
     assert band_of(t, m).tolist() == ["a", "a", "a", "b"]
+
+
+def _rank_errors(rows, ties="printed", partial=True):
+    """check_printed_ranks on a table given as (name, printed total, printed rank) rows, file rows 2, 3, ...:
+    the (what, todo, row) of each error, in order."""
+    u = pd.DataFrame(
+        {
+            "row": range(2, 2 + len(rows)),
+            "name_printed": [r[0] for r in rows],
+            "total_printed": [float(r[1]) for r in rows],
+            "total": [float(r[1]) for r in rows],
+            "printed_rank": [float(r[2]) for r in rows],
+        }
+    )
+    meth = Methodology("m", {"vi": "m", "en": "m"}, 100.0, 2, (), tuple(PLAIN), rank_ties=ties)
+    spec = TableSpec(Path("t.csv"), "t.csv", 2023, "d", "m", "s", "illustrative", "", partial=partial)
+    return [(e.what, e.todo, e.row) for e in check_printed_ranks(u, meth, spec, rank_units(u["total"]))]
+
+
+CHECK_BOTH = "check both rows' ranks and totals against the source"
+
+
+def test_a_lower_total_ranked_above_a_higher_one_names_both_rows():
+    # rank 1: 90, rank 2: 70, rank 3: 80 — the 70 of rank 2 stands above the 80 of rank 3 (row 4)
+    assert _rank_errors([("P", 90, 1), ("Q", 70, 2), ("R", 80, 3)]) == [
+        (
+            "row 3 (Q, 70.00, rank 2) is ranked above row 4 (R, 80.00, rank 3): a lower total above a higher one",
+            CHECK_BOTH,
+            4,
+        ),
+    ]
+
+
+def test_the_lowest_total_of_all_better_ranks_is_the_one_named():
+    # ranks 1..4 with totals 90, 70, 85, 80: the lowest total above rank 3 is 70 (rank 2), and it stays
+    # the lowest above rank 4 too (85 is not below 70): two errors, both naming row 3
+    assert _rank_errors([("P", 90, 1), ("Q", 70, 2), ("R", 85, 3), ("S", 80, 4)]) == [
+        (
+            "row 3 (Q, 70.00, rank 2) is ranked above row 4 (R, 85.00, rank 3): a lower total above a higher one",
+            CHECK_BOTH,
+            4,
+        ),
+        (
+            "row 3 (Q, 70.00, rank 2) is ranked above row 5 (S, 80.00, rank 4): a lower total above a higher one",
+            CHECK_BOTH,
+            5,
+        ),
+    ]
+
+
+def test_equal_totals_on_consecutive_ranks_name_the_first_row_of_the_better_rank():
+    # 'rank_ties: printed': 80 (rank 1) and 80 (rank 2) is a broken tie, no error; 85 at rank 3 is above
+    # both, and the first of the equal lowest totals (row 2, the better rank) is the one named
+    assert _rank_errors([("A", 80, 1), ("B", 80, 2), ("C", 85, 3)]) == [
+        (
+            "row 2 (A, 80.00, rank 1) is ranked above row 4 (C, 85.00, rank 3): a lower total above a higher one",
+            CHECK_BOTH,
+            4,
+        ),
+    ]
+
+
+def test_different_totals_sharing_a_rank():
+    # rank 2 is shared by 80, 85 and 85 (rows 3, 4, 5); walked best total first whatever the file's order
+    # (row 4, row 5, then row 3), the 80 of row 3 differs from the first of the lowest so far, row 4's 85
+    assert _rank_errors([("P", 90, 1), ("C", 80, 2), ("A", 85, 2), ("B", 85, 2)]) == [
+        ("row 4 (A, 85.00, rank 2) and row 3 (C, 80.00, rank 2) share a rank with different totals", CHECK_BOTH, 3),
+    ]
+    # equal totals sharing a rank are a tie: no error
+    assert _rank_errors([("P", 90, 1), ("A", 80, 2), ("B", 80, 2), ("C", 70, 4)]) == []
+
+
+def test_equal_totals_with_different_ranks_under_rank_ties_min():
+    # three totals of 80 printed at ranks 4, 2, 3 (rows 2, 3, 4): 'min' gives them one rank; the first
+    # two by printed rank are named (rank 2 on row 3, rank 3 on row 4), the error on row 4
+    rows = [("C", 80, 4), ("A", 80, 2), ("B", 80, 3), ("P", 90, 1)]
+    assert _rank_errors(rows, ties="min") == [
+        (
+            "row 3 (A, 80.00, rank 2) and row 4 (B, 80.00, rank 3) have equal totals but different ranks, and "
+            "'rank_ties: min' gives equal totals the same rank",
+            "if the publisher breaks ties, write 'rank_ties: printed' in the methodology; otherwise check the ranks",
+            4,
+        )
+    ]
+    # under 'rank_ties: printed' the same ranks are a tie the publisher broke: no error
+    assert _rank_errors(rows, ties="printed") == []
+    # two equal totals, two ranks: the same error
+    assert [e[2] for e in _rank_errors([("P", 90, 1), ("A", 80, 2), ("B", 80, 3)], ties="min")] == [4]
