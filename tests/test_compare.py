@@ -17,6 +17,7 @@ from parlib.model.compare import (
     get_change_groups,
     get_movers,
     mean_change,
+    series_id,
     year_on_year,
 )
 from parlib.model.scoring import score_dataset
@@ -173,3 +174,21 @@ def test_band_transitions_count_only_units_banded_in_both_years():
     assert t.index.tolist() == t.columns.tolist() == ["y", "x", "z"]
     assert t.to_numpy().tolist() == [[0, 0, 0], [1, 1, 0], [0, 0, 0]]  # from x: one to y (a), one to x (b)
     assert all(dt.kind == "i" for dt in t.dtypes)
+
+
+def test_a_rename_loop_ends_at_the_last_new_id():
+    # a → b → c → b: from a, b and c are new ids, c's link back to b is not followed (no endless loop)
+    assert series_id("a", {"a": "b", "b": "c", "c": "b"}) == "c"
+    assert series_id("x", {"x": "x"}) == "x"
+
+
+def test_no_mean_change_against_an_empty_or_partial_year():
+    """Both full: (82 + 75) / 2 − (80 + 70) / 2 = 78,5 − 75 = 3,5. An empty year on either side, or a
+    partial year on either side, gives no mean change."""
+    prev = _frame([("a", 80, 1, "x"), ("b", 70, 2, "x")])
+    cur = _frame([("a", 82, 1, "x"), ("b", 75, 2, "x")])
+    assert mean_change(cur, prev) == 3.5
+    assert mean_change(cur, prev.iloc[:0]) is None
+    assert mean_change(cur.iloc[:0], prev) is None
+    assert mean_change(cur.assign(partial=True), prev) is None
+    assert mean_change(cur, prev.assign(partial=True)) is None

@@ -15,6 +15,7 @@ from parlib.model.fields import (
     get_heatmap_table,
     get_strengths_weaknesses,
     has_appraisal,
+    material_gap,
 )
 from parlib.model.scoring import score_dataset
 
@@ -171,3 +172,25 @@ def test_appraisal_cuts_and_cut_as_pct_of_small_self_assessments():
     by = get_appraisal_by_unit(cuts)
     assert by["unit_id"].tolist() == ["p", "r", "q"]
     assert by["cut_pct"].tolist()[:2] == [20.0, 50.0] and pd.isna(by["cut_pct"].iloc[2])
+
+
+@pytest.mark.parametrize(
+    "maxima, decimals, expected",
+    [
+        # smallest maximum 10 at 2 decimals: a printed step of 100 × 0,01 / 10 = 0,1 pp, twice 0,2 < 5
+        ([10.0, 20.0], 2, 5.0),
+        # smallest maximum 10 at 0 decimals: 100 × 1 / 10 = 10 pp, twice 20 > 5
+        ([20.0, 10.0], 0, 20.0),
+        # smallest maximum 2 (not the first) at 1 decimal: 100 × 0,1 / 2 = 5 pp, twice 10
+        ([40.0, 2.0], 1, 10.0),
+        # exactly at the bar: 100 × 0,1 / 4 = 2,5 pp, twice 5
+        ([4.0], 1, 5.0),
+        # a field of maximum 0 has no rounding step
+        ([0.0, 10.0], 0, 5.0),
+        # no field: a maximum of 1 is assumed, 100 × 0,1 / 1 = 10 pp, twice 20
+        ([], 1, 20.0),
+    ],
+)
+def test_material_gap_is_twice_the_printed_step_of_the_smallest_field_at_least_5_pp(maxima, decimals, expected):
+    f = pd.DataFrame({"max": maxima}, dtype=float)
+    assert material_gap(f, decimals) == pytest.approx(expected)
