@@ -17,12 +17,13 @@ from parlib.model.synthesis import (
 
 
 def _pct(rows):
-    """A fields frame from {unit: {field: pct}} (pct None = no score); points = pct / 10, max 10."""
+    """A fields frame from {unit: {field: pct}} (pct None = no score); points = pct / 10, max 10, and no
+    self-assessed points (a column of NaN, as in a table without them: only a missing % leaves a row out)."""
     f = pd.DataFrame(
         [(u, fid, pct) for u, by in rows.items() for fid, pct in by.items()], columns=["unit_id", "field_id", "pct"]
     )
     f["pct"] = f["pct"].astype(float)
-    return f.assign(points=f["pct"] / 10, max=10.0)
+    return f.assign(points=f["pct"] / 10, max=10.0, self_assessed=float("nan"))
 
 
 # lowest field per unit: u1 A (50), u2 B (40), u3 A (30), u4 B (20); u5 has no score
@@ -39,8 +40,9 @@ def test_weakest_for_most_counts_units_and_breaks_ties_by_field_order():
     # A and B are each the lowest for 2 of the 4 scored units: the first in the field order wins
     assert weakest_for_most(_pct(FOUR), ["A", "B", "C"]) == {"field_id": "A", "units": 2, "of": 4}
     assert weakest_for_most(_pct(FOUR), ["C", "B", "A"]) == {"field_id": "B", "units": 2, "of": 4}
-    # u6 ties B and C at its lowest (10): B, first in the order, is its lowest; B then leads 3 to 2
-    six = {**FOUR, "u6": {"A": 90, "B": 10, "C": 10}}
+    # u6 ties C and B at its lowest (10), C first in the data: B, first in the field order, is its
+    # lowest; B then leads 3 to 2
+    six = {**FOUR, "u6": {"A": 90, "C": 10, "B": 10}}
     assert weakest_for_most(_pct(six), ["A", "B", "C"]) == {"field_id": "B", "units": 3, "of": 5}
     # a field outside the order comes after every field of it in a tie
     z = {"u1": {"Z": 10, "A": 50}, "u2": {"Z": 60, "A": 20}}
