@@ -58,6 +58,7 @@ def test_rank_changes_and_band_changes(two):
     assert y.loc["so-vh", "rank_change"] == 1  # 2 → 1: up one place
     assert y.loc["so-gtvt", "rank_change"] == -1
     assert y.loc["so-khcn", "rank_change"] == 0
+    assert str(y["rank_change"].dtype) == "Int64"  # whole places, NA where a rank is missing
     assert bool(y.loc["so-gtvt", "band_changed"])  # Xuất sắc → Tốt
     assert y.loc["so-gtvt", "band_prev"] == "xuat-sac" and y.loc["so-gtvt", "band"] == "tot"
     assert not bool(y.loc["so-vh", "band_changed"])  # Tốt → Tốt

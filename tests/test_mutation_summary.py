@@ -1,0 +1,62 @@
+"""scripts/mutation_summary.py counts mutmut's results per module and layer, from `mutmut results`
+or from mutmut's .meta files; counts by hand on the listings below."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import mutation_summary  # noqa: E402
+
+
+def test_counts_per_module_and_layer_from_a_results_listing(tmp_path):
+    listing = tmp_path / "mutation-results.txt"
+    listing.write_text(
+        "    parlib.data.xlsx.x_read__mutmut_1: killed\n"
+        "    parlib.data.xlsx.x_read__mutmut_2: survived\n"
+        "    parlib.data.xlsx.x_read__mutmut_3: not checked\n"
+        "    parlib.data.text.x_f__mutmut_1: timeout\n"
+        "    parlib.model.robustness.xǁNoiseSpecǁ__post_init____mutmut_1: no tests\n"
+        "    parlib.model.robustness.x_g__mutmut_7: suspicious\n",
+        encoding="utf-8",
+    )
+    rows = dict(mutation_summary.summary(mutation_summary.read_results(listing)))
+    # xlsx: 3 made, 1 not run: 2 run, 1 killed, 1 survived → 50 %
+    assert rows["parlib.data.xlsx"] == {
+        "made": 3,
+        "run": 2,
+        "killed": 1,
+        "survived": 1,
+        "no tests": 0,
+        "other": 0,
+        "killed %": "50.0",
+    }
+    # the data layer: xlsx and text (a timeout is a kill): 3 run, 2 killed → 66,7 %
+    assert rows["parlib.data (layer)"]["killed"] == 2 and rows["parlib.data (layer)"]["killed %"] == "66.7"
+    # robustness: a class method's mutant is in its module; no tests and suspicious count as not killed
+    assert rows["parlib.model.robustness"] == {
+        "made": 2,
+        "run": 2,
+        "killed": 0,
+        "survived": 0,
+        "no tests": 1,
+        "other": 1,
+        "killed %": "0.0",
+    }
+    assert rows["total"]["made"] == 6 and rows["total"]["run"] == 5 and rows["total"]["killed"] == 2
+
+
+def test_reads_mutmuts_meta_files_during_a_run(tmp_path):
+    meta = tmp_path / "mutants" / "parlib" / "model" / "compare.py.meta"
+    meta.parent.mkdir(parents=True)
+    codes = {"parlib.model.compare.x_f__mutmut_1": 1, "parlib.model.compare.x_f__mutmut_2": 0}
+    meta.write_text(json.dumps({"exit_code_by_key": {**codes, "parlib.model.compare.x_f__mutmut_3": None}}))
+    assert mutation_summary.read_results(tmp_path / "mutants") == {
+        "parlib.model.compare.x_f__mutmut_1": "killed",
+        "parlib.model.compare.x_f__mutmut_2": "survived",
+        "parlib.model.compare.x_f__mutmut_3": "not checked",
+    }
