@@ -386,6 +386,8 @@ def test_unit_profiles_appendix(built):
     gtvt = dict(blocks)["so-gtvt"]
     assert "Hạng 1 · 95,476 điểm · Tốt" in gtvt
     assert gtvt.count('class="bar-label"') == 8 and 'class="median"' in gtvt
+    # printed two to a row, a row never split across pages: 19 departments in 10 rows, 8 districts in 4
+    assert html.count('<div class="profile-row">') == 10 + 4
     assert 'href="#profiles"' in html  # listed in the table of contents
     vn = re.findall(r'<section class="profile[^"]*" id="unit-', _html(built, "vn-ministries", "vi"))
     assert len(vn) == 17
