@@ -115,7 +115,7 @@ def test_a_field_nearly_everyone_maxes_out_does_not_discriminate():
     st = get_field_stats(pts, pd.Series({"flat": 10.0, "tiny": 10.0, "spread": 20.0})).set_index("field_id")
     assert st.loc["flat", "n_near_max"] == 17 and st.loc["flat", "reason"] == "near_max"
     assert st.loc["tiny", "reason"] == "tiny_spread" and bool(st.loc["tiny", "non_discriminating"])
-    assert not bool(st.loc["spread", "non_discriminating"])
+    assert not bool(st.loc["spread", "non_discriminating"]) and st.loc["spread", "reason"] == ""
 
 
 def test_robust_z_flags_a_unit_beyond_3_5():
@@ -129,6 +129,8 @@ def test_robust_z_flags_a_unit_beyond_3_5():
     # a zero MAD falls back to 1.2533 × the mean absolute deviation: seven 9s and a 1 → MAD 0, mean AD 8/8 = 1
     pts0 = pd.DataFrame({"f": [9.0, 9, 9, 9, 9, 9, 9, 1]}, index=list("abcdefgh"))
     assert robust_z(pts0).loc["h", "f"] == pytest.approx(-8 / (1.253314 * 1.0))
+    # a scale below one point still counts: the first values divided by 10 give MAD 0,1, the same z
+    assert robust_z(pts / 10).loc["h", "f"] == pytest.approx(-0.7 / 0.14826)
 
 
 def test_coherence_of_a_level_and_why_it_is_short():
@@ -139,7 +141,7 @@ def test_coherence_of_a_level_and_why_it_is_short():
     assert list(c.correlations.columns) == [f.id for f in meth.fields]
     totals = score_dataset(load("totals-vi"))
     none = get_coherence(totals.level_fields(2023, "departments"), totals.dataset.methodology_for(2023, "departments"))
-    assert none.reason == "no_fields"
+    assert (none.reason, none.n_units, none.n_fields) == ("no_fields", 0, 0)
     few = get_coherence(scores.level_fields(2023, "departments").query("unit_id in ['so-a', 'so-b']"), meth)
     assert few.reason == "too_few_units"
 
@@ -158,3 +160,46 @@ def test_methodology_helpers_unused_fields_are_ignored():
     )
     c = get_coherence(fields, meth)
     assert c.alpha == pytest.approx(cronbach_alpha(pd.DataFrame({"x": [1.0, 3, 5, 7], "y": [2.0, 4, 6, 9]})))
+
+
+def test_a_single_field_is_too_few_fields():
+    """Four units scored on one field: nothing to correlate; the reason and the sizes say so."""
+    meth = Methodology(
+        "m",
+        {"vi": "m", "en": "m"},
+        10.0,
+        2,
+        (Field("x", {"vi": "x", "en": "x"}, 10.0),),
+        (Band("all", {"vi": "a", "en": "a"}, min_total=0),),
+    )
+    fields = pd.DataFrame({"unit_id": list("abcd"), "field_id": "x", "points": [1.0, 3, 5, 7], "max": 10.0})
+    c = get_coherence(fields, meth)
+    assert (c.reason, c.n_units, c.n_fields) == ("too_few_fields", 4, 1)
+
+
+def test_no_coherence_is_empty_frames_and_only_the_ordered_units_count():
+    """No field: every part is empty (not missing). Four units a..d on two fields, but a unit order
+    naming a, b and c only: three units, too few for the checks (at least 4)."""
+    meth = Methodology(
+        "m",
+        {"vi": "m", "en": "m"},
+        20.0,
+        2,
+        (Field("x", {"vi": "x", "en": "x"}, 10.0), Field("y", {"vi": "y", "en": "y"}, 10.0)),
+        (Band("all", {"vi": "a", "en": "a"}, min_total=0),),
+    )
+    fields = pd.DataFrame(
+        {"unit_id": list("aabbccdd"), "field_id": ["x", "y"] * 4, "points": [1.0, 2, 3, 4, 5, 6, 7, 9], "max": 10.0}
+    )
+    none = get_coherence(fields.iloc[:0], meth)
+    assert none.reason == "no_fields" and pd.isna(none.alpha)
+    assert none.correlations.empty and none.field_vs_rest.empty and none.field_stats.empty
+    assert none.unit_outliers.empty and list(none.unit_outliers.columns) == [
+        "unit_id",
+        "field_id",
+        "points",
+        "robust_z",
+    ]
+    assert get_coherence(fields, meth).reason == ""
+    few = get_coherence(fields, meth, ["a", "b", "c", "z"])
+    assert (few.reason, few.n_units, few.n_fields) == ("too_few_units", 3, 2)
