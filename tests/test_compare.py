@@ -23,8 +23,10 @@ from parlib.model.compare import (
 from parlib.model.scoring import score_dataset
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def two():
+    # Function-scoped on purpose (as in test_edges.py): mutmut credits a function to the tests that call
+    # it, and a module-scoped fixture credited year_on_year to the first test only.
     s = score_dataset(load("two-years"))
     cur, prev = s.level_units(2023, "departments"), s.level_units(2022, "departments")
     return s, cur, prev, year_on_year(cur, prev, s.dataset).set_index("unit_id")

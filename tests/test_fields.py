@@ -20,12 +20,13 @@ from parlib.model.fields import (
 from parlib.model.scoring import score_dataset
 
 
-@pytest.fixture(scope="module")
+# Fixtures are function-scoped on purpose: see the `two` fixture of test_compare.py (mutmut).
+@pytest.fixture
 def wide():
     return score_dataset(load("fields-wide")).level_fields(2023, "departments")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def long():
     return score_dataset(load("criteria-long")).level_fields(2023, "departments")
 

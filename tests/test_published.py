@@ -18,13 +18,14 @@ from parlib.model.analysis import analyse_years
 from parlib.model.scoring import score_dataset
 
 
-@pytest.fixture(scope="module")
+# Fixtures are function-scoped on purpose: see the `two` fixture of test_compare.py (mutmut).
+@pytest.fixture
 def two():
     ds = load("two-years")
     return analyse_years(ds), load_published(ds)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def ministries():
     ds = load_dataset("vn-ministries")
     return analyse_years(ds, scores=score_dataset(ds, strict=False)), load_published(ds)
