@@ -139,6 +139,7 @@ def test_coherence_of_a_level_and_why_it_is_short():
     c = get_coherence(scores.level_fields(2023, "departments"), meth)
     assert c.reason == "" and c.n_fields == len(meth.fields) and c.n_units == 4
     assert list(c.correlations.columns) == [f.id for f in meth.fields]
+    assert list(c.field_vs_rest.index) == [f.id for f in meth.fields]
     totals = score_dataset(load("totals-vi"))
     none = get_coherence(totals.level_fields(2023, "departments"), totals.dataset.methodology_for(2023, "departments"))
     assert (none.reason, none.n_units, none.n_fields) == ("no_fields", 0, 0)
@@ -203,3 +204,39 @@ def test_no_coherence_is_empty_frames_and_only_the_ordered_units_count():
     assert get_coherence(fields, meth).reason == ""
     few = get_coherence(fields, meth, ["a", "b", "c", "z"])
     assert (few.reason, few.n_units, few.n_fields) == ("too_few_units", 3, 2)
+
+
+def test_field_stats_by_hand():
+    """Nine units. Field a (max 10): points 0, 0, 0, 0, 0, 1, 3, 4, 10 → % 0 (×5), 10, 30, 40, 100: mean 20,
+    min 0, squared deviations 5 × 400 + 100 + 100 + 400 + 6400 = 9000, sd √(9000 / 8) = √1125; one unit
+    at ≥ 95 %. Skewness G1 = 2,044 > 2 and excess kurtosis G2 = 4,305 > 3,5 (both by the formulas of
+    the module docstring, on a calculator): flagged. Field b (max 5): eight 5s and a 4,75 → % 100 (×8)
+    and 95: all nine at ≥ 95 %, so it does not discriminate."""
+    pts = pd.DataFrame(
+        {"a": [0.0, 0, 0, 0, 0, 1, 3, 4, 10], "b": [5.0] * 8 + [4.75]}, index=[f"u{i}" for i in range(9)]
+    )
+    st = get_field_stats(pts, pd.Series({"a": 10.0, "b": 5.0})).set_index("field_id")
+    a = st.loc["a"]
+    assert (a["max"], a["mean_pct"], a["min_pct"]) == (10.0, pytest.approx(20.0), 0.0)
+    assert a["sd_pct"] == pytest.approx(math.sqrt(1125))
+    assert (a["n_near_max"], a["n_units"], a["share_near_max"]) == (1, 9, pytest.approx(1 / 9))
+    assert a["skew"] == pytest.approx(2.0444, abs=1e-4) and a["kurt"] == pytest.approx(4.3048, abs=1e-4)
+    assert bool(a["outlier_flag"]) and not bool(a["non_discriminating"]) and a["reason"] == ""
+    b = st.loc["b"]
+    assert (b["max"], b["n_near_max"], b["min_pct"]) == (5.0, 9, 95.0) and b["reason"] == "near_max"
+    # two units: no skewness (3 needed) nor kurtosis (4 needed), one NaN per field
+    two = get_field_stats(pts.iloc[:2], pd.Series({"a": 10.0, "b": 5.0}))
+    assert two["skew"].isna().tolist() == [True, True] and two["kurt"].isna().tolist() == [True, True]
+
+
+def test_unit_outliers_largest_first():
+    """Unit h is an outlier in f (seven 9s and a 1: z = −8 / 1,2533 = −6,38) and in g (8, 9, 10, 9, 8,
+    10, 9, 2: z = −7 / 1,4826 = −4,72): the larger |z| first."""
+    pts = pd.DataFrame({"g": [8.0, 9, 10, 9, 8, 10, 9, 2], "f": [9.0, 9, 9, 9, 9, 9, 9, 1]}, index=list("abcdefgh"))
+    out = get_unit_outliers(pts)
+    assert out[["unit_id", "field_id", "points"]].values.tolist() == [["h", "f", 1.0], ["h", "g", 2.0]]
+    assert out["robust_z"].tolist() == pytest.approx([-8 / 1.253314, -7 / 1.4826])
+
+
+def test_field_against_the_rest_of_no_field_is_an_empty_float_series():
+    assert get_field_vs_rest(pd.DataFrame()).dtype == float
