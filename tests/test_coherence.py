@@ -140,6 +140,7 @@ def test_coherence_of_a_level_and_why_it_is_short():
     assert c.reason == "" and c.n_fields == len(meth.fields) and c.n_units == 4
     assert list(c.correlations.columns) == [f.id for f in meth.fields]
     assert list(c.field_vs_rest.index) == [f.id for f in meth.fields]
+    assert list(c.unit_outliers.columns) == ["unit_id", "field_id", "points", "robust_z"]
     totals = score_dataset(load("totals-vi"))
     none = get_coherence(totals.level_fields(2023, "departments"), totals.dataset.methodology_for(2023, "departments"))
     assert (none.reason, none.n_units, none.n_fields) == ("no_fields", 0, 0)
@@ -215,7 +216,7 @@ def test_field_stats_by_hand():
     pts = pd.DataFrame(
         {"a": [0.0, 0, 0, 0, 0, 1, 3, 4, 10], "b": [5.0] * 8 + [4.75]}, index=[f"u{i}" for i in range(9)]
     )
-    st = get_field_stats(pts, pd.Series({"a": 10.0, "b": 5.0})).set_index("field_id")
+    st = get_field_stats(pts, pd.Series({"b": 5.0, "a": 10.0})).set_index("field_id")  # maxima in any order
     a = st.loc["a"]
     assert (a["max"], a["mean_pct"], a["min_pct"]) == (10.0, pytest.approx(20.0), 0.0)
     assert a["sd_pct"] == pytest.approx(math.sqrt(1125))
@@ -227,16 +228,31 @@ def test_field_stats_by_hand():
     # two units: no skewness (3 needed) nor kurtosis (4 needed), one NaN per field
     two = get_field_stats(pts.iloc[:2], pd.Series({"a": 10.0, "b": 5.0}))
     assert two["skew"].isna().tolist() == [True, True] and two["kurt"].isna().tolist() == [True, True]
+    # four units are enough for the kurtosis: % 20, 40, 60, 80: m2 = 500, m4 = 410000, g2 = 1,64 − 3 =
+    # −1,36, G2 = 3 / (2 × 1) × (5 × −1,36 + 6) = −1,2; symmetric, so no skewness
+    four = get_field_stats(pd.DataFrame({"a": [2.0, 4, 6, 8]}), pd.Series({"a": 10.0})).iloc[0]
+    assert four["kurt"] == pytest.approx(-1.2) and four["skew"] == pytest.approx(0.0, abs=1e-12)
 
 
 def test_unit_outliers_largest_first():
-    """Unit h is an outlier in f (seven 9s and a 1: z = −8 / 1,2533 = −6,38) and in g (8, 9, 10, 9, 8,
-    10, 9, 2: z = −7 / 1,4826 = −4,72): the larger |z| first."""
-    pts = pd.DataFrame({"g": [8.0, 9, 10, 9, 8, 10, 9, 2], "f": [9.0, 9, 9, 9, 9, 9, 9, 1]}, index=list("abcdefgh"))
+    """Unit h is an outlier in f (seven 9s and a 1: z = −8 / 1,2533 = −6,38), in g (8, 9, 10, 9, 8, 10,
+    9, 2: MAD 1, z = −7 / 1,4826 = −4,72) and in e (the same with a 3: −6 / 1,4826 = −4,05, beyond 3,5);
+    not in d (with a 4: −5 / 1,4826 = −3,37). The larger |z| first."""
+    g = [8.0, 9, 10, 9, 8, 10, 9]
+    pts = pd.DataFrame(
+        {"d": g + [4.0], "e": g + [3.0], "g": g + [2.0], "f": [9.0, 9, 9, 9, 9, 9, 9, 1]}, index=list("abcdefgh")
+    )
     out = get_unit_outliers(pts)
-    assert out[["unit_id", "field_id", "points"]].values.tolist() == [["h", "f", 1.0], ["h", "g", 2.0]]
-    assert out["robust_z"].tolist() == pytest.approx([-8 / 1.253314, -7 / 1.4826])
+    assert out[["unit_id", "field_id", "points"]].values.tolist() == [["h", "f", 1.0], ["h", "g", 2.0], ["h", "e", 3.0]]
+    assert out["robust_z"].tolist() == pytest.approx([-8 / 1.253314, -7 / 1.4826, -6 / 1.4826])
 
 
 def test_field_against_the_rest_of_no_field_is_an_empty_float_series():
     assert get_field_vs_rest(pd.DataFrame()).dtype == float
+
+
+def test_cronbach_alpha_of_small_points():
+    """x 0,1 0,3 0,5 0,7 and y 0,2 0,4 0,6 0,9 (a tenth of points): variances 0,2/3 and 0,2675/3, the
+    total 0,3 0,7 1,1 1,6 varies by 0,9275/3 (below 1, still a variation): α = 2 × (1 − 0,4675 / 0,9275)."""
+    pts = pd.DataFrame({"x": [0.1, 0.3, 0.5, 0.7], "y": [0.2, 0.4, 0.6, 0.9]})
+    assert cronbach_alpha(pts) == pytest.approx(2 * (1 - 0.4675 / 0.9275))
