@@ -256,3 +256,24 @@ def test_cronbach_alpha_of_small_points():
     total 0,3 0,7 1,1 1,6 varies by 0,9275/3 (below 1, still a variation): α = 2 × (1 − 0,4675 / 0,9275)."""
     pts = pd.DataFrame({"x": [0.1, 0.3, 0.5, 0.7], "y": [0.2, 0.4, 0.6, 0.9]})
     assert cronbach_alpha(pts) == pytest.approx(2 * (1 - 0.4675 / 0.9275))
+
+
+def test_limits_are_strict_or_inclusive_as_documented():
+    """At or above the share limit is flat: 17 of 20 units at the maximum is exactly 0,85. Three
+    units have a skewness: 0, 0, 30 % → m2 = 200, m3 = 2000, g1 = 2000 / 200^1,5 = 0,7071,
+    G1 = g1 × √6 / 1 = √3. A skewness or a robust z exactly at its limit is not beyond it."""
+    st = get_field_stats(pd.DataFrame({"a": [10.0] * 17 + [5.0] * 3}), pd.Series({"a": 10.0})).iloc[0]
+    assert st["share_near_max"] == 0.85 and st["reason"] == "near_max"
+    three = get_field_stats(pd.DataFrame({"a": [0.0, 0, 3]}), pd.Series({"a": 10.0})).iloc[0]
+    assert three["skew"] == pytest.approx(math.sqrt(3)) and pd.isna(three["kurt"])
+    # 0, 0, 0, 10: skewness 2 (computed 1,9999999999999998) and kurtosis 4 > 3,5
+    spike = pd.DataFrame({"a": [0.0, 0, 0, 10]})
+    s = float(get_field_stats(spike, pd.Series({"a": 10.0})).iloc[0]["skew"])
+    assert s == pytest.approx(2.0)
+    assert not bool(get_field_stats(spike, pd.Series({"a": 10.0}), t_skew=s).iloc[0]["outlier_flag"])
+    assert bool(get_field_stats(spike, pd.Series({"a": 10.0}), t_skew=s - 1e-9).iloc[0]["outlier_flag"])
+    # a robust z exactly at the limit z: 8, 9, 10, 9, 8, 10, 9, 2 → −7 / 1,4826 for h
+    pts = pd.DataFrame({"g": [8.0, 9, 10, 9, 8, 10, 9, 2]}, index=list("abcdefgh"))
+    limit = abs(float(robust_z(pts).loc["h", "g"]))
+    assert limit == pytest.approx(7 / 1.4826)
+    assert get_unit_outliers(pts, z=limit).empty and len(get_unit_outliers(pts, z=limit - 1e-9)) == 1
