@@ -141,6 +141,7 @@ def test_coherence_of_a_level_and_why_it_is_short():
     assert list(c.correlations.columns) == [f.id for f in meth.fields]
     assert list(c.field_vs_rest.index) == [f.id for f in meth.fields]
     assert list(c.unit_outliers.columns) == ["unit_id", "field_id", "points", "robust_z"]
+    assert c.field_stats["field_id"].tolist() == [f.id for f in meth.fields]
     totals = score_dataset(load("totals-vi"))
     none = get_coherence(totals.level_fields(2023, "departments"), totals.dataset.methodology_for(2023, "departments"))
     assert (none.reason, none.n_units, none.n_fields) == ("no_fields", 0, 0)
@@ -228,6 +229,7 @@ def test_field_stats_by_hand():
     # two units: no skewness (3 needed) nor kurtosis (4 needed), one NaN per field
     two = get_field_stats(pts.iloc[:2], pd.Series({"a": 10.0, "b": 5.0}))
     assert two["skew"].isna().tolist() == [True, True] and two["kurt"].isna().tolist() == [True, True]
+    assert two["skew"].dtype == float and two["kurt"].dtype == float  # NaN, numbers like the others
     # four units are enough for the kurtosis: % 20, 40, 60, 80: m2 = 500, m4 = 410000, g2 = 1,64 − 3 =
     # −1,36, G2 = 3 / (2 × 1) × (5 × −1,36 + 6) = −1,2; symmetric, so no skewness
     four = get_field_stats(pd.DataFrame({"a": [2.0, 4, 6, 8]}), pd.Series({"a": 10.0})).iloc[0]
