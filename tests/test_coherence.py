@@ -15,6 +15,7 @@ from handmade import load
 from parlib.data.dataset import Band, Field, Methodology
 from parlib.model.coherence import (
     cronbach_alpha,
+    field_points,
     get_coherence,
     get_correlations,
     get_field_stats,
@@ -74,6 +75,8 @@ def test_cronbach_alpha_by_its_formula():
     # by hand: item variances 3.7, 17.3, 2.5 (sum 23.5); totals 29, 26, 31, 17, 23, variance 30.2
     assert cronbach_alpha(POINTS) == pytest.approx(1.5 * (1 - 23.5 / 30.2))
     assert math.isnan(cronbach_alpha(POINTS[["f1"]]))
+    # totals that do not vary (1 + 3, 2 + 2, 3 + 1): no alpha
+    assert math.isnan(cronbach_alpha(pd.DataFrame({"x": [1.0, 2, 3], "y": [3.0, 2, 1]})))
 
 
 def _coinr_skew(x):
@@ -279,3 +282,44 @@ def test_limits_are_strict_or_inclusive_as_documented():
     limit = abs(float(robust_z(pts).loc["h", "g"]))
     assert limit == pytest.approx(7 / 1.4826)
     assert get_unit_outliers(pts, z=limit).empty and len(get_unit_outliers(pts, z=limit - 1e-9)) == 1
+
+
+def test_spread_and_near_maximum_limits_and_the_outlier_limit_passed_through():
+    """% 47, 50, 53, 50: sd √(18 / 3) = 2,45, above the 2-point limit: it discriminates. One unit: no
+    sd, a tiny spread. 94 % is not near a 95 % maximum, 95 % is."""
+    st = get_field_stats(pd.DataFrame({"a": [47.0, 50, 53, 50]}), pd.Series({"a": 100.0})).iloc[0]
+    assert st["sd_pct"] == pytest.approx(math.sqrt(6)) and st["reason"] == ""
+    one = get_field_stats(pd.DataFrame({"a": [5.0]}), pd.Series({"a": 10.0})).iloc[0]
+    assert pd.isna(one["sd_pct"]) and one["reason"] == "tiny_spread"
+    assert get_field_stats(pd.DataFrame({"a": [9.4, 9.5]}), pd.Series({"a": 10.0})).iloc[0]["n_near_max"] == 1
+    # the level's coherence passes its z on: h's −4,72 in g is an outlier at 3,5, not at 5
+    meth = Methodology(
+        "m",
+        {"vi": "m", "en": "m"},
+        20.0,
+        2,
+        (Field("f", {"vi": "f", "en": "f"}, 10.0), Field("g", {"vi": "g", "en": "g"}, 10.0)),
+        (Band("all", {"vi": "a", "en": "a"}, min_total=0),),
+    )
+    g = [8.0, 9, 10, 9, 8, 10, 9, 2]
+    f = [5.0, 6, 7, 6, 5, 7, 6, 6]
+    fields = pd.DataFrame(
+        {"unit_id": list("abcdefgh") * 2, "field_id": ["f"] * 8 + ["g"] * 8, "points": f + g, "max": 10.0}
+    )
+    assert get_coherence(fields, meth).unit_outliers["unit_id"].tolist() == ["h"]
+    assert get_coherence(fields, meth, z=5.0).unit_outliers.empty
+
+
+def test_field_points_keep_the_units_as_they_come():
+    meth = Methodology(
+        "m",
+        {"vi": "m", "en": "m"},
+        20.0,
+        2,
+        (Field("y", {"vi": "y", "en": "y"}, 10.0), Field("x", {"vi": "x", "en": "x"}, 10.0)),
+        (Band("all", {"vi": "a", "en": "a"}, min_total=0),),
+    )
+    fields = pd.DataFrame({"unit_id": ["b", "b", "a", "a"], "field_id": ["x", "y"] * 2, "points": [1.0, 2, 3, 4]})
+    p = field_points(fields, meth)
+    assert p.index.tolist() == ["b", "a"] and p.columns.tolist() == ["y", "x"]  # fields in the methodology's order
+    assert p.to_numpy().tolist() == [[2.0, 1.0], [4.0, 3.0]]
