@@ -198,7 +198,7 @@ def test_no_coherence_is_empty_frames_and_only_the_ordered_units_count():
         {"unit_id": list("aabbccdd"), "field_id": ["x", "y"] * 4, "points": [1.0, 2, 3, 4, 5, 6, 7, 9], "max": 10.0}
     )
     none = get_coherence(fields.iloc[:0], meth)
-    assert none.reason == "no_fields" and pd.isna(none.alpha)
+    assert none.reason == "no_fields" and pd.isna(none.alpha) and none.field_vs_rest.dtype == float
     assert none.correlations.empty and none.field_vs_rest.empty and none.field_stats.empty
     assert none.unit_outliers.empty and list(none.unit_outliers.columns) == [
         "unit_id",
@@ -277,6 +277,8 @@ def test_limits_are_strict_or_inclusive_as_documented():
     assert s == pytest.approx(2.0)
     assert not bool(get_field_stats(spike, pd.Series({"a": 10.0}), t_skew=s).iloc[0]["outlier_flag"])
     assert bool(get_field_stats(spike, pd.Series({"a": 10.0}), t_skew=s - 1e-9).iloc[0]["outlier_flag"])
+    k = float(get_field_stats(spike, pd.Series({"a": 10.0})).iloc[0]["kurt"])  # 4 (4,000000000000002)
+    assert not bool(get_field_stats(spike, pd.Series({"a": 10.0}), t_skew=1.0, t_kurt=k).iloc[0]["outlier_flag"])
     # a robust z exactly at the limit z: 8, 9, 10, 9, 8, 10, 9, 2 → −7 / 1,4826 for h
     pts = pd.DataFrame({"g": [8.0, 9, 10, 9, 8, 10, 9, 2]}, index=list("abcdefgh"))
     limit = abs(float(robust_z(pts).loc["h", "g"]))
@@ -292,6 +294,10 @@ def test_spread_and_near_maximum_limits_and_the_outlier_limit_passed_through():
     one = get_field_stats(pd.DataFrame({"a": [5.0]}), pd.Series({"a": 10.0})).iloc[0]
     assert pd.isna(one["sd_pct"]) and one["reason"] == "tiny_spread"
     assert get_field_stats(pd.DataFrame({"a": [9.4, 9.5]}), pd.Series({"a": 10.0})).iloc[0]["n_near_max"] == 1
+    # a field of the methodology with no points in the level gets no row; maxima written as whole numbers
+    # still give a float maximum
+    both = get_field_stats(pd.DataFrame({"a": [9.4, 9.5]}), pd.Series({"b": 20, "a": 10}))
+    assert both["field_id"].tolist() == ["a"] and both["max"].tolist() == [10.0] and both["max"].dtype == float
     # the level's coherence passes its z on: h's −4,72 in g is an outlier at 3,5, not at 5
     meth = Methodology(
         "m",
