@@ -77,6 +77,8 @@ def test_cronbach_alpha_by_its_formula():
     assert math.isnan(cronbach_alpha(POINTS[["f1"]]))
     # totals that do not vary (1 + 3, 2 + 2, 3 + 1): no alpha
     assert math.isnan(cronbach_alpha(pd.DataFrame({"x": [1.0, 2, 3], "y": [3.0, 2, 1]})))
+    # two units are enough: x 1, 3 (variance 2), y 2, 5 (4,5), totals 3, 8 (12,5): 2 × (1 − 6,5 / 12,5)
+    assert cronbach_alpha(pd.DataFrame({"x": [1.0, 3], "y": [2.0, 5]})) == pytest.approx(0.96)
 
 
 def _coinr_skew(x):
@@ -329,3 +331,14 @@ def test_field_points_keep_the_units_as_they_come():
     p = field_points(fields, meth)
     assert p.index.tolist() == ["b", "a"] and p.columns.tolist() == ["y", "x"]  # fields in the methodology's order
     assert p.to_numpy().tolist() == [[2.0, 1.0], [4.0, 3.0]]
+    assert p.columns.name is None and p.index.name == "unit_id"
+
+
+def test_unit_outliers_tied_by_unit_then_field():
+    """Twelve units, ten at 9 and two at 1, in fields e and f alike: MAD 0, mean absolute deviation
+    16 / 12, z = −8 / (1,2533 × 4/3) = −4,79 for both units in both fields: by unit, then by field."""
+    col = [9.0] * 10 + [1.0, 1.0]
+    pts = pd.DataFrame({"f": col, "e": col}, index=[f"u{i:02d}" for i in range(12)])
+    out = get_unit_outliers(pts)
+    assert out[["unit_id", "field_id"]].values.tolist() == [["u10", "e"], ["u10", "f"], ["u11", "e"], ["u11", "f"]]
+    assert out["robust_z"].tolist() == pytest.approx([-8 / (1.253314 * 4 / 3)] * 4)
