@@ -300,7 +300,8 @@ def test_spread_and_near_maximum_limits_and_the_outlier_limit_passed_through():
     # still give a float maximum
     both = get_field_stats(pd.DataFrame({"a": [9.4, 9.5]}), pd.Series({"b": 20, "a": 10}))
     assert both["field_id"].tolist() == ["a"] and both["max"].tolist() == [10.0] and both["max"].dtype == float
-    # the level's coherence passes its z on: h's −4,72 in g is an outlier at 3,5, not at 5
+    # the level's coherence passes its z and its limits on: h's −6 / 1,4826 = −4,05 in g is an outlier at
+    # the default 3,5, not at 5; with a spread limit of 50 points every field is a tiny spread
     meth = Methodology(
         "m",
         {"vi": "m", "en": "m"},
@@ -309,13 +310,14 @@ def test_spread_and_near_maximum_limits_and_the_outlier_limit_passed_through():
         (Field("f", {"vi": "f", "en": "f"}, 10.0), Field("g", {"vi": "g", "en": "g"}, 10.0)),
         (Band("all", {"vi": "a", "en": "a"}, min_total=0),),
     )
-    g = [8.0, 9, 10, 9, 8, 10, 9, 2]
+    g = [8.0, 9, 10, 9, 8, 10, 9, 3]
     f = [5.0, 6, 7, 6, 5, 7, 6, 6]
     fields = pd.DataFrame(
         {"unit_id": list("abcdefgh") * 2, "field_id": ["f"] * 8 + ["g"] * 8, "points": f + g, "max": 10.0}
     )
     assert get_coherence(fields, meth).unit_outliers["unit_id"].tolist() == ["h"]
     assert get_coherence(fields, meth, z=5.0).unit_outliers.empty
+    assert get_coherence(fields, meth, min_spread=50.0).field_stats["reason"].tolist() == ["tiny_spread"] * 2
 
 
 def test_field_points_keep_the_units_as_they_come():
