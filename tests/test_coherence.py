@@ -200,7 +200,7 @@ def test_no_coherence_is_empty_frames_and_only_the_ordered_units_count():
         {"unit_id": list("aabbccdd"), "field_id": ["x", "y"] * 4, "points": [1.0, 2, 3, 4, 5, 6, 7, 9], "max": 10.0}
     )
     none = get_coherence(fields.iloc[:0], meth)
-    assert none.reason == "no_fields" and pd.isna(none.alpha) and none.field_vs_rest.dtype == float
+    assert none.reason == "no_fields" and math.isnan(none.alpha) and none.field_vs_rest.dtype == float
     assert none.correlations.empty and none.field_vs_rest.empty and none.field_stats.empty
     assert none.unit_outliers.empty and list(none.unit_outliers.columns) == [
         "unit_id",
@@ -295,6 +295,9 @@ def test_spread_and_near_maximum_limits_and_the_outlier_limit_passed_through():
     assert st["sd_pct"] == pytest.approx(math.sqrt(6)) and st["reason"] == ""
     one = get_field_stats(pd.DataFrame({"a": [5.0]}), pd.Series({"a": 10.0})).iloc[0]
     assert pd.isna(one["sd_pct"]) and one["reason"] == "tiny_spread"
+    # no sd counts as 0, below any positive limit
+    one_small = get_field_stats(pd.DataFrame({"a": [5.0]}), pd.Series({"a": 10.0}), min_spread=0.5).iloc[0]
+    assert one_small["reason"] == "tiny_spread"
     assert get_field_stats(pd.DataFrame({"a": [9.4, 9.5]}), pd.Series({"a": 10.0})).iloc[0]["n_near_max"] == 1
     # a field of the methodology with no points in the level gets no row; maxima written as whole numbers
     # still give a float maximum
@@ -317,6 +320,8 @@ def test_spread_and_near_maximum_limits_and_the_outlier_limit_passed_through():
     )
     assert get_coherence(fields, meth).unit_outliers["unit_id"].tolist() == ["h"]
     assert get_coherence(fields, meth, z=5.0).unit_outliers.empty
+    # % of each field's maximum (10): f 48 / 8 = 6 → 60 %, g 66 / 8 = 8,25 → 82,5 %
+    assert get_coherence(fields, meth).field_stats["mean_pct"].tolist() == pytest.approx([60.0, 82.5])
     assert get_coherence(fields, meth, min_spread=50.0).field_stats["reason"].tolist() == ["tiny_spread"] * 2
 
 
