@@ -293,6 +293,10 @@ def test_spread_and_near_maximum_limits_and_the_outlier_limit_passed_through():
     sd, a tiny spread. 94 % is not near a 95 % maximum, 95 % is."""
     st = get_field_stats(pd.DataFrame({"a": [47.0, 50, 53, 50]}), pd.Series({"a": 100.0})).iloc[0]
     assert st["sd_pct"] == pytest.approx(math.sqrt(6)) and st["reason"] == ""
+    # exactly at the limit: % 48, 50, 52 have sd √((4 + 0 + 4) / 2) = 2, not below 2
+    at = get_field_stats(pd.DataFrame({"a": [48.0, 50, 52]}), pd.Series({"a": 100.0})).iloc[0]
+    assert at["sd_pct"] == 2.0 and at["reason"] == ""
+    assert get_field_stats(pd.DataFrame({"a": [9.4, 9.5]}), pd.Series({"a": 10.0}))["n_near_max"].dtype == int
     one = get_field_stats(pd.DataFrame({"a": [5.0]}), pd.Series({"a": 10.0})).iloc[0]
     assert pd.isna(one["sd_pct"]) and one["reason"] == "tiny_spread"
     # no sd counts as 0, below any positive limit
