@@ -19,11 +19,11 @@ from pathlib import Path
 # (rfc3987_syntax, seconds of CPU at import) out of every parlib process.
 import nbformat
 
-import parlib  # noqa: E402
-from parlib.data.dataset import EMBEDDED_ROOT, PROJECT_ROOT, Dataset  # noqa: E402
-from parlib.report.i18n import t  # noqa: E402
-from parlib.report.markdown import render_markdown  # noqa: E402
-from parlib.report.templating import render  # noqa: E402
+import parlib
+from parlib.data.dataset import EMBEDDED_ROOT, PROJECT_ROOT, Dataset
+from parlib.report.i18n import t
+from parlib.report.markdown import render_markdown
+from parlib.report.templating import render
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "annual_report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"

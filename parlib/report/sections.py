@@ -1244,6 +1244,11 @@ def _rect(x: float, y: float, w: float, h: float) -> str:
     return f"M{x:.2f} {y:.2f}h{w:.2f}v{h:.2f}h{-w:.2f}z"
 
 
+def _track_length(pct: float) -> float:
+    """A percentage as a length along the track, drawn at the edge when outside 0–100."""
+    return PROFILE_TRACK_WIDTH * max(0.0, min(100.0, pct)) / 100
+
+
 def get_profile_svg(bars: Sequence[ProfileBar], aria_label: str) -> str:
     """A unit's fields as one small SVG: per field a row with its number, a grey track, a bar as
     long as the unit's % of maximum (orange when below the level median, blue otherwise), a black
@@ -1256,12 +1261,12 @@ def get_profile_svg(bars: Sequence[ProfileBar], aria_label: str) -> str:
     texts: list[str] = []
     for i, b in enumerate(bars):
         y = i * PROFILE_ROW
-        track.append(_rect(PROFILE_TRACK_X, y + (PROFILE_ROW - PROFILE_BAR) / 2, PROFILE_TRACK_WIDTH, PROFILE_BAR))
-        width = PROFILE_TRACK_WIDTH * max(0.0, min(100.0, b.pct)) / 100
+        top = y + (PROFILE_ROW - PROFILE_BAR) / 2
+        track.append(_rect(PROFILE_TRACK_X, top, PROFILE_TRACK_WIDTH, PROFILE_BAR))
+        width = _track_length(b.pct)
         if width > 0:
-            shape = _rect(PROFILE_TRACK_X, y + (PROFILE_ROW - PROFILE_BAR) / 2, width, PROFILE_BAR)
-            (below if b.pct < b.median else above).append(shape)
-        x_median = PROFILE_TRACK_X + PROFILE_TRACK_WIDTH * max(0.0, min(100.0, b.median)) / 100
+            (below if b.pct < b.median else above).append(_rect(PROFILE_TRACK_X, top, width, PROFILE_BAR))
+        x_median = PROFILE_TRACK_X + _track_length(b.median)
         medians.append(_rect(x_median - PROFILE_MEDIAN_WIDTH / 2, y, PROFILE_MEDIAN_WIDTH, PROFILE_ROW))
         base = y + PROFILE_ROW * 0.75
         texts.append(
@@ -1319,17 +1324,8 @@ def _profiles_level(ctx: ReportContext, lv: str) -> dict[str, object]:
                         rank=fmt_rank_change(c["rank_change"], lang),
                     )
                 )
-        bars = [
-            ProfileBar(
-                labels[fid][0],
-                labels[fid][1],
-                pct_of[(r["unit_id"], fid)],
-                float(medians[fid]),
-                fmt_number(pct_of[(r["unit_id"], fid)], lang, 1),
-            )
-            for fid in order
-            if (r["unit_id"], fid) in pct_of
-        ]
+        mine = [(fid, pct_of[(r["unit_id"], fid)]) for fid in order if (r["unit_id"], fid) in pct_of]
+        bars = [ProfileBar(*labels[fid], pct, float(medians[fid]), fmt_number(pct, lang, 1)) for fid, pct in mine]
         aria = "; ".join(
             t("pf_bar", lang, field=b.name, value=b.value, median=fmt_number(b.median, lang, 1)) for b in bars
         )
