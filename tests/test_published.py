@@ -7,14 +7,23 @@ computations of tests/data/two-years/ (its published.yml has one figure per meas
 import pandas as pd
 import pytest
 import yaml
-from handmade import DATA, load, variant
+from handmade import DATA, load, one_year, variant
 
-from parlib.check.published import MEASURES, check_figure, check_printed_columns, check_published
+from parlib.check.published import (
+    MEASURES,
+    UNCHECKED,
+    check_figure,
+    check_printed_columns,
+    check_published,
+    compute_measure,
+    get_checks,
+    summary_line,
+)
 from parlib.data.load import load_dataset
 from parlib.data.numbers import parse_number
 from parlib.data.published import MEASURE_KINDS, Figure, load_published
 from parlib.errors import DataError
-from parlib.model.analysis import analyse_years
+from parlib.model.analysis import analyse, analyse_years
 from parlib.model.scoring import score_dataset
 
 
@@ -210,3 +219,79 @@ figures:
     assert "figures[1].year" in lines[1] and "no year 1999" in lines[1]
     assert "figures[2].source" in lines[2] and "unknown source 'nope'" in lines[2]
     assert "figures[4]" in lines[3] and "figure id 'd' appears twice" in lines[3]
+
+
+def test_a_band_name_is_read_in_the_methodology_of_the_figure_s_level(tmp_path):
+    """Two levels scored on two methodologies that both name a band "Tốt" (ids tot and tot-so): a band
+    figure of the departments reads the departments' methodology, not the first level's. By hand
+    (three-years, departments 2023 on m4: Tốt from 65): Sở Một 70 is Tốt (tot-so), Sở Hai 60 is Khá,
+    so one department of two is Tốt; by m3's id "tot" none would be."""
+    m4 = (
+        "  - id: m4\n    title: {vi: Bộ tiêu chí sở, en: Department criteria}\n    max_total: 100\n"
+        "    decimals: 2\n    bands:\n      - {id: tot-so, name: {vi: Tốt, en: Good}, min_total: 65}\n"
+        "      - {id: kha-so, name: {vi: Khá, en: Fair}, min_total: 0}\nsources:\n"
+    )
+    folder = variant(
+        tmp_path,
+        "three-years",
+        yml=[("sources:\n", m4), ("level: departments, methodology: m3", "level: departments, methodology: m4")],
+    )
+    a = analyse(load_dataset(folder), 2023)
+    count = Figure("c", "count_band", "01/02", {"level": "departments", "year": 2023, "band": "Tốt"}, "", "hand")
+    got = check_figure(a, count)
+    assert (got["match"], got["computed"]) == (True, "01/02")
+    band = Figure("b", "unit_band", "Tốt", {"unit": "s1", "year": 2023}, "", "hand")
+    got = check_figure(a, band)
+    assert (got["match"], got["computed"]) == (True, "Tốt")
+    assert not check_figure(a, Figure("k", "unit_band", "Tốt", {"unit": "s2", "year": 2023}, "", "hand"))["match"]
+
+
+def _partial_one_year(root, rows, size):
+    """A one-year partial table (units u0, u1, ... as in handmade.one_year) of a level of ``size``
+    units, with printed totals and ranks."""
+    folder = one_year(root, rows, "unit,total,rank", decimals=0)
+    doc = yaml.safe_load((folder / "dataset.yml").read_text(encoding="utf-8"))
+    doc["levels"][0]["size"] = size
+    doc["years"][0]["tables"][0]["partial"] = True
+    (folder / "dataset.yml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def test_a_partial_table_names_every_unit_printed_at_the_top_or_bottom_rank(tmp_path):
+    """A partial table (the top of a level of 6) printing two units at rank 1: the top unit is both
+    ("u0|u1", shown with " | "); the bottom is the unit printed at rank 6; a table not printing rank
+    6 cannot give the bottom."""
+    a = analyse(
+        load_dataset(_partial_one_year(tmp_path / "a", ["Đơn vị 0,90,1", "Đơn vị 1,90,1", "Đơn vị 2,50,6"], 6)), 2023
+    )
+    top = Figure("t", "top_unit", "Đơn vị 1", {"level": "departments", "year": 2023}, "", "s")
+    assert compute_measure(a, top) == "u0|u1"
+    got = check_figure(a, top)
+    assert (got["match"], got["computed"]) == (False, "Đơn vị 0 | Đơn vị 1")
+    bottom = Figure("b", "bottom_unit", "Đơn vị 2", {"level": "departments", "year": 2023}, "", "s")
+    assert compute_measure(a, bottom) == "u2" and check_figure(a, bottom)["match"]
+    b = analyse(load_dataset(_partial_one_year(tmp_path / "b", ["Đơn vị 0,90,1", "Đơn vị 1,80,2"], 6)), 2023)
+    assert compute_measure(b, top) == "u0"
+    assert compute_measure(b, bottom) is UNCHECKED and repr(UNCHECKED) == "UNCHECKED"
+    assert check_figure(b, bottom)["status"] == "unchecked"
+
+
+@pytest.mark.parametrize(
+    "statuses, line",
+    [
+        (["differ", "unchecked", "unchecked"], "0 match, 1 differ, 2 cannot be checked"),
+        (["match", "match", "unchecked"], "2 match, 0 differ, 1 cannot be checked"),
+        (["match", "differ", "differ", "differ"], "1 match, 3 differ, 0 cannot be checked"),
+    ],
+)
+def test_summary_line_counts_each_status_and_zero_for_an_absent_one(statuses, line):
+    assert summary_line(pd.DataFrame({"status": statuses})) == line
+
+
+def test_the_checks_of_a_year_are_numbered_from_zero(two):
+    """The year's figures and its printed columns in one table with one index 0, 1, 2, … (two tables
+    put end to end keep no index of their own)."""
+    s, figs = two
+    t = get_checks(s[2023], figs)
+    assert list(t.index) == list(range(len(t)))
+    assert len(t) == sum(f.args["year"] == 2023 for f in figs) + len(check_printed_columns(s[2023])) > 0
