@@ -21,15 +21,30 @@ tar -C "$ROOT" -cf - --exclude=./.git --exclude=./.venv --exclude=./build --excl
 cd "$WORK"
 CHUNKS=${MUTATION_CHUNKS:-"parlib.model.* parlib.check.* parlib.build.* parlib.data.*"}
 JOBS=${MUTATION_JOBS:-2}
+# mutmut's type check (type_check_command in pyproject.toml) runs `python`: this virtualenv's.
+export PATH="$BIN:$PATH"
 [ "${MUTATION_RESUME:-0}" = 1 ] || rm -rf mutants
+# Run the mutants matching the globs given. mutmut runs again every mutant a glob names, done or not;
+# so when resuming, only those without a result are named (scripts/mutation_summary.py --pending).
+run_mutants() {
+  local names=("$@")
+  if [ "${MUTATION_RESUME:-0}" = 1 ] && [ -n "$(find mutants -name '*.meta' -print -quit 2>/dev/null)" ]; then
+    mapfile -t names < <("$BIN/python" scripts/mutation_summary.py --pending mutants "$@")
+    if [ "${#names[@]}" = 0 ]; then
+      echo "mutation: nothing left to run in $*"
+      return
+    fi
+  fi
+  "$BIN/mutmut" run --max-children "$JOBS" "${names[@]}" | tr '\r' '\n' | grep -v '^\s*$' | tee -a mutmut-run.log | tail -n 2
+}
 if [ -n "${MUTATION_SELECT:-}" ]; then
   # shellcheck disable=SC2086
-  "$BIN/mutmut" run --max-children "$JOBS" $MUTATION_SELECT | tr '\r' '\n' | grep -v '^\s*$' | tail -n 2
+  run_mutants $MUTATION_SELECT
   CHUNKS=""
 fi
 for chunk in $CHUNKS; do
   echo "mutation: $chunk"
-  "$BIN/mutmut" run --max-children "$JOBS" "$chunk" | tr '\r' '\n' | grep -v '^\s*$' | tail -n 2
+  run_mutants "$chunk"
 done
 "$BIN/mutmut" results --all true > "$ROOT/mutation-results.txt" || true
 "$BIN/python" scripts/mutation_summary.py "$ROOT/mutation-results.txt"

@@ -10,10 +10,16 @@ a run is still going: `python scripts/mutation_summary.py build/mutation/mutants
 - no tests: no selected test reaches the function (counted as not killed);
 - other: suspicious, segfault, interrupted (counted as not killed).
 "killed %" is killed / run: a mutant reached by no test counts against it.
+
+`python scripts/mutation_summary.py --pending FOLDER GLOB...` prints the mutants matching the globs
+that have no result yet, one argument per line, for `mutmut run` (scripts/mutation.sh resumes with
+it: mutmut itself runs again every mutant a glob names, done or not). A function none of whose
+mutants has run is given as one glob (``...x_f__mutmut_*``), the others by name.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import sys
 from collections import Counter, defaultdict
@@ -96,6 +102,24 @@ def summary(results: dict[str, str]) -> list[tuple[str, dict[str, object]]]:
     return rows + [("total", count(total))]
 
 
+def pending(results: dict[str, str], globs: list[str]) -> list[str]:
+    """The arguments for `mutmut run` that run exactly the mutants matching ``globs`` not run yet."""
+    todo: dict[str, list[str]] = defaultdict(list)
+    done: set[str] = set()
+    for name, status in results.items():
+        if not any(fnmatch.fnmatchcase(name, g) for g in globs):
+            continue
+        function = name.rsplit("__mutmut_", 1)[0]
+        if status == "not checked":
+            todo[function].append(name)
+        else:
+            done.add(function)
+    out: list[str] = []
+    for function in sorted(todo):
+        out += sorted(todo[function]) if function in done else [function + "__mutmut_*"]
+    return out
+
+
 def main(arg: str) -> None:
     rows = summary(read_results(Path(arg)))
     print(f"{'module':34}" + "".join(f"{c:>10}" for c in COLUMNS))
@@ -104,4 +128,7 @@ def main(arg: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "mutation-results.txt")
+    if sys.argv[1:2] == ["--pending"]:
+        print("\n".join(pending(read_results(Path(sys.argv[2])), sys.argv[3:])))
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "mutation-results.txt")

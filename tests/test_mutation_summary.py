@@ -60,3 +60,22 @@ def test_reads_mutmuts_meta_files_during_a_run(tmp_path):
         "parlib.model.compare.x_f__mutmut_2": "survived",
         "parlib.model.compare.x_f__mutmut_3": "not checked",
     }
+
+
+def test_pending_names_only_the_mutants_not_run_and_a_whole_function_as_one_glob():
+    results = {
+        "parlib.data.numbers.x_a__mutmut_1": "killed",
+        "parlib.data.numbers.x_a__mutmut_2": "not checked",
+        "parlib.data.numbers.x_a__mutmut_10": "caught by type check",
+        "parlib.data.numbers.x_b__mutmut_1": "not checked",
+        "parlib.data.numbers.x_b__mutmut_2": "not checked",
+        "parlib.data.text.x_c__mutmut_1": "not checked",
+        "parlib.check.published.x_d__mutmut_1": "not checked",
+    }
+    got = mutation_summary.pending(results, ["parlib.data.numbers.*", "parlib.check.*"])
+    assert got == [
+        "parlib.check.published.x_d__mutmut_*",
+        "parlib.data.numbers.x_a__mutmut_2",
+        "parlib.data.numbers.x_b__mutmut_*",
+    ]
+    assert mutation_summary.pending(results, ["parlib.model.*"]) == []
