@@ -295,3 +295,52 @@ def test_the_checks_of_a_year_are_numbered_from_zero(two):
     t = get_checks(s[2023], figs)
     assert list(t.index) == list(range(len(t)))
     assert len(t) == sum(f.args["year"] == 2023 for f in figs) + len(check_printed_columns(s[2023])) > 0
+
+
+@pytest.mark.parametrize(
+    "measure, unit, year, printed",
+    [
+        ("unit_total", "d3", 2021, "80,00"),  # Huyện Ba has no row in 2021 (the table starts in 2022)
+        ("unit_pct", "d3", 2021, "80,00%"),  # was a KeyError: 'pct' (issue 15's mutation run)
+        ("unit_survey", "d3", 2021, "12,00"),
+        ("unit_rank", "d3", 2021, "3"),
+        ("unit_band", "d3", 2021, "Tốt"),
+        ("unit_change", "d1", 2021, "+5,00"),  # 2021 is the first year: no change at all
+        ("unit_rank_change", "d1", 2021, "+1"),
+        ("unit_change", "d3", 2021, "+5,00"),
+    ],
+)
+def test_a_unit_without_the_value_in_that_year_shows_a_dash_and_does_not_match(measure, unit, year, printed):
+    a = analyse_years(load("three-years"))[year]
+    got = check_figure(a, Figure("x", measure, printed, {"unit": unit, "year": year}, "s", "hand"))
+    assert (got["computed"], got["match"], got["status"]) == ("—", False, "differ")
+
+
+def test_an_unchecked_figure_keeps_what_was_printed_and_where(tmp_path):
+    a = analyse(load_dataset(_partial_one_year(tmp_path / "a", ["Đơn vị 0,90,1", "Đơn vị 1,80,2"], 6)), 2023)
+    f = Figure("m", "mean_total", "85,00", {"level": "departments", "year": 2023}, "Điểm trung bình 85,00", "s")
+    assert check_figure(a, f) == {
+        "id": "m",
+        "measure": "mean_total",
+        "sentence": "Điểm trung bình 85,00",
+        "printed": "85,00",
+        "computed": "cannot be checked (partial table)",
+        "match": False,
+        "source": "s",
+        "status": "unchecked",
+    }
+
+
+def test_a_figure_over_two_levels_counts_both():
+    """A figure may name a list of levels: three-years 2023 has 7 districts and 2 departments; at
+    least 70 points: Gamma 80, Một 90, Hai 90, Ba 70, Bốn 75 and Sở Một 70 (6 of 9); 70 ≤ total < 80:
+    Ba, Bốn, Sở Một (3)."""
+    a = analyse_years(load("three-years"))[2023]
+    both = {"level": ["districts", "departments"], "year": 2023}
+    assert check_figure(a, Figure("n", "n_units", "09", both, "", "hand"))["match"]
+    got = check_figure(a, Figure("c", "count_at_least", "06/09", {**both, "threshold": 70}, "", "hand"))
+    assert (got["match"], got["computed"]) == (True, "06/09")
+    got = check_figure(a, Figure("b", "count_between", "03", {**both, "min": 70, "below": 80}, "", "hand"))
+    assert (got["match"], got["computed"]) == (True, "03")
+    got = check_figure(a, Figure("t", "top_unit", "Huyện Một", both, "", "hand"))
+    assert got["computed"] == "Huyện Một | Huyện Hai" or got["computed"] == "Huyện Hai | Huyện Một"

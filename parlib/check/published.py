@@ -41,7 +41,8 @@ def _unit_row(a: Analysis, f: Figure) -> pd.Series:
     u = a.units
     row = u[u["unit_id"] == f.args["unit"]]
     if row.empty:
-        return pd.Series({"total": float("nan"), "rank": pd.NA, "band": pd.NA, "survey": float("nan")})
+        nan = float("nan")
+        return pd.Series({"total": nan, "pct": nan, "rank": pd.NA, "band": pd.NA, "survey": nan})
     first: pd.Series = row.iloc[0]
     return first
 
