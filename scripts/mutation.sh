@@ -28,6 +28,7 @@ export PATH="$BIN:$PATH"
 # so when resuming, only those without a result are named (scripts/mutation_summary.py --pending).
 run_mutants() {
   local names=("$@")
+  export MUTATION_TYPECHECK_GLOBS="$*"  # scripts/mutation_mypy.py: only these modules' type errors
   if [ "${MUTATION_RESUME:-0}" = 1 ] && [ -n "$(find mutants -name '*.meta' -print -quit 2>/dev/null)" ]; then
     mapfile -t names < <("$BIN/python" scripts/mutation_summary.py --pending mutants "$@")
     if [ "${#names[@]}" = 0 ]; then

@@ -10,6 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import mutation_mypy  # noqa: E402
 import mutation_summary  # noqa: E402
 
 
@@ -79,3 +80,21 @@ def test_pending_names_only_the_mutants_not_run_and_a_whole_function_as_one_glob
         "parlib.data.numbers.x_b__mutmut_*",
     ]
     assert mutation_summary.pending(results, ["parlib.model.*"]) == []
+
+
+def test_the_type_check_drops_mutmuts_own_errors_and_keeps_the_modules_of_the_run():
+    def line(file, code):
+        return json.dumps({"file": file, "line": 3, "message": "m", "code": code, "severity": "error"})
+
+    assert mutation_mypy.keep(line("parlib/data/numbers.py", "arg-type"))
+    assert not mutation_mypy.keep(line("parlib/data/numbers.py", "unused-ignore"))
+    assert not mutation_mypy.keep(line("parlib/data/yaml_io.py", "no-untyped-def"))
+    assert not mutation_mypy.keep("  ")
+    run = ["parlib.check.*", "parlib.data.numbers.*", "parlib.model.robustness.x\u01c1NoiseSpec\u01c1f__mutmut_*"]
+    assert mutation_mypy.keep(line("parlib/check/published.py", "arg-type"), run)
+    assert mutation_mypy.keep(line("parlib/data/numbers.py", "arg-type"), run)
+    assert mutation_mypy.keep(line("parlib/model/robustness.py", "arg-type"), run)
+    assert not mutation_mypy.keep(line("parlib/data/tables.py", "arg-type"), run)
+    assert not mutation_mypy.keep(line("parlib/data/numbers2.py", "arg-type"), run)
+    assert mutation_mypy.module_of("parlib/data/schema/__init__.py") == "parlib.data.schema"
+    assert mutation_mypy.keep(line("parlib/data/schema/__init__.py", "arg-type"), ["parlib.data.schema.x_f__mutmut_2"])

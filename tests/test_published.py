@@ -344,3 +344,43 @@ def test_a_figure_over_two_levels_counts_both():
     assert (got["match"], got["computed"]) == (True, "03")
     got = check_figure(a, Figure("t", "top_unit", "Huyện Một", both, "", "hand"))
     assert got["computed"] == "Huyện Một | Huyện Hai" or got["computed"] == "Huyện Hai | Huyện Một"
+
+
+@pytest.mark.parametrize(
+    "measure, args, printed, what, todo",
+    [
+        ("unit_total", {"unit": "d1"}, "chín mươi", "printed value 'chín mươi' is not a number", "e.g. '90,766'"),
+        ("n_units", {"level": "districts"}, "bảy", "printed value 'bảy' is not a count", "e.g. '05' or '19/19'"),
+        ("top_unit", {"level": "districts"}, "Huyện Mười", "'Huyện Mười' is not a unit of the dataset", "an alias"),
+        ("unit_band", {"unit": "d1"}, "Giỏi", "'Giỏi' is not a band of the methodology", "a band name"),
+    ],
+)
+def test_a_printed_value_of_the_wrong_kind_is_a_data_error_naming_the_figure(measure, args, printed, what, todo):
+    ds = load("three-years")
+    a = analyse_years(ds)[2023]
+    with pytest.raises(DataError) as e:
+        check_figure(a, Figure("fig-x", measure, printed, {**args, "year": 2023}, "", "hand"))
+    assert (e.value.what, e.value.file) == (f"figure 'fig-x': {what}", ds.published_path)
+    assert todo in e.value.todo
+
+
+def test_a_fall_is_shown_with_a_true_minus_sign_and_no_figure_gives_an_empty_table():
+    """Huyện Ba fell from 80 to 70 in 2023 (three-years): −10,00 with U+2212, as the publisher prints."""
+    a = analyse_years(load("three-years"))
+    got = check_figure(a[2023], Figure("f", "unit_change", "\u221210,00", {"unit": "d3", "year": 2023}, "", "hand"))
+    assert (got["match"], got["computed"]) == (True, "\u221210,00")
+    got = check_figure(a[2023], Figure("f", "unit_change", "-10.00", {"unit": "d3", "year": 2023}, "", "hand"))
+    assert (got["match"], got["computed"]) == (True, "\u221210.00")  # printed with a point: shown with one
+    empty = check_published(a, [])
+    assert list(empty.columns) == ["id", "measure", "sentence", "printed", "computed", "match", "source", "status"]
+    assert empty.empty
+
+
+def test_a_partial_table_s_top_and_bottom_are_its_printed_ranks_not_its_totals(tmp_path):
+    """A partial table may print a rank without a score: rank 1 (Đơn vị 0) and rank 6 of 6 (Đơn vị
+    2) have no total, so the highest and lowest totals (80 and 40) are not the top and bottom."""
+    rows = ["Đơn vị 0,,1", "Đơn vị 1,80,2", "Đơn vị 2,,6", "Đơn vị 3,40,5"]
+    a = analyse(load_dataset(_partial_one_year(tmp_path / "a", rows, 6)), 2023)
+    level = {"level": "departments", "year": 2023}
+    assert compute_measure(a, Figure("t", "top_unit", "Đơn vị 0", level, "", "s")) == "u0"
+    assert compute_measure(a, Figure("b", "bottom_unit", "Đơn vị 2", level, "", "s")) == "u2"
