@@ -16,8 +16,12 @@ ROOT=$PWD
 BIN=$(cd "${VENV:-.venv}/bin" && pwd)
 WORK=${MUTATION_DIR:-build/mutation}
 mkdir -p "$WORK"
+# The copy keeps each file's time, and mutmut makes a file's mutants again only when its source is newer
+# than them: a source changed since the last copy is marked new, or a resumed run would test old mutants.
+changed=$(find parlib -name '*.py' | while read -r f; do cmp -s "$f" "$WORK/$f" || echo "$f"; done)
 tar -C "$ROOT" -cf - --exclude=./.git --exclude=./.venv --exclude=./build --exclude=./mutants \
   --exclude=./tests/bad_inputs --exclude=./outputs --exclude=./data/processed . | tar -C "$WORK" -xf -
+for f in $changed; do touch "$WORK/$f"; done
 cd "$WORK"
 CHUNKS=${MUTATION_CHUNKS:-"parlib.model.* parlib.check.* parlib.build.* parlib.data.*"}
 JOBS=${MUTATION_JOBS:-2}

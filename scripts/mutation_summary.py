@@ -14,7 +14,8 @@ a run is still going: `python scripts/mutation_summary.py build/mutation/mutants
 `python scripts/mutation_summary.py --pending FOLDER GLOB...` prints the mutants matching the globs
 that have no result yet, one argument per line, for `mutmut run` (scripts/mutation.sh resumes with
 it: mutmut itself runs again every mutant a glob names, done or not). A function none of whose
-mutants has run is given as one glob (``...x_f__mutmut_*``), the others by name.
+mutants has run is given as one glob (``...x_f__mutmut_*``), the others by name; a glob that names no
+mutant with a result file yet (a module whose mutants are to be made again) is given as it is.
 """
 
 from __future__ import annotations
@@ -114,7 +115,8 @@ def pending(results: dict[str, str], globs: list[str]) -> list[str]:
             todo[function].append(name)
         else:
             done.add(function)
-    out: list[str] = []
+    # a glob none of whose mutants has a result file yet (its module's mutants are made in this run)
+    out = [g for g in globs if not any(fnmatch.fnmatchcase(name, g) for name in results)]
     for function in sorted(todo):
         out += sorted(todo[function]) if function in done else [function + "__mutmut_*"]
     return out

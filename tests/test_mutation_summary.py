@@ -79,7 +79,9 @@ def test_pending_names_only_the_mutants_not_run_and_a_whole_function_as_one_glob
         "parlib.data.numbers.x_a__mutmut_2",
         "parlib.data.numbers.x_b__mutmut_*",
     ]
-    assert mutation_summary.pending(results, ["parlib.model.*"]) == []
+    assert mutation_summary.pending(results, ["parlib.model.*"]) == ["parlib.model.*"]  # nothing made yet
+    done = {k: "killed" for k in results}
+    assert mutation_summary.pending(done, ["parlib.data.numbers.*", "parlib.check.*"]) == []
 
 
 def test_the_type_check_drops_mutmuts_own_errors_and_keeps_the_modules_of_the_run():

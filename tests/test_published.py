@@ -349,10 +349,34 @@ def test_a_figure_over_two_levels_counts_both():
 @pytest.mark.parametrize(
     "measure, args, printed, what, todo",
     [
-        ("unit_total", {"unit": "d1"}, "chín mươi", "printed value 'chín mươi' is not a number", "e.g. '90,766'"),
-        ("n_units", {"level": "districts"}, "bảy", "printed value 'bảy' is not a count", "e.g. '05' or '19/19'"),
-        ("top_unit", {"level": "districts"}, "Huyện Mười", "'Huyện Mười' is not a unit of the dataset", "an alias"),
-        ("unit_band", {"unit": "d1"}, "Giỏi", "'Giỏi' is not a band of the methodology", "a band name"),
+        (
+            "unit_total",
+            {"unit": "d1"},
+            "chín mươi",
+            "printed value 'chín mươi' is not a number",
+            "copy the number as printed, e.g. '90,766'",
+        ),
+        (
+            "n_units",
+            {"level": "districts"},
+            "bảy",
+            "printed value 'bảy' is not a count",
+            "write it as printed, e.g. '05' or '19/19'",
+        ),
+        (
+            "top_unit",
+            {"level": "districts"},
+            "Huyện Mười",
+            "'Huyện Mười' is not a unit of the dataset",
+            "use the unit's name or an alias listed in dataset.yml",
+        ),
+        (
+            "unit_band",
+            {"unit": "d1"},
+            "Giỏi",
+            "'Giỏi' is not a band of the methodology",
+            "use a band name from dataset.yml",
+        ),
     ],
 )
 def test_a_printed_value_of_the_wrong_kind_is_a_data_error_naming_the_figure(measure, args, printed, what, todo):
@@ -361,7 +385,7 @@ def test_a_printed_value_of_the_wrong_kind_is_a_data_error_naming_the_figure(mea
     with pytest.raises(DataError) as e:
         check_figure(a, Figure("fig-x", measure, printed, {**args, "year": 2023}, "", "hand"))
     assert (e.value.what, e.value.file) == (f"figure 'fig-x': {what}", ds.published_path)
-    assert todo in e.value.todo
+    assert e.value.todo == todo
 
 
 def test_a_fall_is_shown_with_a_true_minus_sign_and_no_figure_gives_an_empty_table():

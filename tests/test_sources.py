@@ -131,3 +131,32 @@ def test_check_sources_finds_the_backan_figures_in_the_article_and_says_when_the
     assert [tuple(vars(m).values()) for m in check_sources(three, [f])] == [("h", "90,00", "hand", None, None, False)]
     g = Figure("n", "unit_total", "90,00", {"year": 2023}, "", "nowhere")
     assert check_sources(three, [g])[0].copy is None
+
+
+def test_a_block_is_a_table_only_when_most_of_its_lines_are_rows():
+    # one row of two lines is not most of them: the block is prose, cut at its sentence ends
+    assert sentences("Sở Một,70,1\nlời một. Hết.") == ["Sở Một,70,1 lời một.", "Hết."]
+
+
+def test_a_quotation_found_twice_is_read_where_it_first_appears(three):
+    f = fig("unit_total", "90,00", "Huyện Một đạt 90,00")
+    text = "Huyện Một đạt 90,00. Giữa hai câu. Huyện Một đạt 90,00 lần nữa."
+    assert find_figure(three, f, text) == ("Huyện Một đạt 90,00.", True)
+
+
+def test_the_sentence_sharing_most_words_of_two_letters_or_more_is_chosen(three):
+    # words of one letter do not count: "z y x" (not a quotation) shares nothing with either, so the first one is chosen
+    text = "Huyện Một đạt 90,00.\n\nx y z đạt 90,00."
+    assert find_figure(three, fig("unit_total", "90,00", "z y x"), text) == ("Huyện Một đạt 90,00.", True)
+    # "ab", "cd" count: the second sentence shares four words (ab, cd, 90, 00), the first two
+    text = "Xyz đạt 90,00.\n\nAb cd 90,00."
+    assert find_figure(three, fig("unit_total", "90,00", "cd ab 90,00"), text) == ("Ab cd 90,00.", True)
+
+
+def test_a_figure_without_a_copy_does_not_stop_the_others():
+    ds = load_dataset("backan")
+    figures = load_published(ds)
+    first = Figure("no-copy", "unit_total", "90,00", {"year": 2023}, "", "nowhere")
+    found = check_sources(ds, [first, *figures])
+    assert [m.figure for m in found] == ["no-copy", *(f.id for f in figures)]
+    assert not found[0].found and all(m.found for m in found[1:])
