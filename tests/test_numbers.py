@@ -6,6 +6,7 @@ Expected values are the numbers as a reader of the printed text understands them
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -150,3 +151,21 @@ def test_series_resolves_three_decimal_points_like_parse_number():
     assert pd.isna(values.iloc[0]) and "could be" in errors.iloc[0]
     values, _ = parse_number_series(pd.Series(["1.000"], dtype=object), decimals=3, maximum=1000)
     assert values.tolist() == [1.0]
+
+
+def test_a_number_is_taken_as_it_is_not_read_again_as_text():
+    """95.476 given as a float (an Excel cell) is that number; as text "95.476" it is ambiguous
+    (95,476 or 95 476). A float NaN is "missing", in those words; True is not a number."""
+    assert parse_number(95.476) == 95.476
+    assert parse_number(np.float64(1234.5)) == 1234.5 and parse_number(np.int64(7)) == 7.0
+    with pytest.raises(NumberFormatError, match="could be"):
+        parse_number("95.476")
+    with pytest.raises(NumberFormatError) as e:
+        parse_number(np.float64("nan"))
+    assert str(e.value) == "the value is missing"
+    with pytest.raises(NumberFormatError, match="'True' is not a number"):
+        parse_number(True)
+
+
+def test_round_half_up_of_nothing_is_nan():
+    assert math.isnan(round_half_up(None, 2)) and math.isnan(round_half_up(float("nan"), 2))

@@ -7,7 +7,7 @@ computations of tests/data/two-years/ (its published.yml has one figure per meas
 import pandas as pd
 import pytest
 import yaml
-from handmade import DATA, load, one_year, variant
+from handmade import DATA, load, load_unverified, one_year, variant
 
 from parlib.check.published import (
     MEASURES,
@@ -408,3 +408,15 @@ def test_a_partial_table_s_top_and_bottom_are_its_printed_ranks_not_its_totals(t
     level = {"level": "departments", "year": 2023}
     assert compute_measure(a, Figure("t", "top_unit", "Đơn vị 0", level, "", "s")) == "u0"
     assert compute_measure(a, Figure("b", "bottom_unit", "Đơn vị 2", level, "", "s")) == "u2"
+
+
+def test_a_largest_rise_of_less_than_one_point_is_still_a_rise(tmp_path):
+    """three-years with Sở Hai at 60,50 in 2023 (60,00 in 2022): the departments' only rise is
+    +0,50, so the largest rise is Sở Hai; Sở Một fell 10 points (80 → 70)."""
+    folder = variant(
+        tmp_path, "three-years", edits={"2023/departments-2023.csv": [('Sở Hai,"60,00"', 'Sở Hai,"60,50"')]}
+    )
+    a = analyse(load_unverified(folder), 2023)
+    level = {"level": "departments", "year": 2023}
+    assert check_figure(a, Figure("r", "largest_rise", "Sở Hai", level, "", "hand"))["match"]
+    assert check_figure(a, Figure("f", "largest_fall", "Sở Một", level, "", "hand"))["match"]
