@@ -420,3 +420,33 @@ def test_a_largest_rise_of_less_than_one_point_is_still_a_rise(tmp_path):
     level = {"level": "departments", "year": 2023}
     assert check_figure(a, Figure("r", "largest_rise", "Sở Hai", level, "", "hand"))["match"]
     assert check_figure(a, Figure("f", "largest_fall", "Sở Một", level, "", "hand"))["match"]
+
+
+def test_printed_rank_and_band_columns_each_give_one_whole_row(tmp_path):
+    """A table printing ranks and bands (90 → rank 1, Tốt; 70 → rank 2, Khá, with Tốt from 80):
+    one row for each column, every field as the check table shows it."""
+    rows = ["Đơn vị 0,90,1,Tốt", "Đơn vị 1,70,2,Khá"]
+    a = analyse(load_dataset(one_year(tmp_path / "a", rows, "unit,total,rank,band", decimals=0)), 2023)
+    got = check_printed_columns(a).to_dict("records")
+    assert got == [
+        {
+            "id": "ranks-departments-2023",
+            "measure": "printed_ranks",
+            "sentence": "printed ranks, departments 2023",
+            "printed": "2",
+            "computed": "2",
+            "match": True,
+            "source": "",
+            "status": "match",
+        },
+        {
+            "id": "bands-departments-2023",
+            "measure": "printed_bands",
+            "sentence": "printed bands, departments 2023",
+            "printed": "2",
+            "computed": "2",
+            "match": True,
+            "source": "",
+            "status": "match",
+        },
+    ]
