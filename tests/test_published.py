@@ -450,3 +450,25 @@ def test_printed_rank_and_band_columns_each_give_one_whole_row(tmp_path):
             "status": "match",
         },
     ]
+
+
+def test_printed_ranks_and_bands_that_disagree_are_counted_and_differ(tmp_path):
+    """Đơn vị 0 (90) printed Khá where the rule gives Tốt (80 and over), and printed at rank 2
+    where it is first: one of two of each column agrees."""
+    rows = ["Đơn vị 0,90,2,Khá", "Đơn vị 1,70,1,Khá", "Đơn vị 2,60,3,"]
+    ds = load_dataset(one_year(tmp_path / "a", rows, "unit,total,rank,band", decimals=0))
+    a = analyse(ds, 2023, scores=score_dataset(ds, strict=False))
+    got = check_printed_columns(a).set_index("id")
+    assert got.loc["ranks-departments-2023", ["printed", "computed", "match", "status"]].tolist() == [
+        "3",
+        "1",
+        False,
+        "differ",
+    ]
+    # Đơn vị 2 prints no band: two bands are compared, one agrees
+    assert got.loc["bands-departments-2023", ["printed", "computed", "match", "status"]].tolist() == [
+        "2",
+        "1",
+        False,
+        "differ",
+    ]
