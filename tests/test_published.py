@@ -472,3 +472,18 @@ def test_printed_ranks_and_bands_that_disagree_are_counted_and_differ(tmp_path):
         False,
         "differ",
     ]
+
+
+def test_a_year_without_printed_ranks_or_bands_has_an_empty_table_with_the_check_columns(tmp_path):
+    a = analyse(load_dataset(one_year(tmp_path / "a", ["Đơn vị 0,90", "Đơn vị 1,70"], "unit,total", decimals=0)), 2023)
+    got = check_printed_columns(a)
+    assert got.empty and list(got.columns) == [
+        "id",
+        "measure",
+        "sentence",
+        "printed",
+        "computed",
+        "match",
+        "source",
+        "status",
+    ]
