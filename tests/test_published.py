@@ -487,3 +487,15 @@ def test_a_year_without_printed_ranks_or_bands_has_an_empty_table_with_the_check
         "source",
         "status",
     ]
+
+
+def test_a_unit_change_in_a_year_its_level_was_not_published_shows_a_dash(tmp_path):
+    """three-years without the departments' 2023 table: Sở Một has no 2023 change to compare."""
+    line = "      - {file: 2023/departments-2023.csv, level: departments, methodology: m3, source: hand, sha256: "
+    yml = (DATA / "three-years" / "dataset.yml").read_text(encoding="utf-8")
+    whole = next(ln for ln in yml.splitlines() if ln.startswith(line)) + "\n"
+    pub = "source: hand\nfigures:\n  - {id: m, measure: mean_total, level: districts, year: 2023, printed: '72,14'}\n"
+    folder = variant(tmp_path, "three-years", yml=[(whole, "")], files={"published.yml": pub})
+    a = analyse(load_dataset(folder), 2023)
+    got = check_figure(a, Figure("c", "unit_change", "\u221210,00", {"unit": "s1", "year": 2023}, "", "hand"))
+    assert (got["computed"], got["match"]) == ("—", False)
