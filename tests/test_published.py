@@ -499,3 +499,11 @@ def test_a_unit_change_in_a_year_its_level_was_not_published_shows_a_dash(tmp_pa
     a = analyse(load_dataset(folder), 2023)
     got = check_figure(a, Figure("c", "unit_change", "\u221210,00", {"unit": "s1", "year": 2023}, "", "hand"))
     assert (got["computed"], got["match"]) == ("—", False)
+
+
+def test_a_number_printed_with_a_thousands_point_is_shown_with_a_decimal_comma(tmp_path):
+    """1.234,50 (thousands point, decimal comma) is 1234,5: shown "1234,50", not with a point."""
+    rows = ['Đơn vị 0,"1.234,50"', 'Đơn vị 1,"900,00"']
+    a = analyse(load_dataset(one_year(tmp_path / "a", rows, "unit,total", max_total=2000)), 2023)
+    got = check_figure(a, Figure("t", "unit_total", "1.234,50", {"unit": "u0", "year": 2023}, "", "s"))
+    assert (got["match"], got["computed"]) == (True, "1234,50")
