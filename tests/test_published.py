@@ -507,3 +507,17 @@ def test_a_number_printed_with_a_thousands_point_is_shown_with_a_decimal_comma(t
     a = analyse(load_dataset(one_year(tmp_path / "a", rows, "unit,total", max_total=2000)), 2023)
     got = check_figure(a, Figure("t", "unit_total", "1.234,50", {"unit": "u0", "year": 2023}, "", "s"))
     assert (got["match"], got["computed"]) == (True, "1234,50")
+
+
+def test_a_count_is_zero_padded_only_as_the_publisher_printed_it():
+    """Phòng Gamma is third of 7 districts in 2023 (three-years): printed "3" is shown "3", "03" as "03";
+    3 districts have at least 80 points: "3/7" and "03/07"."""
+    a = analyse_years(load("three-years"))[2023]
+    shown = {}
+    for printed in ("3", "03"):
+        shown[printed] = check_figure(a, Figure("r", "unit_rank", printed, {"unit": "u-c", "year": 2023}, "", "hand"))
+    assert [(g["match"], g["computed"]) for g in shown.values()] == [(True, "3"), (True, "03")]
+    level = {"level": "districts", "year": 2023, "threshold": 80}
+    for printed in ("3/7", "03/07"):
+        got = check_figure(a, Figure("c", "count_at_least", printed, level, "", "hand"))
+        assert (got["match"], got["computed"]) == (True, printed)
