@@ -521,3 +521,14 @@ def test_a_count_is_zero_padded_only_as_the_publisher_printed_it():
     for printed in ("3/7", "03/07"):
         got = check_figure(a, Figure("c", "count_at_least", printed, level, "", "hand"))
         assert (got["match"], got["computed"]) == (True, printed)
+
+
+def test_a_count_with_the_wrong_total_or_in_words_does_not_match():
+    """3 of 7 districts have at least 80 points (three-years 2023): "3/8" is wrong in its total; "không
+    có" (none) is wrong, and the computed count is shown with two digits, "03"."""
+    a = analyse_years(load("three-years"))[2023]
+    level = {"level": "districts", "year": 2023, "threshold": 80}
+    got = check_figure(a, Figure("c", "count_at_least", "3/8", level, "", "hand"))
+    assert (got["match"], got["computed"]) == (False, "3/7")
+    got = check_figure(a, Figure("c", "count_at_least", "không có", level, "", "hand"))
+    assert (got["match"], got["computed"]) == (False, "03")
