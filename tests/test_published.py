@@ -532,3 +532,18 @@ def test_a_count_with_the_wrong_total_or_in_words_does_not_match():
     assert (got["match"], got["computed"]) == (False, "3/7")
     got = check_figure(a, Figure("c", "count_at_least", "không có", level, "", "hand"))
     assert (got["match"], got["computed"]) == (False, "03")
+
+
+def test_a_zero_or_one_count_is_shown_as_computed_and_none_in_the_publisher_s_words():
+    """three-years 2023: no district has 95 points or more ("0/8" is wrong in its total: shown
+    "0/7"); one department has 70 or more (Sở Một): "không có" is wrong, shown "01"; "không có"
+    for the 95 is right and shown in those words."""
+    a = analyse_years(load("three-years"))[2023]
+    d95 = {"level": "districts", "year": 2023, "threshold": 95}
+    got = check_figure(a, Figure("c", "count_at_least", "0/8", d95, "", "hand"))
+    assert (got["match"], got["computed"]) == (False, "0/7")
+    got = check_figure(a, Figure("c", "count_at_least", "không có", d95, "", "hand"))
+    assert (got["match"], got["computed"]) == (True, "không có")
+    s70 = {"level": "departments", "year": 2023, "threshold": 70}
+    got = check_figure(a, Figure("c", "count_at_least", "không có", s70, "", "hand"))
+    assert (got["match"], got["computed"]) == (False, "01")
