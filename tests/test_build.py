@@ -207,3 +207,55 @@ def test_the_lock_serialises_two_builds(a2023, tmp_path, monkeypatch):
     assert acquired.is_set() and (target / MANIFEST).is_file()
     # the lock file is removed when the build ends: none is left behind (issues 11 and 13)
     assert not (target.parent / ".2023.lock").exists()
+
+
+def _cli_build(folder: Path, tmp_path: Path, *extra: str) -> int:
+    from parlib.cli import main
+
+    return main(
+        ["build", str(folder), "--no-report", "--out", str(tmp_path / "out"), "--processed", str(tmp_path / "proc")]
+        + list(extra)
+    )
+
+
+def test_an_up_to_date_year_is_not_analysed_again(tmp_path, monkeypatch, capsys):
+    """Issue 14: a build with nothing changed reads each year's checks from the figures.json its
+    manifest vouches for; it does not score and analyse the years again."""
+    folder = variant(tmp_path, "three-years")
+    assert _cli_build(folder, tmp_path) == 0
+    capsys.readouterr()
+    analysed: list[list[int]] = []
+    real = runner.analyse_years
+    monkeypatch.setattr(runner, "analyse_years", lambda ds, years, *a, **k: analysed.append(years) or real(ds, years))
+    assert _cli_build(folder, tmp_path) == 0
+    err = capsys.readouterr().err
+    assert analysed == []
+    assert [line for line in err.splitlines() if "up to date" in line] == [
+        f"three-years {y}: up to date ({display_path(tmp_path / 'out' / 'three-years' / str(y))}); use --force to rebuild"
+        for y in (2021, 2022, 2023)
+    ]
+    # one year's output changed: that year alone is analysed and built again
+    (tmp_path / "out" / "three-years" / "2022" / "figures.json").write_text("{}", encoding="utf-8")
+    assert _cli_build(folder, tmp_path) == 0
+    assert analysed == [[2022]]
+    # --force analyses every year
+    assert _cli_build(folder, tmp_path, "--force") == 0
+    assert analysed == [[2022], [2021, 2022, 2023]]
+
+
+def test_an_up_to_date_year_built_with_mismatches_still_stops_the_build(tmp_path, capsys):
+    """Built with --allow-mismatch, then asked again without it: the year is up to date, and its
+    mismatch (read back from figures.json) still stops the build with exit 1 and the same lines."""
+    folder = variant(tmp_path, "three-years")
+    pub = folder / "published.yml"
+    pub.write_text(pub.read_text(encoding="utf-8").replace('printed: "72,14"', 'printed: "72,15"'), encoding="utf-8")
+    assert _cli_build(folder, tmp_path) == 1
+    first = capsys.readouterr().err
+    assert "published figure mean-2023 does not match: printed 72,15, computed 72,14" in first
+    assert _cli_build(folder, tmp_path, "--allow-mismatch") == 0
+    capsys.readouterr()
+    assert _cli_build(folder, tmp_path) == 1
+    again = capsys.readouterr().err
+    mismatch_lines = [line for line in first.splitlines() if "does not match" in line]
+    assert mismatch_lines and [line for line in again.splitlines() if "does not match" in line] == mismatch_lines
+    assert "nothing was built" in again

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -172,7 +173,9 @@ def run_build(args: argparse.Namespace) -> int:
     out_root = check_output_folder(args.out or OUTPUTS_ROOT, "--out")
     processed_root = check_output_folder(args.processed or PROCESSED_ROOT, "--processed")
     allow = getattr(args, "allow_mismatch", False)
+    clean = getattr(args, "clean", False)
     loaded, n_mismatch = [], 0
+    skipped: list[tuple[str, int]] = []
     for ref in targets:  # validate everything first: a bad dataset stops the build before any write
         ds = load_dataset(ref)
         years = args.year or ds.years
@@ -181,14 +184,21 @@ def run_build(args: argparse.Namespace) -> int:
                 raise DataError(f"dataset {ds.id!r} has no year {y}", f"choose among {', '.join(map(str, ds.years))}")
             for lang in langs:  # a commentary file that names no section of the report
                 read_commentary(ds.root, y, lang, SECTION_IDS)
-        analyses = analyse_years(ds, years)
-        for y, analysis in analyses.items():  # published figures that disagree stop the build before any write
-            checks = year_checks(analysis)
+        # A year built from these inputs, in this environment, whose outputs are as recorded is not
+        # analysed again (the rank-uncertainty draws alone take seconds): its checks are read back
+        # from the figures.json its manifest vouches for.
+        current = (
+            {} if args.force else current_years(ds, years, langs, out_root, processed_root, not args.no_report, clean)
+        )
+        analyses = analyse_years(ds, [y for y in years if y not in current]) if len(current) < len(years) else {}
+        by_year = {y: current[y] if y in current else year_checks(analyses[y]) for y in years}
+        for y, checks in sorted(by_year.items()):  # published figures that disagree stop the build before any write
             bad = [f for f in checks if f.get("status", "match" if f["match"] else "differ") == "differ"]
             if bad:
                 report_mismatches(ds, y, bad, len(checks))
                 n_mismatch += len(bad)
         loaded.append(analyses)
+        skipped += [(ds.id, y) for y in current]
     if n_mismatch and not allow:
         log(
             f"parlib: error: {n_mismatch} published figure(s) do not match; nothing was built — correct the "
@@ -203,6 +213,8 @@ def run_build(args: argparse.Namespace) -> int:
     # In one order (dataset, year) whatever the command line's: a year's lock is held until it is in
     # place, so two builds taking locks in different orders could wait for each other for ever.
     todo = sorted((a for analyses in loaded for a in analyses.values()), key=lambda a: (a.dataset.id, a.year))
+    for ds_id, y in sorted(skipped):
+        log(f"{ds_id} {y}: up to date ({_rel(out_root / ds_id / str(y))}); use --force to rebuild")
     build_years(
         todo,
         langs,
@@ -211,9 +223,46 @@ def run_build(args: argparse.Namespace) -> int:
         report=not args.no_report,
         force=args.force,
         jobs=jobs,
-        clean=getattr(args, "clean", False),
+        clean=clean,
     )
     return 0
+
+
+def current_years(
+    ds: Dataset, years: list[int], langs: list[str], out_root: Path, processed_root: Path, report: bool, clean: bool
+) -> dict[int, list[dict[Hashable, Any]]]:
+    """The years of ``ds`` that a build would skip as up to date (the test :func:`build_years` makes,
+    under the same lock), each with the published-figure checks its figures.json recorded."""
+    out: dict[int, list[dict[Hashable, Any]]] = {}
+    for year in years:
+        target, processed = out_root / ds.id / str(year), processed_root / ds.id / str(year)
+        if not (target / MANIFEST).is_file():
+            continue
+        with report_lock(target.parent, str(year)):
+            if not is_current(ds, year, langs, report, clean, target, processed):
+                continue
+            try:
+                with open(target / "figures.json", encoding="utf-8") as fh:
+                    checks = json.load(fh)["published_figures"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # not as a build writes it: analysed and built again
+        if isinstance(checks, list):
+            out[year] = checks
+    return out
+
+
+def is_current(
+    ds: Dataset, year: int, langs: list[str], report: bool, clean: bool, target: Path, processed: Path
+) -> bool:
+    """Whether one year's outputs are up to date for a build of ``langs``: no other language's
+    report to rebuild or remove, and the manifest matching inputs, parameters, environment and
+    every output's bytes."""
+    year_langs = list(langs) if report else []
+    keep, stale = ([], []) if clean else reusable_languages(target, processed, ds, year_langs)
+    if stale:
+        return False
+    all_langs = sorted(set(year_langs) | set(keep))
+    return is_up_to_date(target / MANIFEST, ds, year, all_langs, bool(all_langs), target, processed)
 
 
 def default_jobs() -> int:
