@@ -20,13 +20,17 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal, TypeVar, overload
 
+import pandas as pd
+
 from parlib.data.schema import schema_errors
-from parlib.data.text import clean_name, name_key
+from parlib.data.text import clean_name, name_key, name_keys
 from parlib.data.yaml_io import read_yaml
 from parlib.errors import DataError, raise_all, shorten, show
 
@@ -155,10 +159,17 @@ class Level:
     from_table: bool = False
     name_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
-    def unit_names(self) -> dict[str, str]:
+    def unit_names(self) -> Mapping[str, str]:
         """Unit id for every name a unit of this level may be printed under (its names and
-        aliases), keyed by :func:`~parlib.text.name_key`."""
-        return {name_key(n): u.id for u in self.units for n in (*u.name.values(), *u.aliases)}
+        aliases), keyed by :func:`~parlib.text.name_key`. Read-only: built once per level (a level
+        of 10,000 units has 30,000 names, and every table of the level looks them up)."""
+        return self._unit_names
+
+    @cached_property
+    def _unit_names(self) -> Mapping[str, str]:
+        pairs = [(n, u.id) for u in self.units for n in (*u.name.values(), *u.aliases)]
+        keys = name_keys(pd.Series([n for n, _ in pairs], dtype=object)).tolist()
+        return MappingProxyType(dict(zip(keys, (i for _, i in pairs), strict=True)))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ import pandas as pd
 from parlib.data.dataset import Dataset, Methodology, TableSpec
 from parlib.data.limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TABLE_BYTES
 from parlib.data.numbers import parse_number_series, total_from_parts
-from parlib.data.text import clean_name, clean_names, name_key, near_miss, per_unique
+from parlib.data.text import clean_codes, clean_name, clean_names, name_key, name_keys, near_miss, per_unique, spread
 from parlib.data.xlsx import column_letter, read_xlsx
 from parlib.errors import DataError, ErrorCollector, raise_all, show
 
@@ -697,10 +697,20 @@ def _numbers(
     return values
 
 
-def match_units(names: pd.Series, dataset: Dataset, level: str, path: Path, rows: pd.Series, header: str) -> pd.Series:
-    """Unit ids for printed names, through names and aliases (NFC, case-folded)."""
-    lookup = dataset.level(level).unit_names()
-    ids = per_unique(names, lambda u: u.map(lambda n: lookup.get(name_key(n))))  # per distinct name
+def match_units(
+    names: pd.Series,
+    dataset: Dataset,
+    level: str,
+    path: Path,
+    rows: pd.Series,
+    header: str,
+    ids: pd.Series | None = None,
+) -> pd.Series:
+    """Unit ids for printed names, through names and aliases (NFC, case-folded). ``ids``: the
+    lookup already made (:func:`unit_ids_of` on the column's uniques); the unknown names are
+    reported here."""
+    if ids is None:
+        ids = per_unique(names, lambda u: unit_ids_of(u, dataset, level))  # per distinct name
     missing = ids.isna() & (names != "")  # an empty name is reported by itself
     if missing.any():
         units = dataset.level(level).units
@@ -733,6 +743,12 @@ def match_units(names: pd.Series, dataset: Dataset, level: str, path: Path, rows
             )
         raise_all(errors)
     return ids
+
+
+def unit_ids_of(names: pd.Series, dataset: Dataset, level: str) -> pd.Series:
+    """The unit id each name stands for in ``level`` (names and aliases, NFC, case-folded), NaN
+    for a name of no unit."""
+    return name_keys(names).map(dict(dataset.level(level).unit_names()))
 
 
 def printed_unit_names(spec: TableSpec, dataset: Dataset) -> list[str]:
@@ -800,13 +816,20 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
     # The checks of names, numbers, ranks and provenance are independent of each other: every
     # mistake of the table is reported at once, one line each.
     collect = ErrorCollector()
-    names = clean_names(frame[canon["unit"]])
+    codes, clean_u = clean_codes(frame[canon["unit"]])
+    names = spread(clean_u, codes, frame.index)
     collect.errors.extend(
         row_errors(
-            names == "", lambda i: "the unit name is empty", "fill in the unit's name", path, rows, canon["unit"]
+            spread(clean_u == "", codes, frame.index),
+            lambda i: "the unit name is empty",
+            "fill in the unit's name",
+            path,
+            rows,
+            canon["unit"],
         )
     )
-    unit_ids = collect.run(match_units, names, dataset, spec.level, path, rows, canon["unit"])
+    found = spread(unit_ids_of(clean_u, dataset, spec.level), codes, frame.index)
+    unit_ids = collect.run(match_units, names, dataset, spec.level, path, rows, canon["unit"], found)
     dec = meth.decimals
     num: dict[str, pd.Series] = {}
     for c in NUMERIC:
@@ -952,30 +975,40 @@ def _criteria_table(
     rows: pd.Series,
 ) -> TableScores:
     path = spec.path
-    field_names = clean_names(frame[canon["field"]])
     lookup = {}
-    for f in meth.fields:
+    for k, f in enumerate(meth.fields):
         for n in (f.id, f.name["vi"], f.name["en"]):
-            lookup[name_key(n)] = f.id
-    fids = per_unique(field_names, lambda u: u.map(lambda n: lookup.get(name_key(n))))
-    if fids.isna().any():
-        i = int(np.flatnonzero(fids.isna().to_numpy())[0])
+            lookup[name_key(n)] = k
+    # Rows are keyed by small integers (unit, field, criterion codes), each text column factorised
+    # once: duplicate rows and the per-field sums need no string hashing of 400,000 rows again.
+    codes, clean_u = clean_codes(frame[canon["field"]])
+    field_k = name_keys(clean_u).map(lookup).to_numpy(dtype=float)[codes]
+    if np.isnan(field_k).any():
+        i = int(np.flatnonzero(np.isnan(field_k))[0])
         raise DataError(
-            f"unknown field {field_names.iloc[i]!r}",
+            f"unknown field {clean_u.iloc[codes[i]]!r}",
             f"use a field id or name of methodology {meth.id!r}",
             path,
             int(rows.iloc[i]),
             canon["field"],
         )
-    crit = base.assign(field_id=fids)
-    key = ["unit_id", "field_id"] + (["criterion"] if "criterion" in canon else [])
+    n_fields = len(meth.fields)
+    field_ids = np.array([f.id for f in meth.fields], dtype=object)
+    unit_k, unit_ids = pd.factorize(base["unit_id"])
+    uf_key = unit_k.astype(np.int64) * n_fields + field_k.astype(np.int64)
+    crit = base.assign(field_id=field_ids[field_k.astype(np.int64)])
+    key = uf_key
     if "criterion" in canon:
-        crit["criterion"] = clean_names(frame[canon["criterion"]])
-    dup = crit.duplicated(key)
+        ccodes, cclean_u = clean_codes(frame[canon["criterion"]])
+        crit["criterion"] = spread(cclean_u, ccodes, frame.index)
+        ck, _ = pd.factorize(cclean_u)  # raw spellings that clean to one criterion are one criterion
+        ck = ck[ccodes].astype(np.int64)
+        key = uf_key * (int(ck.max(initial=0)) + 1) + ck
+    dup = pd.Series(key).duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         raise DataError(
-            f"unit {crit['name_printed'].iloc[i]!r} has field {fids.iloc[i]!r}"
+            f"unit {crit['name_printed'].iloc[i]!r} has field {crit['field_id'].iloc[i]!r}"
             + (f" criterion {crit['criterion'].iloc[i]!r}" if "criterion" in canon else "")
             + " twice",
             "keep one row per unit and field (or criterion)",
@@ -1008,11 +1041,14 @@ def _criteria_table(
                 canon.get("appraised" if c == "points" else c),
             )
     # Vectorised group sums (min_count=1 keeps "not given" apart from 0); no Python call per group.
-    g = crit.groupby(["unit_id", "field_id"], sort=False)
+    g = crit.groupby(uf_key, sort=False)
     fields = g[["max", "self_assessed", "appraised", "survey"]].sum(min_count=1).rename(columns={"max": "max_given"})
     fields["row"] = g["row"].min()
     fields["points"] = g["points"].sum()
-    fields = fields.reset_index()
+    group_key = fields.index.to_numpy(dtype=np.int64)
+    fields.insert(0, "field_id", field_ids[group_key % n_fields])
+    fields.insert(0, "unit_id", unit_ids.to_numpy(dtype=object)[group_key // n_fields])
+    fields = fields.reset_index(drop=True)
     fmax = {f.id: f.max for f in meth.fields}
     fields["max"] = fields["field_id"].map(fmax)
     bad_max = fields["max_given"].notna() & ((fields["max_given"] - fields["max"]).abs() > 1e-6)
@@ -1047,7 +1083,7 @@ def _criteria_table(
     ]
     _check_field_maxima(fields, meth, path, {})
     by_unit = fields.groupby("unit_id", sort=False)
-    first = crit.drop_duplicates("unit_id").set_index("unit_id")
+    first = crit.iloc[np.sort(np.unique(unit_k, return_index=True)[1])].set_index("unit_id")  # each unit's first row
     units = pd.DataFrame(
         {
             "year": spec.year,

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 _SPACES = re.compile(r"\s+")
@@ -29,6 +30,23 @@ def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Se
     done = fn(pd.Series(uniques, dtype=object))
     out = done.iloc[codes]
     out.index = values.index
+    return out
+
+
+def clean_codes(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """A text column factorised once: ``codes`` (one per row) into ``uniques``, its distinct values
+    cleaned as by :func:`clean_name` (two raw spellings may clean to the same name). Everything a
+    caller needs of the column (its clean names, unit or field ids, keys) is then computed on the
+    few thousand uniques and spread with :func:`spread`: factorising 400,000 names costs as much as
+    cleaning them, so it is done once per column."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, _clean_unique(pd.Series(uniques, dtype=object))
+
+
+def spread(per_unique_values: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The value of each row's unique (``per_unique_values[codes]``), with the column's ``index``."""
+    out = per_unique_values.iloc[codes]
+    out.index = index
     return out
 
 
