@@ -113,6 +113,37 @@ def test_criteria_long_self_assessed_appraised_survey():
     assert u["survey"].to_dict() == {"so-tp": 26.5, "so-yt": 28.0, "so-nv": 18.0}
 
 
+def test_criteria_long_a_unit_and_a_field_under_several_spellings(tmp_path):
+    # one unit printed in capitals on some rows, a field with doubled spaces: the same unit and
+    # field (rows are keyed by unit and field, not by the printed text); totals as hand-computed above
+    p = variant(
+        tmp_path,
+        "criteria-long",
+        edits={
+            "2023/tieu-chi.csv": [
+                ("Sở Y tế,f1,1.2,", "SỞ Y TẾ,f1,1.2,"),
+                ("Sở Y tế,xhh,", "  sở y tế ,xhh,"),
+                ("Sở Nội vụ,Cải cách thủ tục", "Sở Nội vụ,Cải  cách thủ tục"),
+            ]
+        },
+    )
+    ts, u = _units(load_unverified(p))
+    f = ts.fields.set_index(["unit_id", "field_id"])
+    assert len(f) == 9
+    assert f.loc[("so-yt", "f1"), "appraised"] == 40 and f.loc[("so-yt", "xhh"), "survey"] == 28
+    assert f.loc[("so-nv", "f2"), "appraised"] == 20
+    assert u["total"].to_dict() == {"so-tp": 89.25, "so-yt": 97.0, "so-nv": 60.0}
+    assert u.loc["so-yt", "name_printed"] == "Sở Y tế"  # the unit's first row
+
+
+def test_criteria_long_a_criterion_given_twice_under_two_spellings(tmp_path):
+    # "SỞ Y TẾ, f1, ' 1.1 '" is Sở Y tế's criterion 1.1 again (file row 7)
+    p = variant(tmp_path, "criteria-long", edits={"2023/tieu-chi.csv": [("Sở Y tế,f1,1.2,", 'SỞ Y TẾ,f1," 1.1 ",')]})
+    with pytest.raises(DataError, match="has field 'f1' criterion '1.1' twice") as e:
+        _units(load_unverified(p))
+    assert e.value.row == 7
+
+
 def test_criteria_long_field_missing_for_a_unit(tmp_path):
     p = variant(tmp_path, "criteria-long", edits={"2023/tieu-chi.csv": [("Sở Y tế,xhh,3.1,30,,,28\n", "")]})
     with pytest.raises(DataError, match="no row for field"):

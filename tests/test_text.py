@@ -4,7 +4,7 @@ import unicodedata
 
 import pandas as pd
 
-from parlib.data.text import clean_name, clean_names, name_key
+from parlib.data.text import clean_codes, clean_name, clean_names, name_key, spread
 
 GTVT = "Sở Giao thông vận tải"
 
@@ -35,3 +35,27 @@ def test_clean_name_of_non_text():
 def test_clean_names_series():
     s = pd.Series([unicodedata.normalize("NFD", " Sở Y tế "), None, "Bộ  Tư pháp"])
     assert clean_names(s).tolist() == ["Sở Y tế", "", "Bộ Tư pháp"]
+
+
+def test_clean_names_agree_with_clean_name_on_every_kind_of_space():
+    # the column version splits on str.isspace(), clean_name on the regex \s: the same characters
+    spaces = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+    texts = [f"{c}Sở{c}{c}Y tế{c}" for c in spaces] + ["Sở\u200bY tế", 1.5, None]
+    assert clean_names(pd.Series(texts, dtype=object)).tolist() == [
+        *(["Sở Y tế"] * len(spaces)),
+        "Sở\u200bY tế",  # a zero-width space is not a space: kept (and reported as invisible elsewhere)
+        "1.5",
+        "",
+    ]
+
+
+def test_clean_codes_factorise_once_and_spread_back():
+    raw = pd.Series(["Sở Y tế", " Sở  Y tế", "Sở Tư pháp", "Sở Y tế", None], index=[10, 11, 12, 13, 14])
+    codes, uniques = clean_codes(raw)
+    # four distinct raw values (two spellings of one name), each cleaned
+    assert codes.tolist() == [0, 1, 2, 0, 3]
+    assert uniques.tolist() == ["Sở Y tế", "Sở Y tế", "Sở Tư pháp", ""]
+    names = spread(uniques, codes, raw.index)
+    assert names.tolist() == ["Sở Y tế", "Sở Y tế", "Sở Tư pháp", "Sở Y tế", ""]
+    assert names.index.tolist() == [10, 11, 12, 13, 14]
+    assert spread(uniques == "", codes, raw.index).tolist() == [False, False, False, False, True]

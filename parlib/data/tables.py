@@ -30,7 +30,7 @@ import pandas as pd
 from parlib.data.dataset import Dataset, Methodology, TableSpec
 from parlib.data.limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TABLE_BYTES
 from parlib.data.numbers import parse_number_series, total_from_parts
-from parlib.data.text import clean_codes, clean_name, clean_names, name_key, name_keys, near_miss, per_unique, spread
+from parlib.data.text import clean_codes, clean_name, clean_names, name_key, near_miss, per_unique, spread
 from parlib.data.xlsx import column_letter, read_xlsx
 from parlib.errors import DataError, ErrorCollector, raise_all, show
 
@@ -196,7 +196,8 @@ def read_raw_table(
         _check_cell_lengths(frame, path, header_row + 1)
     # Drop empty lines (and the ",,,," lines Excel exports, and lines of spaces) but keep every row's
     # place: the index stays the row's offset from the first data row, so errors name the right file row.
-    return frame[~_blank_rows(frame)], header_row + 1
+    blank = _blank_rows(frame)
+    return (frame[~blank] if blank.any() else frame), header_row + 1  # no copy of a table without blank rows
 
 
 _HEAD_BYTES = 1 << 20
@@ -746,9 +747,9 @@ def match_units(
 
 
 def unit_ids_of(names: pd.Series, dataset: Dataset, level: str) -> pd.Series:
-    """The unit id each name stands for in ``level`` (names and aliases, NFC, case-folded), NaN
-    for a name of no unit."""
-    return name_keys(names).map(dict(dataset.level(level).unit_names()))
+    """The unit id each clean name (:func:`~parlib.data.text.clean_name`) stands for in ``level``
+    (names and aliases, NFC, case-folded), NaN for a name of no unit."""
+    return names.str.casefold().map(dict(dataset.level(level).unit_names()))
 
 
 def printed_unit_names(spec: TableSpec, dataset: Dataset) -> list[str]:
@@ -828,7 +829,8 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
             canon["unit"],
         )
     )
-    found = spread(unit_ids_of(clean_u, dataset, spec.level), codes, frame.index)
+    ids_u = unit_ids_of(clean_u, dataset, spec.level)
+    found = spread(ids_u, codes, frame.index)
     unit_ids = collect.run(match_units, names, dataset, spec.level, path, rows, canon["unit"], found)
     dec = meth.decimals
     num: dict[str, pd.Series] = {}
@@ -896,7 +898,8 @@ def read_scores_table(spec: TableSpec, dataset: Dataset) -> TableScores:
         }
     )
     if gran == "criteria":
-        return _criteria_table(frame, canon, base, num, meth, spec, rows)
+        unit_codes = pd.factorize(ids_u)[0]  # per distinct printed name: the unit's code (aliases share one)
+        return _criteria_table(frame, canon, base, num, meth, spec, rows, unit_codes[codes])
 
     raise_all(
         row_errors(
@@ -973,7 +976,10 @@ def _criteria_table(
     meth: Methodology,
     spec: TableSpec,
     rows: pd.Series,
+    unit_k: np.ndarray,
 ) -> TableScores:
+    """The criteria granularity: one row per unit and field (or criterion), summed per field and
+    per unit. ``unit_k``: each row's unit as a small integer, the same for every name of a unit."""
     path = spec.path
     lookup = {}
     for k, f in enumerate(meth.fields):
@@ -982,7 +988,7 @@ def _criteria_table(
     # Rows are keyed by small integers (unit, field, criterion codes), each text column factorised
     # once: duplicate rows and the per-field sums need no string hashing of 400,000 rows again.
     codes, clean_u = clean_codes(frame[canon["field"]])
-    field_k = name_keys(clean_u).map(lookup).to_numpy(dtype=float)[codes]
+    field_k = clean_u.str.casefold().map(lookup).to_numpy(dtype=float)[codes]
     if np.isnan(field_k).any():
         i = int(np.flatnonzero(np.isnan(field_k))[0])
         raise DataError(
@@ -994,7 +1000,7 @@ def _criteria_table(
         )
     n_fields = len(meth.fields)
     field_ids = np.array([f.id for f in meth.fields], dtype=object)
-    unit_k, unit_ids = pd.factorize(base["unit_id"])
+    unit_ids = pd.Series(base["unit_id"].to_numpy(dtype=object)[np.unique(unit_k, return_index=True)[1]])
     uf_key = unit_k.astype(np.int64) * n_fields + field_k.astype(np.int64)
     crit = base.assign(field_id=field_ids[field_k.astype(np.int64)])
     key = uf_key
