@@ -1,0 +1,396 @@
+"""`parlib build`'s runner, function by function (issue 15: the mutation run of the build layer): the
+output folder checks, moving a folder into place, the languages kept or rebuilt, the progress lines,
+the failed notebooks, the command line's mistakes. Fast: reports are "rendered" by a stand-in that
+writes two small files per language (the real rendering is tested in test_reproducible/test_audit)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from handmade import load, variant
+
+from parlib.build import runner
+from parlib.build.manifest import MANIFEST, read_manifest, write_manifest
+from parlib.build.runner import (
+    _JobProgress,
+    _keep_failed_notebooks,
+    _rel,
+    build_year,
+    check_output_folder,
+    default_jobs,
+    languages_present,
+    replace_dir,
+    report_mismatches,
+    reusable_languages,
+    run_build,
+)
+from parlib.errors import DataError
+from parlib.model.analysis import analyse
+
+
+def test_an_output_folder_that_is_absent_or_a_folder_is_accepted(tmp_path, monkeypatch):
+    assert check_output_folder(tmp_path / "a" / "b", "--out") == tmp_path / "a" / "b"
+    assert not (tmp_path / "a").exists()  # made by the build when it writes, not here
+    assert check_output_folder(tmp_path, "--out") == tmp_path
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert check_output_folder(Path("~/out"), "--processed") == tmp_path / "out"
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    assert check_output_folder(tmp_path / "link" / "x", "--out") == tmp_path / "real" / "x"
+
+
+def test_an_output_folder_that_is_a_file_or_under_one_is_refused(tmp_path):
+    f = tmp_path / "f.txt"
+    f.write_text("x", encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        check_output_folder(f, "--out")
+    assert str(e.value) == f"--out '{f}' is a file, not a folder — give --out a folder (it is created if absent)"
+    with pytest.raises(DataError) as e:
+        check_output_folder(f / "sub" / "x", "--processed")
+    assert str(e.value) == (
+        f"--processed '{f}/sub/x' lies under '{f}', which is a file — give --processed a folder (it is created if absent)"
+    )
+
+
+def test_an_output_folder_in_a_symbolic_link_loop_is_refused(tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(DataError) as e:
+        check_output_folder(tmp_path / "a" / "x", "--out")
+    assert str(e.value) == f"--out '{tmp_path}/a/x' cannot be resolved (a symbolic link loop?) — give --out a folder"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_an_output_folder_without_permission_is_refused(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        with pytest.raises(DataError) as e:
+            check_output_folder(locked / "x", "--out")
+        assert str(e.value) == (
+            f"--out '{locked}/x': no permission to write in '{locked}' — give --out a folder you can write to"
+        )
+    finally:
+        locked.chmod(0o755)
+
+
+def test_an_output_folder_without_permission_is_refused_as_seen_by_access(tmp_path, monkeypatch):
+    """The same as above on a machine where the tests run as root (who may write anywhere): the
+    folder's permission as os.access answers it."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    asked = []
+
+    def access(path, mode):
+        asked.append((Path(path), mode))
+        return Path(path) != locked
+
+    monkeypatch.setattr(runner.os, "access", access)
+    with pytest.raises(DataError) as e:
+        check_output_folder(locked / "x", "--out")
+    assert str(e.value) == (
+        f"--out '{locked}/x': no permission to write in '{locked}' — give --out a folder you can write to"
+    )
+    assert asked == [(locked, os.W_OK | os.X_OK)]  # the nearest existing folder only
+
+
+def test_replace_dir_puts_the_staging_folder_in_place_whole(tmp_path):
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    (stage / "new.txt").write_text("new", encoding="utf-8")
+    target = tmp_path / "deep" / "target"
+    replace_dir(stage, target)
+    assert sorted(p.name for p in target.iterdir()) == ["new.txt"] and not stage.exists()
+    stage.mkdir()
+    (stage / "newer.txt").write_text("newer", encoding="utf-8")
+    replace_dir(stage, target)
+    assert sorted(p.name for p in target.iterdir()) == ["newer.txt"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["target"]  # the old one is gone
+
+
+def test_report_mismatches_prints_each_then_the_count(capsys):
+    ds = SimpleNamespace(id="tiny")
+    figures = [
+        {"id": "mean", "printed": "72,15", "computed": "72,14"},
+        {"id": "rank-x", "printed": "3", "computed": None},
+        {"id": "band", "printed": "Tốt", "computed": ""},
+    ]
+    report_mismatches(ds, 2023, figures, 5)
+    assert capsys.readouterr().err.splitlines() == [
+        "parlib: tiny 2023: published figure mean does not match: printed 72,15, computed 72,14",
+        "parlib: tiny 2023: published figure rank-x does not match: printed 3, computed —",
+        "parlib: tiny 2023: published figure band does not match: printed Tốt, computed —",
+        "parlib: tiny 2023: 3 of 5 published figures do not match",
+    ]
+
+
+def test_default_jobs_is_the_cores_this_process_may_use(monkeypatch):
+    monkeypatch.setattr(runner.os, "sched_getaffinity", lambda pid: {0, 2, 5}, raising=False)
+    assert default_jobs() == 3
+    monkeypatch.setattr(runner.os, "sched_getaffinity", lambda pid: set(), raising=False)
+    assert default_jobs() == 1
+    monkeypatch.delattr(runner.os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 6)
+    assert default_jobs() == 6
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: None)
+    assert default_jobs() == 1
+
+
+def test_languages_present_are_those_with_report_files(tmp_path):
+    assert languages_present(tmp_path / "absent") == []
+    for name in [
+        "report.vi.pdf",
+        "report.en.html",
+        "report.vi.ipynb",
+        "report.fr.txt",
+        "report.VI.pdf",
+        "old-report.de.pdf",
+        "report.de.pdf.bak",
+        "figures.json",
+    ]:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert languages_present(tmp_path) == ["en", "vi"]
+
+
+def test_progress_lines_count_reports_written(capsys, monkeypatch):
+    monkeypatch.setattr(runner.sys.stderr, "isatty", lambda: False, raising=False)
+    p = _JobProgress(2)
+    assert p.bar is None and (p.total, p.count) == (2, 0)
+    p.done("tiny 2023 vi")
+    p.grow(0)
+    p.grow(-1)
+    assert p.total == 2
+    p.grow(2)
+    p.skip(1)
+    p.done("tiny 2023 en")
+    p.close()
+    assert capsys.readouterr().err.splitlines() == [
+        "parlib: tiny 2023 vi: report written (1/2)",
+        "parlib: tiny 2023 en: report written (3/4)",
+    ]
+
+
+def test_failed_notebooks_are_moved_to_failed(tmp_path):
+    stage, failed = tmp_path / "stage", tmp_path / "t" / "failed"
+    assert _keep_failed_notebooks(stage, failed) is None  # no staging folder
+    stage.mkdir()
+    (stage / "report.vi.html").write_text("h", encoding="utf-8")
+    assert _keep_failed_notebooks(stage, failed) is None and not failed.exists()
+    (stage / "report.vi.ipynb").write_text("vi", encoding="utf-8")
+    (stage / "report.en.ipynb").write_text("en", encoding="utf-8")
+    failed.mkdir(parents=True)
+    (failed / "report.vi.ipynb").write_text("older", encoding="utf-8")
+    assert _keep_failed_notebooks(stage, failed) == failed
+    assert sorted(p.name for p in failed.iterdir()) == ["report.en.ipynb", "report.vi.ipynb"]
+    assert (failed / "report.vi.ipynb").read_text(encoding="utf-8") == "vi"
+    assert sorted(p.name for p in stage.iterdir()) == ["report.vi.html"]
+
+
+def test_rel_is_relative_to_the_working_folder_when_inside_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _rel(tmp_path / "out" / "x") == "out/x"
+    assert _rel(Path("/somewhere/else")) == "/somewhere/else"
+
+
+# --- languages kept, rebuilt or removed (reports "rendered" by a stand-in) ---------------------------
+
+
+@pytest.fixture
+def fake_render(monkeypatch):
+    """render_report replaced by one that writes report.<lang>.html and .pdf (bytes that depend on the
+    language only), recording each call."""
+    from parlib.report import render
+
+    calls: list[str] = []
+
+    def fake(ds, year, lang, folder):
+        calls.append(lang)
+        for ext in ("html", "pdf"):
+            (Path(folder) / f"report.{lang}.{ext}").write_text(f"{lang} {ext}\n", encoding="utf-8")
+
+    monkeypatch.setattr(render, "render_report", fake)
+    return calls
+
+
+def _b(analysis, tmp_path, langs, **kw):
+    return build_year(
+        analysis,
+        langs,
+        tmp_path / "out",
+        tmp_path / "proc",
+        report=kw.pop("report", True),
+        force=kw.pop("force", True),
+        **kw,
+    )
+
+
+def test_one_language_after_the_other_keeps_both_unless_clean(tmp_path, fake_render, capsys):
+    a = analyse(load("three-years"), 2023)
+    target = _b(a, tmp_path, ["vi"])
+    _b(a, tmp_path, ["en"])
+    err = capsys.readouterr().err
+    assert "three-years 2023: keeping report vi" in err.splitlines()
+    assert fake_render == ["vi", "en"]
+    assert languages_present(target) == ["en", "vi"]
+    assert read_manifest(target / MANIFEST)["parameters"] == {"langs": ["en", "vi"], "report": True}
+    proc = tmp_path / "proc" / "three-years" / "2023"
+    assert reusable_languages(target, proc, a.dataset, ["vi"]) == (["en"], [])
+    assert reusable_languages(target, proc, a.dataset, ["vi", "en"]) == ([], [])
+    _b(a, tmp_path, ["en"], clean=True)
+    assert languages_present(target) == ["en"]
+    assert "keeping" not in capsys.readouterr().err
+
+
+def test_a_language_whose_files_changed_is_rebuilt_or_removed(tmp_path, fake_render, capsys):
+    a = analyse(load("three-years"), 2023)
+    target = _b(a, tmp_path, ["vi", "en"])
+    proc = tmp_path / "proc" / "three-years" / "2023"
+    (target / "report.en.pdf").write_text("tampered\n", encoding="utf-8")
+    assert reusable_languages(target, proc, a.dataset, ["vi"]) == ([], ["en"])
+    fake_render.clear()
+    capsys.readouterr()
+    _b(a, tmp_path, ["vi"])
+    assert sorted(fake_render) == ["en", "vi"]  # rebuilt too
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "three-years 2023: report en was built from other inputs or environment (or changed since): rebuilding it too"
+    )
+    assert (target / "report.en.pdf").read_text(encoding="utf-8") == "en pdf\n"
+    (target / "report.en.pdf").write_text("tampered\n", encoding="utf-8")
+    _b(a, tmp_path, ["vi"], report=False)
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "three-years 2023: report en was built from other inputs or environment (or changed since) and is removed; "
+        "rebuild it with --lang"
+    )
+    assert languages_present(target) == ["vi"]  # no report asked for: the stale one is removed, vi kept
+
+
+def test_a_language_is_stale_when_inputs_environment_or_manifest_changed(tmp_path, fake_render, monkeypatch):
+    a = analyse(load("three-years"), 2023)
+    target = _b(a, tmp_path, ["vi", "en"])
+    proc = tmp_path / "proc" / "three-years" / "2023"
+    assert reusable_languages(target, proc, a.dataset, ["vi"]) == (["en"], [])
+    assert reusable_languages(target, proc, a.dataset, []) == (["en", "vi"], [])
+    m = read_manifest(target / MANIFEST)
+    env, inputs = runner.get_environment(), runner.get_input_hashes(a.dataset)
+    monkeypatch.setattr(runner, "get_environment", lambda: {**env, "python": "0"})
+    assert reusable_languages(target, proc, a.dataset, ["vi"]) == ([], ["en"])
+    monkeypatch.setattr(runner, "get_environment", lambda: env)
+    monkeypatch.setattr(runner, "get_input_hashes", lambda ds: {**inputs, "new.csv": "0"})
+    assert reusable_languages(target, proc, a.dataset, ["vi"]) == ([], ["en"])
+    monkeypatch.setattr(runner, "get_input_hashes", lambda ds: inputs)
+    # an en file the manifest does not list (another build's leftover): stale
+    write_manifest(
+        target / MANIFEST, {**m, "outputs": {k: v for k, v in m["outputs"].items() if "report.en.pdf" not in k}}
+    )
+    assert reusable_languages(target, proc, a.dataset, ["vi"]) == ([], ["en"])
+    # the manifest lists en files that are gone
+    write_manifest(target / MANIFEST, m)
+    (target / "report.en.pdf").unlink()
+    assert reusable_languages(target, proc, a.dataset, ["vi"]) == ([], ["en"])
+    (target / MANIFEST).write_text("not json", encoding="utf-8")
+    assert reusable_languages(target, proc, a.dataset, ["vi"]) == ([], ["en"])
+    (target / MANIFEST).unlink()
+    assert reusable_languages(target, proc, a.dataset, ["vi"]) == ([], ["en"])
+
+
+def test_no_other_language_nothing_to_keep(tmp_path, fake_render):
+    a = analyse(load("three-years"), 2023)
+    target = _b(a, tmp_path, ["vi"])
+    proc = tmp_path / "proc" / "three-years" / "2023"
+    (target / MANIFEST).write_text("not json", encoding="utf-8")  # not even read: vi is asked for
+    assert reusable_languages(target, proc, a.dataset, ["vi"]) == ([], [])
+    assert reusable_languages(tmp_path / "none", proc, a.dataset, ["vi"]) == ([], [])
+
+
+def test_the_manifest_of_a_report_build_names_its_languages_and_no_staging_is_left(tmp_path, fake_render):
+    a = analyse(load("three-years"), 2023)
+    target = _b(a, tmp_path, ["en", "vi"])
+    m = read_manifest(target / MANIFEST)
+    assert m["parameters"] == {"langs": ["en", "vi"], "report": True}
+    assert {"report/report.en.html", "report/report.en.pdf", "report/report.vi.html", "report/report.vi.pdf"} <= set(
+        m["outputs"]
+    )
+    assert m["processed_dir"] == (tmp_path / "proc" / "three-years" / "2023").as_posix()
+    assert fake_render == ["en", "vi"]
+    assert not list(tmp_path.rglob(".staging-*")) and not list(tmp_path.rglob(".old-*"))
+    assert oct((tmp_path / "proc" / "three-years" / "2023").stat().st_mode & 0o777) == "0o755"
+    assert oct(target.stat().st_mode & 0o777) == "0o755"
+    assert os.environ.get("SOURCE_DATE_EPOCH") == "1709251200"  # 2024-03-01, the dataset's date
+
+
+def test_a_failed_report_keeps_its_notebook_and_says_where(tmp_path, monkeypatch, capsys):
+    from parlib.report import render
+    from parlib.report.render import ReportError
+
+    def failing(ds, year, lang, folder):
+        (Path(folder) / f"report.{lang}.ipynb").write_text("{}", encoding="utf-8")
+        raise ReportError("cell 3 failed")
+
+    monkeypatch.setattr(render, "render_report", failing)
+    monkeypatch.chdir(tmp_path)
+    a = analyse(load("three-years"), 2023)
+    with pytest.raises(ReportError) as e:
+        _b(a, tmp_path, ["vi"])
+    assert str(e.value) == (
+        "cell 3 failed — the failed notebook is kept in out/three-years/2023/failed; previous outputs were left in place"
+    )
+    assert (tmp_path / "out" / "three-years" / "2023" / "failed" / "report.vi.ipynb").is_file()
+    with pytest.raises(ReportError) as e:
+        _b(a, tmp_path, ["vi"], keep_failed=False)
+    assert str(e.value) == "cell 3 failed"
+    assert not list(tmp_path.rglob(".staging-*"))
+    assert not (tmp_path / "out" / "three-years" / ".2023.lock").exists()
+
+
+# --- the command line's mistakes ---------------------------------------------------------------------
+
+
+def _args(**kw) -> argparse.Namespace:
+    base = {
+        "all": False,
+        "dataset": [],
+        "year": None,
+        "lang": None,
+        "out": None,
+        "processed": None,
+        "no_report": True,
+        "force": False,
+        "jobs": None,
+    }
+    return argparse.Namespace(**{**base, **kw})
+
+
+def test_run_build_refuses_a_build_of_nothing_and_bad_jobs(tmp_path):
+    with pytest.raises(DataError) as e:
+        run_build(_args())
+    assert str(e.value) == "no dataset given — name a dataset (e.g. `parlib build backan`) or use --all"
+    for jobs in (0, -1):
+        with pytest.raises(DataError) as e:
+            run_build(_args(dataset=["three-years"], jobs=jobs))
+        assert str(e.value) == (
+            f"--jobs {jobs}: the number of reports built at once must be 1 or more — "
+            "give --jobs 1 (one after another) or more, or leave it out (one per core)"
+        )
+
+
+def test_run_build_refuses_a_year_the_dataset_does_not_have(tmp_path):
+    folder = variant(tmp_path, "three-years")
+    out, proc = tmp_path / "out", tmp_path / "proc"
+    with pytest.raises(DataError) as e:
+        run_build(_args(dataset=[str(folder)], year=[2023, 2020], out=out, processed=proc))
+    assert str(e.value) == "dataset 'three-years' has no year 2020 — choose among 2021, 2022, 2023"
+    assert not out.exists() and not proc.exists()  # nothing written
+
+
+def test_run_build_of_some_years_builds_those_only(tmp_path, capsys):
+    folder = variant(tmp_path, "three-years")
+    out, proc = tmp_path / "out", tmp_path / "proc"
+    assert run_build(_args(dataset=[str(folder)], year=[2022], out=out, processed=proc, jobs=1)) == 0
+    assert sorted(p.name for p in (out / "three-years").iterdir() if not p.name.startswith(".")) == ["2022"]
+    assert sorted(p.name for p in (proc / "three-years").iterdir() if not p.name.startswith(".")) == ["2022"]
+    assert read_manifest(out / "three-years" / "2022" / MANIFEST)["parameters"] == {"langs": [], "report": False}
