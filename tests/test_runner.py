@@ -210,6 +210,9 @@ def fake_render(monkeypatch):
 
     def fake(ds, year, lang, folder):
         calls.append(lang)
+        # the timestamp the renderer writes: the dataset's date (2024-03-01 for the hand-made ones), never the clock
+        assert os.environ.get("SOURCE_DATE_EPOCH") == "1709251200"
+        assert render.SHOW_PROGRESS is False  # the build's own progress line covers it
         for ext in ("html", "pdf"):
             (Path(folder) / f"report.{lang}.{ext}").write_text(f"{lang} {ext}\n", encoding="utf-8")
 
@@ -320,7 +323,9 @@ def test_the_manifest_of_a_report_build_names_its_languages_and_no_staging_is_le
     assert not list(tmp_path.rglob(".staging-*")) and not list(tmp_path.rglob(".old-*"))
     assert oct((tmp_path / "proc" / "three-years" / "2023").stat().st_mode & 0o777) == "0o755"
     assert oct(target.stat().st_mode & 0o777) == "0o755"
-    assert os.environ.get("SOURCE_DATE_EPOCH") == "1709251200"  # 2024-03-01, the dataset's date
+    from parlib.report import render
+
+    assert render.SHOW_PROGRESS is True  # set back after rendering
 
 
 def test_a_failed_report_keeps_its_notebook_and_says_where(tmp_path, monkeypatch, capsys):
