@@ -158,3 +158,18 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
     with pytest.raises(DataError, match="YAML syntax error") as e:
         load_dataset(p)
     assert e.value.row is not None
+
+
+def test_a_dataset_whose_tables_were_read_still_pickles():
+    # --jobs N sends the dataset to the report processes by pickling it, after its tables were read
+    # (which caches each level's name lookup): a read-only mapping proxy there broke every parallel build
+    import pickle
+
+    from parlib.model.scoring import score_dataset
+
+    ds = load("totals-vi")
+    score_dataset(ds)
+    copy = pickle.loads(pickle.dumps(ds))
+    level = ds.levels[0].id
+    assert copy.level(level).unit_names() == ds.level(level).unit_names()
+    assert copy.level(level).unit_names()["sở gtvt"] == "so-gtvt"  # an alias, case-folded

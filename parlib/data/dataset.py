@@ -20,11 +20,10 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Literal, TypeVar, overload
 
 import pandas as pd
@@ -159,17 +158,19 @@ class Level:
     from_table: bool = False
     name_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
-    def unit_names(self) -> Mapping[str, str]:
+    def unit_names(self) -> dict[str, str]:
         """Unit id for every name a unit of this level may be printed under (its names and
-        aliases), keyed by :func:`~parlib.text.name_key`. Read-only: built once per level (a level
-        of 10,000 units has 30,000 names, and every table of the level looks them up)."""
-        return self._unit_names
+        aliases), keyed by :func:`~parlib.text.name_key`. A new dict each call; the keys are
+        computed once per level (a level of 10,000 units has 30,000 names, and every table of the
+        level looks them up)."""
+        return dict(self._unit_names)
 
     @cached_property
-    def _unit_names(self) -> Mapping[str, str]:
+    def _unit_names(self) -> dict[str, str]:
+        # a plain dict, not a read-only proxy: a Level is pickled to the report processes
         pairs = [(n, u.id) for u in self.units for n in (*u.name.values(), *u.aliases)]
         keys = name_keys(pd.Series([n for n, _ in pairs], dtype=object)).tolist()
-        return MappingProxyType(dict(zip(keys, (i for _, i in pairs), strict=True)))
+        return dict(zip(keys, (i for _, i in pairs), strict=True))
 
 
 @dataclass(frozen=True)

@@ -749,7 +749,7 @@ def match_units(
 def unit_ids_of(names: pd.Series, dataset: Dataset, level: str) -> pd.Series:
     """The unit id each clean name (:func:`~parlib.data.text.clean_name`) stands for in ``level``
     (names and aliases, NFC, case-folded), NaN for a name of no unit."""
-    return names.str.casefold().map(dict(dataset.level(level).unit_names()))
+    return names.str.casefold().map(dataset.level(level).unit_names())
 
 
 def printed_unit_names(spec: TableSpec, dataset: Dataset) -> list[str]:
