@@ -361,6 +361,7 @@ def test_rebuild_reads_unrecorded_tables_and_restores_the_environment(tmp_path, 
         import os
 
         seen.append((os.environ.get(SKIP_CHECKSUMS_ENV), analysis.year, langs, kw))
+        folders.append((out.relative_to(out.parent.parent), proc.relative_to(proc.parent.parent)))
         (out / "three-years" / "2023").mkdir(parents=True)
         (out / "three-years" / "2023" / "figures.json").write_bytes(b"a")
         (proc / "three-years" / "2023").mkdir(parents=True)
@@ -368,8 +369,18 @@ def test_rebuild_reads_unrecorded_tables_and_restores_the_environment(tmp_path, 
         return out / "three-years" / "2023"
 
     import parlib.build.runner as runner
+    import parlib.model.analysis as analysis_module
+
+    folders: list[tuple[Path, Path]] = []
+    analysed: list[list[int]] = []
+    real_analyse_years = analysis_module.analyse_years
+
+    def spy_analyse_years(ds, years=None, *a, **k):
+        analysed.append(years)
+        return real_analyse_years(ds, years, *a, **k)
 
     monkeypatch.setattr(runner, "build_year", fake_build_year)
+    monkeypatch.setattr(analysis_module, "analyse_years", spy_analyse_years)
     ds = load("three-years")
     monkeypatch.delenv(SKIP_CHECKSUMS_ENV, raising=False)
     (tmp_path / "1").mkdir()
@@ -380,6 +391,8 @@ def test_rebuild_reads_unrecorded_tables_and_restores_the_environment(tmp_path, 
     assert SKIP_CHECKSUMS_ENV not in os.environ
     common = {"force": True, "clean": True, "quiet": True, "keep_failed": False}
     assert seen[-1] == ("1", 2023, ["vi"], {"report": False, **common})
+    # into two folders of the temporary folder; the year rebuilt is the only one analysed
+    assert folders == [(Path("1/out"), Path("1/processed"))] and analysed == [[2023]]
     monkeypatch.setenv(SKIP_CHECKSUMS_ENV, "0")
     (tmp_path / "2").mkdir()
     rebuild(ds, 2023, {"langs": ["en", "vi"], "report": True}, tmp_path / "2")
