@@ -644,3 +644,22 @@ def test_packages_are_lower_case_sorted_and_without_parlib():
     assert list(packages) == sorted(packages) and all(k == k.lower() for k in packages)
     env = environment.get_environment()
     assert env["packages"] == packages and env["python"] == ".".join(map(str, __import__("sys").version_info[:3]))
+
+
+def test_verify_of_a_dataset_whose_table_changed_since_says_so(tmp_path, monkeypatch, capsys):
+    """A table edited after the build, its new sha256 not recorded: verify still reads the dataset
+    (it does not stop at the checksum, as a build would) and names the change."""
+    folder = variant(tmp_path, "three-years")
+    target = build_year(
+        analyse(load_unverified(folder), 2023), ["vi"], tmp_path / "out", tmp_path / "proc", report=False, force=True
+    )
+    m = read_manifest(target / MANIFEST)
+    monkeypatch.setattr(verify, "rebuild", lambda ds, year, params, tmp: dict(m["outputs"]))
+    table = folder / "2022" / "departments-2022.csv"
+    table.write_bytes(table.read_bytes() + b"\n")
+    code, lines = _verify_lines(target / MANIFEST, capsys)
+    assert code == 3
+    assert lines[3:5] == [
+        "inputs changed since the build:",
+        f"  changed: {table.as_posix()} (dataset.yml records another sha256: NOT recorded as a deliberate change)",
+    ]
