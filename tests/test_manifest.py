@@ -404,6 +404,8 @@ def test_rebuild_reads_unrecorded_tables_and_restores_the_environment(tmp_path, 
 
 
 def test_verify_refuses_a_missing_or_foreign_manifest(tmp_path):
+    """... and one without its processed folder (a bug: an empty path was the project's root, so
+    verify read every file of the project, .git and .venv included, as a processed table)."""
     with pytest.raises(DataError) as e:
         verify.verify(tmp_path / "nothing.json")
     assert str(e.value) == (
@@ -411,7 +413,10 @@ def test_verify_refuses_a_missing_or_foreign_manifest(tmp_path):
     )
     path = tmp_path / "m.json"
     for text in ("not json", "[1, 2]", "{}", '{"dataset_path": "x", "year": "twenty", "parameters": {}}',
-                 '{"dataset_path": "x", "year": 2023, "parameters": {}, "inputs": {}}'):  # fmt: skip
+                 '{"dataset_path": "x", "year": 2023, "parameters": {}, "inputs": {}}',
+                 '{"dataset_path": "x", "year": 2023, "parameters": {}, "inputs": {}, "outputs": {}}',
+                 '{"dataset_path": "x", "year": 2023, "parameters": {}, "inputs": {}, "outputs": {}, "processed_dir": ""}',
+                 '{"dataset_path": "x", "year": 2023, "parameters": {}, "inputs": {}, "outputs": {}, "processed_dir": 1}'):  # fmt: skip
         path.write_text(text, encoding="utf-8")
         with pytest.raises(DataError) as e:
             verify.verify(path)

@@ -180,6 +180,11 @@ def verify(manifest_path: Path) -> int:
         ds_path, year = resolve_display_path(m["dataset_path"]), int(m["year"])
         params = m["parameters"]
         recorded_inputs, recorded_outputs = m["inputs"], m["outputs"]
+        # a manifest without its processed folder is not one a build wrote (an empty path would be
+        # the project's root: every file of the project would be read as a processed table)
+        if not isinstance(m["processed_dir"], str) or not m["processed_dir"]:
+            raise ValueError("no processed folder")
+        processed = resolve_display_path(m["processed_dir"])
     except (ValueError, KeyError, TypeError):
         raise DataError(
             "not a parlib manifest", "give the manifest.json written beside a report", manifest_path
@@ -206,7 +211,6 @@ def verify(manifest_path: Path) -> int:
     )
     _say("environment", f.environment + [git_line], "")
 
-    processed = resolve_display_path(m.get("processed_dir", ""))
     f.on_disk = diff_hashes(recorded_outputs, get_output_hashes(manifest_path.parent, processed))
     _say("outputs on disk", f.on_disk, f"all {len(recorded_outputs)} match the manifest")
 
