@@ -343,6 +343,7 @@ def test_input_changes_say_whether_dataset_yml_records_the_new_sha256(tmp_path):
     yml.write_text(text, encoding="utf-8")
     (folder / "sources" / "other.txt").unlink()
     (folder / "sources" / "new.txt").write_text("n\n", encoding="utf-8")
+    (folder / "sources" / "odd: name.txt").write_text("o\n", encoding="utf-8")  # ": " in a file name
     f = folder.as_posix()
     assert describe_input_changes(before, load_unverified(folder)) == [
         f"changed: {f}/2022/districts-2022.csv (dataset.yml records another sha256: NOT recorded as a deliberate change)",
@@ -350,6 +351,7 @@ def test_input_changes_say_whether_dataset_yml_records_the_new_sha256(tmp_path):
         f"changed: {f}/dataset.yml",
         f"changed: {f}/sources/hand.txt (its new sha256 is recorded in dataset.yml: a deliberate change)",
         f"new: {f}/sources/new.txt",
+        f"new: {f}/sources/odd: name.txt",
         f"gone: {f}/sources/other.txt",
     ]
 
