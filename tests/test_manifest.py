@@ -670,3 +670,9 @@ def test_verify_of_a_dataset_whose_table_changed_since_says_so(tmp_path, monkeyp
         "inputs changed since the build:",
         f"  changed: {table.as_posix()} (dataset.yml records another sha256: NOT recorded as a deliberate change)",
     ]
+
+
+def test_a_display_path_relative_to_the_project_is_read_from_the_project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not from the working folder
+    assert manifest.resolve_display_path("tests/data/three-years") == PROJECT_ROOT / "tests" / "data" / "three-years"
+    assert manifest.resolve_display_path(tmp_path.as_posix()) == tmp_path
