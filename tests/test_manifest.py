@@ -676,3 +676,15 @@ def test_a_display_path_relative_to_the_project_is_read_from_the_project(tmp_pat
     monkeypatch.chdir(tmp_path)  # not from the working folder
     assert manifest.resolve_display_path("tests/data/three-years") == PROJECT_ROOT / "tests" / "data" / "three-years"
     assert manifest.resolve_display_path(tmp_path.as_posix()) == tmp_path
+
+
+def test_a_git_that_never_answers_gives_no_commit(monkeypatch):
+    """git waiting for ever (a lock, a prompt): the build does not wait with it; it records no commit."""
+
+    def hanging_git(cmd, **kw):
+        if kw.get("timeout") is None:
+            raise AssertionError("git would be waited for for ever")
+        raise subprocess.TimeoutExpired(cmd, kw["timeout"])
+
+    monkeypatch.setattr(manifest.subprocess, "run", hanging_git)
+    assert get_git_state() == {"commit": None, "clean": None}
