@@ -171,6 +171,7 @@ def test_the_context_dataset_s_own_files_are_inputs_once():
     files = get_input_files(backan)
     provinces = load_dataset("vn-provinces").root
     assert provinces / "dataset.yml" in files
+    assert backan.root / "dataset.yml" in files and files[0] == backan.root / "dataset.yml"  # its own files too
     assert len(set(files)) == len(files)  # parlib's files are not listed a second time for the context
 
 
@@ -688,3 +689,10 @@ def test_a_git_that_never_answers_gives_no_commit(monkeypatch):
 
     monkeypatch.setattr(manifest.subprocess, "run", hanging_git)
     assert get_git_state() == {"commit": None, "clean": None}
+
+
+def test_a_repository_without_a_commit_gives_no_commit_and_no_clean_state(tmp_path, monkeypatch):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "new.txt").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(manifest, "PROJECT_ROOT", tmp_path)
+    assert get_git_state() == {"commit": None, "clean": None}  # nothing to be clean against
