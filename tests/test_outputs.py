@@ -255,7 +255,7 @@ def test_processed_tables_gather_every_level_with_its_name_and_year():
         ),
         "b": SimpleNamespace(
             changes=changes.assign(change=[3.0]),
-            strengths_weaknesses=None,
+            strengths_weaknesses=sw.assign(kind=["weakness"]),
             appraisal_cuts=cuts.assign(cut=[2.5]),
             robustness=None,
             coherence=None,
@@ -271,7 +271,13 @@ def test_processed_tables_gather_every_level_with_its_name_and_year():
     )
     pd.testing.assert_frame_equal(
         tables["strengths_weaknesses"],
-        _frame(unit_id=["u1"], field_id=["f1"], kind=["strength"], level=["a"], year=[2023]),
+        _frame(
+            unit_id=["u1", "u1"],
+            field_id=["f1", "f1"],
+            kind=["strength", "weakness"],
+            level=["a", "b"],
+            year=[2023, 2023],
+        ),
     )
     pd.testing.assert_frame_equal(
         tables["appraisal"],
