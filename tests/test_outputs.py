@@ -395,3 +395,27 @@ def test_save_processed_writes_each_table_as_csv_in_name_order(tmp_path):
 def test_figures_json_is_valid_json_without_nan(year):
     doc = get_figures(_two_years(year), pd.DataFrame())
     assert json.loads(json.dumps(doc, allow_nan=False)) == doc
+
+
+def test_a_year_is_illustrative_by_its_own_tables(tmp_path):
+    """two-years with its 2022 table from a published source and its 2023 table illustrative: each
+    year's figures.json says so of that year alone."""
+    from handmade import load_unverified, variant
+
+    source = (
+        "  - id: paper\n    title: A printed table\n    url: https://example.invalid/paper\n    publisher: parlib tests\n"
+        '    date_published: "2023-03-01"\n    date_accessed: "2024-03-01"\n    provenance: published\n'
+    )
+    folder = variant(
+        tmp_path,
+        "two-years",
+        yml=[
+            ("years:\n", source + "years:\n"),
+            ("2022/ket-qua-2022.csv\n        level: departments\n        methodology: m2\n        source: hand",
+             "2022/ket-qua-2022.csv\n        level: departments\n        methodology: m2\n        source: paper"),
+        ],
+    )  # fmt: skip
+    ds = load_unverified(folder)
+    assert [ds.is_illustrative(y) for y in (2022, 2023)] == [False, True]
+    assert get_figures(analyse(ds, 2022), pd.DataFrame())["illustrative"] is False
+    assert get_figures(analyse(ds, 2023), pd.DataFrame())["illustrative"] is True
