@@ -399,3 +399,65 @@ def test_run_build_of_some_years_builds_those_only(tmp_path, capsys):
     assert sorted(p.name for p in (out / "three-years").iterdir() if not p.name.startswith(".")) == ["2022"]
     assert sorted(p.name for p in (proc / "three-years").iterdir() if not p.name.startswith(".")) == ["2022"]
     assert read_manifest(out / "three-years" / "2022" / MANIFEST)["parameters"] == {"langs": [], "report": False}
+
+
+class _Bar:
+    """A stand-in for tqdm's bar (shown on a terminal only): records what it is told."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, object]] = []
+        self.total = 0
+
+    def set_postfix_str(self, s):
+        self.calls.append(("postfix", s))
+
+    def update(self, n):
+        self.calls.append(("update", n))
+
+    def refresh(self):
+        self.calls.append(("refresh", None))
+
+    def close(self):
+        self.calls.append(("close", None))
+
+
+def test_progress_on_a_terminal_moves_one_bar():
+    p = _JobProgress(0)
+    p.bar, p.total = _Bar(), 2
+    p.done("tiny 2023 vi")
+    p.grow(1)  # one more report than counted
+    assert p.total == 3 and p.bar.total == 3
+    p.skip(0)
+    p.skip(2)
+    p.close()
+    assert p.bar.calls == [
+        ("postfix", "tiny 2023 vi"),
+        ("update", 1),
+        ("refresh", None),
+        ("update", 2),
+        ("close", None),
+    ]
+
+
+def test_a_year_is_current_only_when_no_other_language_must_be_rebuilt(tmp_path, fake_render):
+    a = analyse(load("three-years"), 2023)
+    target = _b(a, tmp_path, ["vi", "en"])
+    proc = tmp_path / "proc" / "three-years" / "2023"
+    # vi asked for, en kept as it is: the manifest (langs en, vi; report) matches
+    assert runner.is_current(a.dataset, 2023, ["vi"], True, False, target, proc)
+    assert runner.is_current(a.dataset, 2023, ["en", "vi"], True, False, target, proc)
+    assert not runner.is_current(a.dataset, 2023, ["vi"], True, True, target, proc)  # --clean: en must go
+    (target / "report.en.pdf").write_text("tampered\n", encoding="utf-8")
+    assert not runner.is_current(a.dataset, 2023, ["vi"], True, False, target, proc)  # en must be rebuilt
+
+
+def test_years_already_built_are_not_analysed_again_whatever_comes_first(tmp_path, monkeypatch):
+    folder = variant(tmp_path, "three-years")
+    out, proc = tmp_path / "out", tmp_path / "proc"
+    assert run_build(_args(dataset=[str(folder)], year=[2022, 2023], out=out, processed=proc, jobs=1)) == 0
+    analysed: list[list[int]] = []
+    real = runner.analyse_years
+    monkeypatch.setattr(runner, "analyse_years", lambda ds, years, *x, **k: analysed.append(years) or real(ds, years))
+    # 2021 has no manifest yet: it alone is analysed; 2022 and 2023 after it are still read as current
+    assert run_build(_args(dataset=[str(folder)], out=out, processed=proc, jobs=1)) == 0
+    assert analysed == [[2021]]
