@@ -6,6 +6,7 @@ writes two small files per language (the real rendering is tested in test_reprod
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -459,5 +460,44 @@ def test_years_already_built_are_not_analysed_again_whatever_comes_first(tmp_pat
     real = runner.analyse_years
     monkeypatch.setattr(runner, "analyse_years", lambda ds, years, *x, **k: analysed.append(years) or real(ds, years))
     # 2021 has no manifest yet: it alone is analysed; 2022 and 2023 after it are still read as current
+    assert run_build(_args(dataset=[str(folder)], out=out, processed=proc, jobs=1)) == 0
+    assert analysed == [[2021]]
+
+
+def test_a_build_without_lang_renders_vietnamese(tmp_path, fake_render):
+    folder = variant(tmp_path, "three-years")
+    args = _args(dataset=[str(folder)], year=[2023], out=tmp_path / "out", processed=tmp_path / "proc", jobs=1)
+    assert run_build(argparse.Namespace(**{**vars(args), "no_report": False})) == 0
+    assert fake_render == ["vi"]
+
+
+def test_run_build_names_the_option_whose_folder_is_a_file(tmp_path):
+    f = tmp_path / "f.txt"
+    f.write_text("x", encoding="utf-8")
+    for option, kw in (
+        ("--out", {"out": f, "processed": tmp_path / "p"}),
+        ("--processed", {"out": tmp_path / "o", "processed": f}),
+    ):
+        with pytest.raises(DataError) as e:
+            run_build(_args(dataset=["three-years"], **kw))
+        assert (
+            str(e.value) == f"{option} '{f}' is a file, not a folder — give {option} a folder (it is created if absent)"
+        )
+
+
+def test_a_current_year_whose_figures_cannot_be_read_is_built_again_alone(tmp_path, monkeypatch):
+    """2021's figures.json replaced by JSON of another shape, the manifest rewritten to vouch for it:
+    2021 is analysed again; 2022 and 2023 after it are still read as current."""
+    folder = variant(tmp_path, "three-years")
+    out, proc = tmp_path / "out", tmp_path / "proc"
+    assert run_build(_args(dataset=[str(folder)], out=out, processed=proc, jobs=1)) == 0
+    y21 = out / "three-years" / "2021"
+    (y21 / "figures.json").write_text("[]\n", encoding="utf-8")
+    m = read_manifest(y21 / MANIFEST)
+    m["outputs"]["report/figures.json"] = hashlib.sha256(b"[]\n").hexdigest()
+    write_manifest(y21 / MANIFEST, m)
+    analysed: list[list[int]] = []
+    real = runner.analyse_years
+    monkeypatch.setattr(runner, "analyse_years", lambda ds, years, *x, **k: analysed.append(years) or real(ds, years))
     assert run_build(_args(dataset=[str(folder)], out=out, processed=proc, jobs=1)) == 0
     assert analysed == [[2021]]
