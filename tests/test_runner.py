@@ -501,3 +501,14 @@ def test_a_current_year_whose_figures_cannot_be_read_is_built_again_alone(tmp_pa
     monkeypatch.setattr(runner, "analyse_years", lambda ds, years, *x, **k: analysed.append(years) or real(ds, years))
     assert run_build(_args(dataset=[str(folder)], out=out, processed=proc, jobs=1)) == 0
     assert analysed == [[2021]]
+
+
+def test_clean_on_the_command_line_removes_the_other_languages(tmp_path, fake_render):
+    folder = variant(tmp_path, "three-years")
+    base = {
+        **vars(_args(dataset=[str(folder)], year=[2023], out=tmp_path / "out", processed=tmp_path / "proc", jobs=1))
+    }
+    base.update(no_report=False, allow_mismatch=False)
+    assert run_build(argparse.Namespace(**{**base, "lang": ["vi", "en"], "clean": False})) == 0
+    assert run_build(argparse.Namespace(**{**base, "lang": ["vi"], "clean": True})) == 0
+    assert languages_present(tmp_path / "out" / "three-years" / "2023") == ["vi"]
