@@ -705,13 +705,11 @@ def match_units(
     path: Path,
     rows: pd.Series,
     header: str,
-    ids: pd.Series | None = None,
+    ids: pd.Series,
 ) -> pd.Series:
     """Unit ids for printed names, through names and aliases (NFC, case-folded). ``ids``: the
-    lookup already made (:func:`unit_ids_of` on the column's uniques); the unknown names are
-    reported here."""
-    if ids is None:
-        ids = per_unique(names, lambda u: unit_ids_of(u, dataset, level))  # per distinct name
+    lookup already made (:func:`unit_ids_of` on the column's uniques, spread to its rows); the
+    unknown names are reported here."""
     missing = ids.isna() & (names != "")  # an empty name is reported by itself
     if missing.any():
         units = dataset.level(level).units
@@ -1000,7 +998,8 @@ def _criteria_table(
         )
     n_fields = len(meth.fields)
     field_ids = np.array([f.id for f in meth.fields], dtype=object)
-    unit_ids = pd.Series(base["unit_id"].to_numpy(dtype=object)[np.unique(unit_k, return_index=True)[1]])
+    first_rows = np.unique(unit_k, return_index=True)[1]  # [c]: the first row of the unit coded c
+    unit_ids = base["unit_id"].to_numpy(dtype=object)[first_rows]
     uf_key = unit_k.astype(np.int64) * n_fields + field_k.astype(np.int64)
     crit = base.assign(field_id=field_ids[field_k.astype(np.int64)])
     key = uf_key
@@ -1053,7 +1052,7 @@ def _criteria_table(
     fields["points"] = g["points"].sum()
     group_key = fields.index.to_numpy(dtype=np.int64)
     fields.insert(0, "field_id", field_ids[group_key % n_fields])
-    fields.insert(0, "unit_id", unit_ids.to_numpy(dtype=object)[group_key // n_fields])
+    fields.insert(0, "unit_id", unit_ids[group_key // n_fields])
     fields = fields.reset_index(drop=True)
     fmax = {f.id: f.max for f in meth.fields}
     fields["max"] = fields["field_id"].map(fmax)
@@ -1089,7 +1088,7 @@ def _criteria_table(
     ]
     _check_field_maxima(fields, meth, path, {})
     by_unit = fields.groupby("unit_id", sort=False)
-    first = crit.iloc[np.sort(np.unique(unit_k, return_index=True)[1])].set_index("unit_id")  # each unit's first row
+    first = crit.iloc[np.sort(first_rows)].set_index("unit_id")  # each unit's first row
     units = pd.DataFrame(
         {
             "year": spec.year,
