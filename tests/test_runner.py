@@ -452,13 +452,20 @@ def test_a_year_is_current_only_when_no_other_language_must_be_rebuilt(tmp_path,
     assert not runner.is_current(a.dataset, 2023, ["vi"], True, False, target, proc)  # en must be rebuilt
 
 
-def test_years_already_built_are_not_analysed_again_whatever_comes_first(tmp_path, monkeypatch):
+@pytest.fixture
+def analysed(monkeypatch) -> list[list[int]]:
+    """The years each call of the runner's analyse_years was given, in call order."""
+    calls: list[list[int]] = []
+    real = runner.analyse_years
+    monkeypatch.setattr(runner, "analyse_years", lambda ds, years, *x, **k: calls.append(years) or real(ds, years))
+    return calls
+
+
+def test_years_already_built_are_not_analysed_again_whatever_comes_first(tmp_path, analysed):
     folder = variant(tmp_path, "three-years")
     out, proc = tmp_path / "out", tmp_path / "proc"
     assert run_build(_args(dataset=[str(folder)], year=[2022, 2023], out=out, processed=proc, jobs=1)) == 0
-    analysed: list[list[int]] = []
-    real = runner.analyse_years
-    monkeypatch.setattr(runner, "analyse_years", lambda ds, years, *x, **k: analysed.append(years) or real(ds, years))
+    analysed.clear()
     # 2021 has no manifest yet: it alone is analysed; 2022 and 2023 after it are still read as current
     assert run_build(_args(dataset=[str(folder)], out=out, processed=proc, jobs=1)) == 0
     assert analysed == [[2021]]
@@ -485,7 +492,7 @@ def test_run_build_names_the_option_whose_folder_is_a_file(tmp_path):
         )
 
 
-def test_a_current_year_whose_figures_cannot_be_read_is_built_again_alone(tmp_path, monkeypatch):
+def test_a_current_year_whose_figures_cannot_be_read_is_built_again_alone(tmp_path, analysed):
     """2021's figures.json replaced by JSON of another shape, the manifest rewritten to vouch for it:
     2021 is analysed again; 2022 and 2023 after it are still read as current."""
     folder = variant(tmp_path, "three-years")
@@ -496,9 +503,7 @@ def test_a_current_year_whose_figures_cannot_be_read_is_built_again_alone(tmp_pa
     m = read_manifest(y21 / MANIFEST)
     m["outputs"]["report/figures.json"] = hashlib.sha256(b"[]\n").hexdigest()
     write_manifest(y21 / MANIFEST, m)
-    analysed: list[list[int]] = []
-    real = runner.analyse_years
-    monkeypatch.setattr(runner, "analyse_years", lambda ds, years, *x, **k: analysed.append(years) or real(ds, years))
+    analysed.clear()
     assert run_build(_args(dataset=[str(folder)], out=out, processed=proc, jobs=1)) == 0
     assert analysed == [[2021]]
 
