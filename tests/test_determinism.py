@@ -1,5 +1,6 @@
-"""Issue 4: whole reports are byte-identical across builds into different folders and across two
-freshly built environments (the second made here from requirements.lock)."""
+"""Issue 4: whole reports are byte-identical across builds into different folders (one rendering its
+two reports in parallel processes, the other one after the other: issue 14) and across two freshly
+built environments (the second made here from requirements.lock)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def _hashes(folder: Path) -> dict[str, str]:
     }
 
 
-def _build(python: str, out: Path) -> None:
+def _build(python: str, out: Path, jobs: int = 2) -> None:
     r = subprocess.run(
         [
             python,
@@ -37,6 +38,8 @@ def _build(python: str, out: Path) -> None:
             "vi",
             "--lang",
             "en",
+            "--jobs",
+            str(jobs),
             "--out",
             str(out / "out"),
             "--processed",
@@ -64,7 +67,9 @@ def first_build(tmp_path_factory) -> Path:
 
 
 def test_two_folders_give_identical_bytes(first_build, tmp_path):
-    _build(sys.executable, tmp_path)
+    """The first build renders its two reports in two processes at once, this one one after the
+    other (issue 14: a parallel build writes the same bytes as a serial one)."""
+    _build(sys.executable, tmp_path, jobs=1)
     a, b = _hashes(first_build), _hashes(tmp_path)
     assert any(k.endswith("report.vi.pdf") for k in a) and any(k.endswith("report.en.html") for k in a)
     assert any(k.endswith("report.vi.ipynb") for k in a)

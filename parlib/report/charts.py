@@ -411,5 +411,9 @@ def plot_correlations(table: pd.DataFrame, *, lang: str, title: str, label: str)
 def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG bytes, without the ``Software`` tag (stable bytes for the same figure)."""
     buf = io.BytesIO()
+    # fig.tight_layout() leaves a do-nothing layout engine behind, and savefig lays out a figure
+    # with an engine by drawing it once without output before the real draw: a second full text
+    # layout of every chart for nothing. The layout is done, so the engine goes (same bytes).
+    fig.set_layout_engine(None)
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()

@@ -13,6 +13,7 @@ import copy
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 # nbformat validates notebooks with jsonschema: parlib/__init__.py keeps jsonschema's IRI grammar
@@ -225,6 +226,27 @@ def export_pdf(html_text: str, target: Path, base: Path) -> None:
     HTML(string=html_text, base_url=str(base)).write_pdf(str(target))
 
 
+def _load_exporters() -> None:
+    """Import nbconvert's HTML exporter and WeasyPrint, and print a one-line page (fontconfig and
+    Pango start up then): about a second of work that every report needs before it can export."""
+    try:
+        from nbconvert import HTMLExporter  # noqa: F401
+        from weasyprint import HTML
+
+        HTML(string='<html lang="vi"><p>Chỉ số 1,5</p></html>').write_pdf()
+    except Exception:  # only a head start: the export itself reports what is wrong
+        pass
+
+
+def start_loading_exporters() -> threading.Thread:
+    """Run :func:`_load_exporters` in a thread while the notebook runs in its kernel: this process
+    only waits for the kernel then, so on a machine with a second core the work costs no time.
+    Join the thread before exporting."""
+    loader = threading.Thread(target=_load_exporters, name="parlib-load-exporters", daemon=True)
+    loader.start()
+    return loader
+
+
 # False while `parlib build` shows one progress bar for the whole job (and in its worker processes).
 SHOW_PROGRESS = True
 
@@ -262,10 +284,12 @@ def render_report(ds: Dataset, year: int, lang: str, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     ipynb, html_path, pdf = (out_dir / f"report.{lang}.{ext}" for ext in ("ipynb", "html", "pdf"))
     progress = _Progress(f"{ds.id} {year} {lang}")
+    loader = start_loading_exporters()
     try:
         progress.step("execute")
         execute_notebook(ds, year, lang, out_dir, ipynb)
         progress.done()
+        loader.join()
         progress.step("clean")
         nb = clean_notebook(nbformat.read(ipynb, as_version=4), ds, year, lang)
         nbformat.write(nb, ipynb)
