@@ -131,7 +131,8 @@ def plot_ranked_bar(
     """
     with plt.rc_context(_RC):
         n = len(names)
-        present = [b for b in band_labels if b in set(bands)]
+        shown = set(bands)
+        present = [b for b in band_labels if b in shown]
         fig, ax = _new_figure(max(2.0, 0.26 * n + (1.3 if present else 1.0)))
         colours = band_colours(list(band_labels))
         y = np.arange(n)

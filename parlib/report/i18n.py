@@ -12,12 +12,14 @@ All text returned is in Unicode NFC.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 from parlib.data.numbers import round_half_up
 
@@ -801,6 +803,13 @@ def nfc(text: object) -> str:
     return unicodedata.normalize("NFC", str(text))
 
 
+@functools.lru_cache(maxsize=64)
+def _number_format(pattern: str, lang: str) -> tuple[NumberPattern, Locale]:
+    """Babel's parsed number pattern and locale, made once: Babel's ``format_decimal`` parses both
+    on every call, half its time (a 500-unit report formats 28,000 numbers)."""
+    return parse_pattern(pattern), Locale.parse(lang)
+
+
 def fmt_number(value: float, lang: str, decimals: int = 2, *, sign: bool = False, trim: bool = False) -> str:
     """A number for ``lang`` with Babel: rounded half up to ``decimals`` places; ``trim`` drops
     trailing zeros (87,450 → 87,45, as an article prints); ``sign`` writes + before positives.
@@ -816,7 +825,11 @@ def fmt_number(value: float, lang: str, decimals: int = 2, *, sign: bool = False
     pattern = f"+{body};-{body}" if sign else body
     if rounded == 0:
         pattern = body
-    return nfc(format_decimal(rounded, format=pattern, locale=lang, decimal_quantization=True))
+    number_pattern, locale = _number_format(pattern, lang)
+    # what babel.numbers.format_decimal(rounded, format=pattern, locale=lang, decimal_quantization=True) does
+    return nfc(
+        number_pattern.apply(rounded, locale, decimal_quantization=True, group_separator=True, numbering_system="latn")
+    )
 
 
 def noun_for(noun: str, count: int, lang: str) -> str:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 
 from parlib.check.published import get_checks
 from parlib.data.commentary import SECTION_IDS, read_commentary
-from parlib.data.dataset import Dataset, Methodology, embedded_datasets, is_embedded
+from parlib.data.dataset import Dataset, Methodology, Unit, embedded_datasets, is_embedded
 from parlib.data.load import load_dataset
 from parlib.data.published import load_published
 from parlib.errors import DataError
@@ -101,8 +101,13 @@ class ReportContext:
     def level_name(self, level: str) -> str:
         return self.ds.level(level).name[self.lang]
 
+    @cached_property
+    def _units(self) -> dict[str, Unit]:
+        # Dataset.units() builds its mapping on every call; a long level's report asks thousands of times
+        return self.ds.units()
+
     def unit_name(self, unit_id: str) -> str:
-        return self.ds.units()[unit_id].name[self.lang]
+        return self._units[unit_id].name[self.lang]
 
     def unit_in_sentence(self, unit_id: str) -> str:
         """A unit's name inside a sentence ("huyện Pác Nặm", "thành phố Bắc Kạn", as articles write it)."""
@@ -741,8 +746,9 @@ def _strengths_level(ctx: ReportContext, lv: str) -> dict[str, object]:
         return out
     f = f.dropna(subset=["pct"])
     order = ctx.scores.level_units(year, lv).sort_values(["rank", "unit_id"])["unit_id"].tolist()
-    field_order = [x.id for x in ctx.ds.methodology_for(year, lv).fields if x.id in set(f["field_id"])]
-    table = get_heatmap_table(f, [u for u in order if u in set(f["unit_id"])], field_order)
+    with_fields, scored_fields = set(f["unit_id"]), set(f["field_id"])
+    field_order = [x.id for x in ctx.ds.methodology_for(year, lv).fields if x.id in scored_fields]
+    table = get_heatmap_table(f, [u for u in order if u in with_fields], field_order)
     table.index = [ctx.unit_name(u) for u in table.index]
     table.columns = [field_number(ctx, lv, c) for c in table.columns]
     title = t("chart_heat_title", lang, level=ctx.level_name(lv), year=year)
