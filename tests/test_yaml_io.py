@@ -1,0 +1,273 @@
+"""parlib.data.yaml_io: dataset.yml and published.yml read strictly, each refusal one located line.
+
+Fast (no dataset is built): each test writes a few lines of YAML to a temporary file and reads it with
+``read_yaml``. The limits are lowered for the test (the module reads them once, at import) so that a
+file exactly at a limit and one just over it stay a few bytes long. Expected values are written by hand
+or are PyYAML's own (its values and its error texts: parlib passes them through).
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from parlib.data import yaml_io
+from parlib.data.yaml_io import read_yaml
+from parlib.errors import DataError
+
+
+def _write(tmp_path: Path, content: str | bytes, name: str = "dataset.yml") -> Path:
+    path = tmp_path / name
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+    return path
+
+
+def _refused(path: Path) -> DataError:
+    with pytest.raises(DataError) as e:
+        read_yaml(path)
+    return e.value
+
+
+def test_plain_values_lists_and_mappings(tmp_path):
+    text = (
+        "id: backan\n"
+        "years: [2022, 2023]\n"
+        "name: {vi: Bắc Kạn, en: Bac Kan}\n"
+        "levels:\n"
+        "  - id: so\n"
+        "    units: [a, b]\n"
+        "quoted: '1'\n"
+        "tagged: !!str 2\n"
+        "number: 1.5\n"
+        "flag: true\n"
+        "nothing: null\n"
+        "day: 2024-01-02\n"
+    )
+    assert read_yaml(_write(tmp_path, text)) == {
+        "id": "backan",
+        "years": [2022, 2023],
+        "name": {"vi": "Bắc Kạn", "en": "Bac Kan"},
+        "levels": [{"id": "so", "units": ["a", "b"]}],
+        "quoted": "1",
+        "tagged": "2",
+        "number": 1.5,
+        "flag": True,
+        "nothing": None,
+        "day": datetime.date(2024, 1, 2),
+    }
+
+
+def test_an_empty_file_is_nothing(tmp_path):
+    assert read_yaml(_write(tmp_path, "")) is None
+    assert read_yaml(_write(tmp_path, "# only a comment\n")) is None
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    assert read_yaml(_write(tmp_path, b"\xef\xbb\xbfa: 1\n")) == {"a": 1}
+
+
+def test_what_pyyaml_builds_itself_is_pyyamls(tmp_path):
+    """Merge keys, "=" keys and other tags are left to PyYAML's constructor: the values are PyYAML's."""
+    assert read_yaml(_write(tmp_path, "<<: {a: 1, c: {d: [x]}}\nb: 2\n")) == {"a": 1, "c": {"d": ["x"]}, "b": 2}
+    assert read_yaml(_write(tmp_path, "=: 1\n")) == {"=": 1}
+    assert read_yaml(_write(tmp_path, "!!omap [a: 1, b: 2]\n")) == [("a", 1), ("b", 2)]
+    assert read_yaml(_write(tmp_path, "s: !!set {a, b}\n")) == {"s": {"a", "b"}}
+    # a mapping under a merge key is built whole (its items too, not left for later)
+    assert read_yaml(_write(tmp_path, "x:\n  <<: {a: {b: 1}}\n")) == {"x": {"a": {"b": 1}}}
+
+
+def test_keys_differ_by_tag(tmp_path):
+    """The number 1 and the text '1' are two keys, not one given twice."""
+    assert read_yaml(_write(tmp_path, "1: a\n'1': b\n")) == {1: "a", "1": "b"}
+
+
+def test_a_key_given_twice(tmp_path):
+    path = _write(tmp_path, "a: 1\nb: 2\na: 3\n")
+    e = _refused(path)
+    assert (e.what, e.todo, e.file, e.row) == (
+        "the key 'a' is given twice in one mapping (first at line 1); YAML would silently keep the last",
+        "keep one of them",
+        path,
+        3,
+    )
+
+
+def test_a_key_given_twice_in_a_nested_mapping(tmp_path):
+    path = _write(tmp_path, "levels:\n  - id: so\n    name: x\n    id: tinh\n")
+    e = _refused(path)
+    assert e.what == "the key 'id' is given twice in one mapping (first at line 2); YAML would silently keep the last"
+    assert e.row == 4
+
+
+def test_a_key_that_is_a_list_is_pyyamls_error(tmp_path):
+    path = _write(tmp_path, "? [a, b]\n: 1\n")
+    e = _refused(path)
+    assert (e.what, e.todo, e.row) == (
+        "YAML syntax error: found unhashable key",
+        "fix the YAML syntax at that line",
+        1,
+    )
+
+
+def test_an_alias_is_refused_with_its_line(tmp_path):
+    path = _write(tmp_path, "a: 1\nb: &x 2\nc: *x\n")
+    e = _refused(path)
+    # the line is the anchor's: PyYAML gives the alias as the anchored node itself
+    assert (e.what, e.todo, e.file, e.row) == (
+        "YAML anchors and aliases (&name, *name) are not accepted: a few of them can expand into gigabytes",
+        "write the value out in full where the alias is",
+        path,
+        2,
+    )
+    # an alias of a list in a list
+    e = _refused(_write(tmp_path, "- 3\n- &l [1, 2]\n- *l\n"))
+    assert e.what.startswith("YAML anchors and aliases") and e.row == 2
+
+
+def test_an_anchor_without_alias_is_accepted(tmp_path):
+    assert read_yaml(_write(tmp_path, "a: &x 1\nb: 2\n")) == {"a": 1, "b": 2}
+
+
+def test_depth_at_the_limit_and_one_over(tmp_path, monkeypatch):
+    monkeypatch.setattr(yaml_io, "MAX_YAML_DEPTH", 3)
+    # the document is depth 0, the values of its keys depth 1, and so on
+    assert read_yaml(_write(tmp_path, "a:\n  b:\n    c: 1\n")) == {"a": {"b": {"c": 1}}}
+    assert read_yaml(_write(tmp_path, "- - - 1\n")) == [[[1]]]
+    path = _write(tmp_path, "a:\n  b:\n    c:\n      d: 1\n")
+    e = _refused(path)
+    assert (e.what, e.todo, e.file, e.row) == (
+        "the YAML is nested more than 3 levels deep",
+        "flatten the structure as docs/data-format.md shows",
+        path,
+        4,
+    )
+    e = _refused(_write(tmp_path, "- 1\n- - - - 2\n"))
+    assert (e.what, e.row) == ("the YAML is nested more than 3 levels deep", 2)
+
+
+def test_refusals_come_in_document_order(tmp_path, monkeypatch):
+    """The first problem of the file is the one reported, whatever its kind."""
+    monkeypatch.setattr(yaml_io, "MAX_YAML_DEPTH", 2)
+    alias_first = "- &x 1\n- *x\n- [[[deep]]]\n"
+    assert _refused(_write(tmp_path, alias_first)).what.startswith("YAML anchors")
+    deep_first = "- &x 1\n- [[[deep]]]\n- *x\n"
+    assert _refused(_write(tmp_path, deep_first)).what.startswith("the YAML is nested")
+    # within a mapping: a key before its value, a value before the next key
+    assert _refused(_write(tmp_path, "a: &x 1\nb:\n  - [[deep]]\nc: *x\n")).what.startswith("the YAML is nested")
+    assert _refused(_write(tmp_path, "a: &x 1\nb: *x\nc: [[[deep]]]\n")).what.startswith("YAML anchors")
+
+
+def test_size_at_the_limit_and_one_byte_over(tmp_path, monkeypatch):
+    text = "a: 1\nb: 23\n"  # 11 bytes
+    monkeypatch.setattr(yaml_io, "MAX_YAML_BYTES", 11)
+    # read whole: its last value is 23, not 2
+    assert read_yaml(_write(tmp_path, text)) == {"a": 1, "b": 23}
+    path = _write(tmp_path, text + "\n")
+    e = _refused(path)
+    assert (e.what, e.todo, e.file, e.row) == (
+        "the file is 12 bytes; parlib reads YAML files of at most 11",
+        "is this the right file? a dataset.yml of thousands of units is well under 1 MB",
+        path,
+        None,
+    )
+
+
+def test_size_is_written_with_thousands_separators(tmp_path, monkeypatch):
+    monkeypatch.setattr(yaml_io, "MAX_YAML_BYTES", 1000)
+    e = _refused(_write(tmp_path, "#" * 1233 + "\n"))
+    assert e.what == "the file is 1,234 bytes; parlib reads YAML files of at most 1,000"
+
+
+def test_values_counted_by_their_separators(tmp_path, monkeypatch):
+    # every one of , : - newline [ { counts; other characters (here X) do not
+    text = "XX: [a, b]\nc: {d: -1}\n"  # separators: : [ , \n : { : - \n = 9
+    monkeypatch.setattr(yaml_io, "MAX_YAML_ITEMS", 9)
+    assert read_yaml(_write(tmp_path, text)) == {"XX": ["a", "b"], "c": {"d": -1}}
+    monkeypatch.setattr(yaml_io, "MAX_YAML_ITEMS", 8)
+    path = _write(tmp_path, text)
+    e = _refused(path)
+    assert (e.what, e.todo, e.file, e.row) == (
+        "the file holds about 9 values; parlib reads YAML files of at most 8",
+        "is this the right file? split it or remove what is not needed",
+        path,
+        None,
+    )
+    for sep in ",:-\n[{":
+        monkeypatch.setattr(yaml_io, "MAX_YAML_ITEMS", 0)
+        assert _refused(_write(tmp_path, "#" + sep)).what.startswith("the file holds about 1 values")
+
+
+def test_value_count_with_thousands_separators(tmp_path, monkeypatch):
+    monkeypatch.setattr(yaml_io, "MAX_YAML_ITEMS", 1000)
+    e = _refused(_write(tmp_path, "#" + "," * 1233 + "\n"))
+    assert e.what == "the file holds about 1,234 values; parlib reads YAML files of at most 1,000"
+
+
+def test_not_utf8_is_reported_with_its_line_and_byte(tmp_path):
+    path = _write(tmp_path, "a: 1\nb: Sở\n".encode() + b"c: \xe0 x\n")
+    e = _refused(path)
+    assert (e.what, e.todo, e.file, e.row) == (
+        "not UTF-8 text (byte 0xe0; perhaps Windows-1258 or another legacy encoding)",
+        "save the file as UTF-8, e.g. iconv -f CP1258 -t UTF-8",
+        path,
+        3,
+    )
+    assert _refused(_write(tmp_path, b"\x05\xff")).what.startswith("not UTF-8 text (byte 0xff;")
+    assert _refused(_write(tmp_path, b"\xff")).row == 1
+
+
+def test_a_missing_file_a_folder_and_an_unreadable_path(tmp_path):
+    missing = tmp_path / "dataset.yml"
+    e = _refused(missing)
+    assert (e.what, e.todo, e.file, e.row) == (
+        "file not found",
+        "create it as docs/data-format.md describes",
+        missing,
+        None,
+    )
+    e = _refused(tmp_path)
+    assert (e.what, e.todo, e.file) == ("is a folder, not a file", "give the YAML file", tmp_path)
+    under_a_file = _write(tmp_path, "a: 1\n") / "published.yml"  # a file is not a folder
+    e = _refused(under_a_file)
+    assert (e.what, e.todo, e.file) == ("cannot be read (Not a directory)", "check the file", under_a_file)
+
+
+def test_a_control_character_is_reported_with_its_line(tmp_path):
+    path = _write(tmp_path, "a: 1\nb: x\x07y\n")
+    e = _refused(path)
+    assert (e.what, e.todo, e.file, e.row) == (
+        "a character YAML does not allow (U+0007, a control character)",
+        "remove it; save the file as plain UTF-8 text",
+        path,
+        2,
+    )
+
+
+def test_syntax_errors_are_pyyamls_with_their_line(tmp_path):
+    path = _write(tmp_path, "a: 1\nb: [1, 2\nc: 3\n")
+    e = _refused(path)
+    assert (e.what, e.todo, e.file, e.row) == (
+        "YAML syntax error: did not find expected ',' or ']'",
+        "fix the YAML syntax at that line",
+        path,
+        3,
+    )
+    e = _refused(_write(tmp_path, "a: 1\n b: 2\n"))
+    assert (e.what, e.row) == ("YAML syntax error: mapping values are not allowed in this context", 2)
+    e = _refused(_write(tmp_path, "a: 1\n---\nb: 2\n"))
+    assert (e.what, e.row) == ("YAML syntax error: but found another document", 2)
+    e = _refused(_write(tmp_path, "a: !!python/name:os.system x\n"))
+    assert (
+        e.what
+        == "YAML syntax error: could not determine a constructor for the tag 'tag:yaml.org,2002:python/name:os.system'"
+    )
+    assert e.row == 1
+
+
+def test_nesting_past_libyamls_own_limit(tmp_path):
+    e = _refused(_write(tmp_path, "[" * 1001 + "]" * 1001 + "\n"))
+    assert (e.what, e.row) == ("YAML syntax error: exceeded maximum nesting depth (more than 1000 levels)", 1)
