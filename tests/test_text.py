@@ -4,7 +4,7 @@ import unicodedata
 
 import pandas as pd
 
-from parlib.data.text import clean_codes, clean_name, clean_names, name_key, spread
+from parlib.data.text import clean_codes, clean_name, clean_names, name_key, near_miss, spread
 
 GTVT = "Sở Giao thông vận tải"
 
@@ -59,3 +59,33 @@ def test_clean_codes_factorise_once_and_spread_back():
     assert names.tolist() == ["Sở Y tế", "Sở Y tế", "Sở Tư pháp", "Sở Y tế", ""]
     assert names.index.tolist() == [10, 11, 12, 13, 14]
     assert spread(uniques == "", codes, raw.index).tolist() == [False, False, False, False, True]
+
+
+def test_near_miss_names_invisible_characters_by_code_point():
+    # Unicode's names: U+200B ZERO WIDTH SPACE, U+00A0 NO-BREAK SPACE; a control character has none
+    assert near_miss("Sở Tư\u200bpháp", ["Sở Tư pháp"]) == "it holds invisible characters (U+200B ZERO WIDTH SPACE)"
+    assert near_miss("\u200bSở\u00a0Y tế\u200b", []) == (
+        "it holds invisible characters (U+00A0 NO-BREAK SPACE, U+200B ZERO WIDTH SPACE)"
+    )
+    assert near_miss("Sở\x07Y tế", ["Sở Y tế"]) == "it holds invisible characters (U+0007 control character)"
+    assert near_miss("Sở\tY tế", ["Sở Y tế"]) == "it holds invisible characters (U+0009 control character)"
+    assert near_miss("Sở Y tế", ["Sở Y tế"]) == ""  # a plain space is not hidden
+
+
+def test_near_miss_names_look_alike_letters():
+    # Ð (U+00D0, Icelandic eth) typed for Đ (U+0110, Vietnamese D with stroke)
+    assert near_miss("Ðiện Biên", ["Lai Châu", "Điện Biên"]) == "Ð (U+00D0) where Đ (U+0110) is expected"
+    # two letters off: both named; three: not close
+    assert near_miss("ÐiỆn Biên", ["Điện Biên"]) == "Ð (U+00D0) where Đ (U+0110) is expected"  # case is no difference
+    assert near_miss("Ðiện Biêm", ["Điện Biên"]) == (
+        "Ð (U+00D0) where Đ (U+0110) is expected; m (U+006D) where n (U+006E) is expected"
+    )
+    assert near_miss("Ðiện Biêmm", ["Điện Biênn"]) == ""
+    assert near_miss("Ðiện Biêm", ["Điện Biên "]) != ""  # names are compared clean
+    assert near_miss(" Ðiện  Biên", ["Điện Biên"]) == "Ð (U+00D0) where Đ (U+0110) is expected"
+    # another length: not close; the first close name in the list is the one named
+    assert near_miss("Ðiện Biênx", ["Điện Biên"]) == ""
+    assert near_miss("abc", ["xyz", "abx", "aby"]) == "c (U+0063) where x (U+0078) is expected"
+    assert near_miss("ab", ["AB"]) == ""  # the same name but for case: nothing to explain
+    assert near_miss("ab", ["AB", "ax"]) == "b (U+0062) where x (U+0078) is expected"
+    assert near_miss("ab", []) == ""
