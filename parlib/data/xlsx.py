@@ -41,17 +41,25 @@ _FIX = (
 )
 # Runs of empty cells that only carry formatting (<c r="B7" s="3"/>) and of empty rows (<row r="9"/>) are
 # replaced, before the XML parser sees them, by one <skip n="k"/> (or <skiprow n="k"/>): millions of them
-# cost a regex pass, not a Python call each, and a cell or row without a reference still lands at its place.
+# cost a regex pass, not a Python call each. The run's last reference is kept (<skip n="k" r="F7"/>), so a
+# cell or row written without a reference after the run still lands at its place (as openpyxl places it).
 _EMPTY_CELLS = re.compile(rb"(?:<(?:\w+:)?c\b[^<>]*/>)+")
 _EMPTY_ROWS = re.compile(rb"(?:<(?:\w+:)?row\b[^<>]*/>)+")
+_REF = re.compile(rb"""\sr\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)')""")
+
+
+def _skip(kind: bytes, run: bytes) -> bytes:
+    last = _REF.search(run, run.rfind(b"<"))
+    ref = b' r="%s"' % (last.group(1) if last.group(1) is not None else last.group(2)) if last else b""
+    return b'<%s n="%d"%s/>' % (kind, run.count(b"<"), ref)
 
 
 def _skip_cells(m: re.Match[bytes]) -> bytes:
-    return b'<skip n="%d"/>' % m.group(0).count(b"<")
+    return _skip(b"skip", m.group(0))
 
 
 def _skip_rows(m: re.Match[bytes]) -> bytes:
-    return b'<skiprow n="%d"/>' % m.group(0).count(b"<")
+    return _skip(b"skiprow", m.group(0))
 
 
 @dataclass(frozen=True)
@@ -328,11 +336,14 @@ def _read_sheet(
         elif tag == "skip":
             n = int(attrs.get("n", "1"))
             count(n)
-            st["col"] += n
+            ref = attrs.get("r")
+            m = _CELL_REF.match(ref) if ref else None
+            st["col"] = _column_number(m.group(1)) if m else st["col"] + n
         elif tag == "skiprow":
             n = int(attrs.get("n", "1"))
             count(n)
-            st["row"] += n
+            r = attrs.get("r")
+            st["row"] = int(r) if r and r.isdigit() else st["row"] + n
             if st["row"] > MAX_ROWS:
                 raise DataError(f"the sheet has more than {MAX_ROWS:,} rows (formatted empty rows count)", _FIX, path)
         elif tag == "row":
