@@ -89,3 +89,10 @@ def test_near_miss_names_look_alike_letters():
     assert near_miss("ab", ["AB"]) == ""  # the same name but for case: nothing to explain
     assert near_miss("ab", ["AB", "ax"]) == "b (U+0062) where x (U+0078) is expected"
     assert near_miss("ab", []) == ""
+
+
+def test_clean_names_are_text_even_when_there_are_none():
+    empty = pd.Series([], dtype=object)
+    assert clean_names(empty).dtype == "str"
+    assert clean_codes(empty)[1].dtype == "str"
+    assert clean_names(pd.Series(["Sở Y tế", None])).dtype == "str"
