@@ -10,6 +10,7 @@ the same bytes. A failing cell raises :class:`ReportError` naming the cell and t
 from __future__ import annotations
 
 import copy
+import json
 import re
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import parlib
 from parlib.data.dataset import EMBEDDED_ROOT, PROJECT_ROOT, Dataset
 from parlib.report.i18n import t
 from parlib.report.markdown import render_markdown
+from parlib.report.printer import PREFIX as PRINTER_PREFIX
 from parlib.report.templating import render
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "annual_report.ipynb"
@@ -219,30 +221,46 @@ def finish_page(html_text: str, lang: str) -> str:
     return html_text.replace(_TOC, toc, 1)
 
 
-def export_pdf(html_text: str, target: Path, base: Path) -> None:
-    """The HTML printed to A4 PDF by WeasyPrint (fonts embedded as subsets)."""
-    from weasyprint import HTML
+def start_printer() -> subprocess.Popen[str]:
+    """Start the PDF printer process (:mod:`parlib.report.printer`): it imports WeasyPrint while the
+    notebook runs in its kernel, then waits for :func:`export_pdf`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "parlib.report.printer"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
 
-    HTML(string=html_text, base_url=str(base)).write_pdf(str(target))
+
+def export_pdf(printer: subprocess.Popen[str], html_path: Path, target: Path, base: Path, label: str) -> None:
+    """The HTML page at ``html_path`` printed to A4 PDF (fonts embedded as subsets) by the printer
+    process, which ends then. What WeasyPrint warns of is passed on to standard error; a failure is
+    a :class:`ReportError` naming the report."""
+    job = json.dumps({"html": str(html_path), "pdf": str(target), "base": str(base)})
+    _, err = printer.communicate(job + "\n")
+    lines = err.splitlines()
+    failed = [ln.removeprefix(PRINTER_PREFIX) for ln in lines if ln.startswith(PRINTER_PREFIX)]
+    if printer.returncode != 0 or failed:
+        what = failed[-1] if failed else (lines[-1] if lines else f"the printer stopped with code {printer.returncode}")
+        raise ReportError(f"report {label}: the PDF could not be written: {what}")
+    if err:
+        sys.stderr.write(err)
 
 
-def _load_exporters() -> None:
-    """Import nbconvert's HTML exporter and WeasyPrint, and print a one-line page (fontconfig and
-    Pango start up then): about a second of work that every report needs before it can export."""
+def _load_exporter() -> None:
+    """Import nbconvert's HTML exporter: a quarter of a second every report needs before its page."""
     try:
         from nbconvert import HTMLExporter  # noqa: F401
-        from weasyprint import HTML
-
-        HTML(string='<html lang="vi"><p>Chỉ số 1,5</p></html>').write_pdf()
     except Exception:  # only a head start: the export itself reports what is wrong
         pass
 
 
-def start_loading_exporters() -> threading.Thread:
-    """Run :func:`_load_exporters` in a thread while the notebook runs in its kernel: this process
-    only waits for the kernel then, so on a machine with a second core the work costs no time.
-    Join the thread before exporting."""
-    loader = threading.Thread(target=_load_exporters, name="parlib-load-exporters", daemon=True)
+def start_loading_exporter() -> threading.Thread:
+    """Run :func:`_load_exporter` in a thread while the notebook runs in its kernel (this process
+    only waits for the kernel then). Join the thread before exporting."""
+    loader = threading.Thread(target=_load_exporter, name="parlib-load-exporter", daemon=True)
     loader.start()
     return loader
 
@@ -283,8 +301,10 @@ def render_report(ds: Dataset, year: int, lang: str, out_dir: Path) -> None:
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     ipynb, html_path, pdf = (out_dir / f"report.{lang}.{ext}" for ext in ("ipynb", "html", "pdf"))
-    progress = _Progress(f"{ds.id} {year} {lang}")
-    loader = start_loading_exporters()
+    label = f"{ds.id} {year} {lang}"
+    progress = _Progress(label)
+    printer = start_printer()
+    loader = start_loading_exporter()
     try:
         progress.step("execute")
         execute_notebook(ds, year, lang, out_dir, ipynb)
@@ -302,7 +322,11 @@ def render_report(ds: Dataset, year: int, lang: str, out_dir: Path) -> None:
         html_path.write_text(html_text, encoding="utf-8")
         progress.done()
         progress.step("pdf")
-        export_pdf(html_text, pdf, out_dir)
+        del nb, view, html_text  # the printer process reads the page from its file
+        export_pdf(printer, html_path, pdf, out_dir, label)
         progress.done()
     finally:
+        if printer.poll() is None:  # the report failed before its page: no PDF to print
+            printer.kill()
+            printer.communicate()
         progress.close()
