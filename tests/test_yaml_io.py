@@ -271,3 +271,37 @@ def test_syntax_errors_are_pyyamls_with_their_line(tmp_path):
 def test_nesting_past_libyamls_own_limit(tmp_path):
     e = _refused(_write(tmp_path, "[" * 1001 + "]" * 1001 + "\n"))
     assert (e.what, e.row) == ("YAML syntax error: exceeded maximum nesting depth (more than 1000 levels)", 1)
+
+
+def test_an_ampersand_in_a_value_is_not_an_anchor(tmp_path):
+    """A "&" anywhere in the text makes the reader look for aliases node by node; a name holding one
+    is read as it is written."""
+    text = 'levels:\n  - id: so\n    name: {vi: "Sở Tài nguyên & Môi trường", en: Natural Resources & Environment}\n'
+    assert read_yaml(_write(tmp_path, text)) == {
+        "levels": [{"id": "so", "name": {"vi": "Sở Tài nguyên & Môi trường", "en": "Natural Resources & Environment"}}]
+    }
+    e = _refused(_write(tmp_path, "a: R&D\nb: &x 1\nc: *x\n"))
+    assert e.what.startswith("YAML anchors and aliases") and e.row == 2
+
+
+def test_the_first_node_too_deep_is_reported_without_an_anchor_in_the_file(tmp_path, monkeypatch):
+    """Without "&" only lists and mappings are walked: the node reported is still the first too deep
+    in document order, a key or a scalar as well as a list."""
+    monkeypatch.setattr(yaml_io, "MAX_YAML_DEPTH", 2)
+    # a (1) → list (1) → [y] (2) → y (3): line 3, before the deeper list of line 4
+    e = _refused(_write(tmp_path, "a:\n  - x\n  - [y]\nb: [[[z]]]\n"))
+    assert (e.what, e.row) == ("the YAML is nested more than 2 levels deep", 3)
+    # the first child too deep is a mapping's key
+    assert _refused(_write(tmp_path, "- 1\n- - {k: v}\n")).row == 2
+    # a scalar too deep after a list that is not
+    assert _refused(_write(tmp_path, "- - 1\n  - 2\n- - [3]\n")).row == 3
+    assert read_yaml(_write(tmp_path, "- - 1\n  - 2\n- - 3\n")) == [[1, 2], [3]]
+    # the first of a list's children, not its last
+    assert _refused(_write(tmp_path, "- - - a\n    - b\n")).row == 1
+
+
+def test_a_key_twice_at_the_depth_limit_is_reported_before_the_depth(tmp_path, monkeypatch):
+    """A mapping's keys are checked when the mapping is met, before its children's depth."""
+    monkeypatch.setattr(yaml_io, "MAX_YAML_DEPTH", 2)
+    e = _refused(_write(tmp_path, "- - {k: 1, k: 2}\n"))
+    assert e.what.startswith("the key 'k' is given twice") and e.row == 1
