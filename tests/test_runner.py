@@ -517,3 +517,94 @@ def test_clean_on_the_command_line_removes_the_other_languages(tmp_path, fake_re
     assert run_build(argparse.Namespace(**{**base, "lang": ["vi", "en"], "clean": False})) == 0
     assert run_build(argparse.Namespace(**{**base, "lang": ["vi"], "clean": True})) == 0
     assert languages_present(tmp_path / "out" / "three-years" / "2023") == ["vi"]
+
+
+# The functions below run in the worker processes of `parlib build --jobs`: called here in-process, so
+# that what each does is tested (a build with several jobs runs them where no test can see them).
+
+
+def test_render_in_process_sets_the_build_date_then_renders(tmp_path, monkeypatch):
+    from parlib.report import render
+
+    calls = []
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)  # restored after the test
+    monkeypatch.setattr(
+        render, "render_report", lambda *args: calls.append((*args, os.environ.get("SOURCE_DATE_EPOCH")))
+    )
+    ds = SimpleNamespace(id="three-years")
+    runner.render_in_process(ds, 2023, "en", tmp_path, "1700000000")
+    assert calls == [(ds, 2023, "en", tmp_path, "1700000000")]
+
+
+def test_a_quiet_worker_shows_no_progress_and_leaves_ctrl_c_to_the_parent(monkeypatch):
+    import signal
+
+    from parlib.report import render
+
+    monkeypatch.setattr(render, "SHOW_PROGRESS", True)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        runner._quiet_worker()
+        assert render.SHOW_PROGRESS is False
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+class _Proc:
+    def __init__(self, alive: bool, log: list):
+        self.alive, self.log = alive, log
+
+    def is_alive(self) -> bool:
+        return self.alive
+
+    def terminate(self) -> None:
+        self.log.append(("terminate", self))
+        self.alive = False
+
+    def join(self, timeout=None) -> None:
+        self.log.append(("join", self, timeout))
+
+
+def test_stop_pool_cancels_terminates_the_live_workers_and_waits_for_each(monkeypatch):
+    log: list = []
+    running, finished = _Proc(True, log), _Proc(False, log)
+
+    class Pool:
+        _processes = {11: running, 12: finished}
+
+        def shutdown(self, **kwargs):
+            log.append(("shutdown", kwargs))
+
+    runner._stop_pool(Pool())  # type: ignore[arg-type]
+    assert log == [
+        ("shutdown", {"wait": False, "cancel_futures": True}),
+        ("terminate", running),
+        ("join", running, 10),
+        ("join", finished, 10),
+    ]
+
+
+def test_stop_pool_of_a_pool_without_workers(monkeypatch):
+    log: list = []
+
+    class Pool:  # no _processes: a pool that never started one
+        def shutdown(self, **kwargs):
+            log.append(kwargs)
+
+    runner._stop_pool(Pool())  # type: ignore[arg-type]
+    assert log == [{"wait": False, "cancel_futures": True}]
+
+
+def test_stop_pool_of_a_real_pool_stops_a_worker_that_would_run_long():
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=1)
+    pool.submit(time.sleep, 60)
+    time.sleep(0.5)  # the worker has started
+    procs = list(pool._processes.values())  # type: ignore[attr-defined]
+    start = time.monotonic()
+    runner._stop_pool(pool)
+    assert time.monotonic() - start < 10
+    assert procs and not any(p.is_alive() for p in procs)
