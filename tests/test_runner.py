@@ -608,3 +608,45 @@ def test_stop_pool_of_a_real_pool_stops_a_worker_that_would_run_long():
     runner._stop_pool(pool)
     assert time.monotonic() - start < 10
     assert procs and not any(p.is_alive() for p in procs)
+
+
+def test_figures_that_cannot_be_checked_do_not_stop_the_build(tmp_path, capsys):
+    """vn-ministries printed 2022 in part: its largest rise and fall of 2023 cannot be checked (status
+    "unchecked", match False). Such a figure is not a mismatch: the build goes on."""
+    out, proc = tmp_path / "out", tmp_path / "proc"
+    assert run_build(_args(dataset=["vn-ministries"], year=[2023], out=out, processed=proc, jobs=1)) == 0
+    assert "do not match" not in capsys.readouterr().err
+    assert (out / "vn-ministries" / "2023" / MANIFEST).is_file()
+
+
+def test_all_builds_every_embedded_dataset_in_both_languages(tmp_path, fake_render, monkeypatch):
+    folder = variant(tmp_path, "three-years")
+    monkeypatch.setattr(runner, "embedded_datasets", lambda: [str(folder)])  # one, for speed
+    out, proc = tmp_path / "out", tmp_path / "proc"
+    assert run_build(_args(all=True, year=[2023], out=out, processed=proc, no_report=False, jobs=1)) == 0
+    assert fake_render == ["vi", "en"]
+    assert run_build(_args(all=True, year=[2023], lang=["en"], out=out, processed=proc, no_report=False, jobs=1)) == 0
+    assert fake_render == ["vi", "en"]  # en is current: nothing rendered again
+    assert languages_present(out / "three-years" / "2023") == ["en", "vi"]  # vi kept
+
+
+def test_current_years_reads_a_year_under_the_lock_its_build_takes(tmp_path, fake_render, monkeypatch):
+    """The test that a year is up to date is made under the same per-year lock as build_years takes (a
+    build of that year running at the same time is waited for)."""
+    a = analyse(load("three-years"), 2023)
+    _b(a, tmp_path, ["vi"])
+    locks: list[tuple[Path, str]] = []
+    real = runner.report_lock
+
+    def spy(folder, name):
+        locks.append((Path(folder), name))
+        return real(folder, name)
+
+    monkeypatch.setattr(runner, "report_lock", spy)
+    current = runner.current_years(a.dataset, [2022, 2023], ["vi"], tmp_path / "out", tmp_path / "proc", True, False)
+    assert list(current) == [2023]  # 2022 was never built: no lock taken for it
+    assert locks == [(tmp_path / "out" / "three-years", "2023")]
+    # and build_years takes the lock of that name
+    locks.clear()
+    runner.build_years([a], ["vi"], tmp_path / "out", tmp_path / "proc", report=True, force=True, jobs=1)
+    assert (tmp_path / "out" / "three-years", "2023") in locks
