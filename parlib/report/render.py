@@ -10,12 +10,14 @@ the same bytes. A failing cell raises :class:`ReportError` naming the cell and t
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 # nbformat validates notebooks with jsonschema: parlib/__init__.py keeps jsonschema's IRI grammar
 # (rfc3987_syntax, seconds of CPU at import) out of every parlib process.
@@ -182,8 +184,10 @@ def report_view(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return view
 
 
-def export_html(nb: nbformat.NotebookNode, name: str) -> str:
-    """The report as one self-contained HTML page, through nbconvert and parlib's template."""
+@functools.lru_cache(maxsize=1)
+def html_exporter() -> Any:
+    """nbconvert's HTML exporter with parlib's template, made once per process: its Jinja
+    environment keeps the compiled templates (a third of an export's time)."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -195,9 +199,13 @@ def export_html(nb: nbformat.NotebookNode, name: str) -> str:
     c.TemplateExporter.exclude_raw = True
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = set(REMOVED_TAGS)
-    exporter = HTMLExporter(config=c, template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)])
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
-    return body
+    return HTMLExporter(config=c, template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)])
+
+
+def export_html(nb: nbformat.NotebookNode, name: str) -> str:
+    """The report as one self-contained HTML page, through nbconvert and parlib's template."""
+    body, _ = html_exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
+    return str(body)
 
 
 _TOC = "<!--parlib:toc-->"
@@ -250,9 +258,10 @@ def export_pdf(printer: subprocess.Popen[str], html_path: Path, target: Path, ba
 
 
 def _load_exporter() -> None:
-    """Import nbconvert's HTML exporter: a quarter of a second every report needs before its page."""
+    """Make the HTML exporter and export an empty notebook with it (nbconvert's import and the
+    compiling of its templates): most of a second that every report needs before its page."""
     try:
-        from nbconvert import HTMLExporter  # noqa: F401
+        export_html(nbformat.v4.new_notebook(), "warm-up")
     except Exception:  # only a head start: the export itself reports what is wrong
         pass
 
