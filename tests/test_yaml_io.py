@@ -305,3 +305,20 @@ def test_a_key_twice_at_the_depth_limit_is_reported_before_the_depth(tmp_path, m
     monkeypatch.setattr(yaml_io, "MAX_YAML_DEPTH", 2)
     e = _refused(_write(tmp_path, "- - {k: 1, k: 2}\n"))
     assert e.what.startswith("the key 'k' is given twice") and e.row == 1
+
+
+def test_a_text_tagged_as_a_mapping_or_a_list_is_pyyamls_error(tmp_path):
+    """PyYAML builds a tagged mapping or list in two steps (the empty container, then its items): both
+    are made here, so a text tagged !!map is refused as PyYAML refuses it, not read as an empty mapping."""
+    path = _write(tmp_path, "a: 1\nb: !!map text\n")
+    e = _refused(path)
+    assert (e.what, e.todo, e.file, e.row) == (
+        "YAML syntax error: expected a mapping node, but found scalar",
+        "fix the YAML syntax at that line",
+        path,
+        2,
+    )
+    assert (
+        _refused(_write(tmp_path, "- !!seq text\n")).what
+        == "YAML syntax error: expected a sequence node, but found scalar"
+    )
