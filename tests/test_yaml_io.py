@@ -76,6 +76,7 @@ def test_what_pyyaml_builds_itself_is_pyyamls(tmp_path):
     assert read_yaml(_write(tmp_path, "=: 1\n")) == {"=": 1}
     assert read_yaml(_write(tmp_path, "!!omap [a: 1, b: 2]\n")) == [("a", 1), ("b", 2)]
     assert read_yaml(_write(tmp_path, "s: !!set {a, b}\n")) == {"s": {"a", "b"}}
+    assert read_yaml(_write(tmp_path, "!!set {a, b}\n")) == {"a", "b"}  # a tagged mapping at the top too
     # a mapping under a merge key is built whole (its items too, not left for later)
     assert read_yaml(_write(tmp_path, "x:\n  <<: {a: {b: 1}}\n")) == {"x": {"a": {"b": 1}}}
 
