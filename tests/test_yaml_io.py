@@ -163,14 +163,14 @@ def test_refusals_come_in_document_order(tmp_path, monkeypatch):
 
 
 def test_size_at_the_limit_and_one_byte_over(tmp_path, monkeypatch):
-    text = "a: 1\nb: 23\n"  # 11 bytes
-    monkeypatch.setattr(yaml_io, "MAX_YAML_BYTES", 11)
+    text = "a: 1\nb: 23"  # 10 bytes, the last one part of a value
+    monkeypatch.setattr(yaml_io, "MAX_YAML_BYTES", 10)
     # read whole: its last value is 23, not 2
     assert read_yaml(_write(tmp_path, text)) == {"a": 1, "b": 23}
     path = _write(tmp_path, text + "\n")
     e = _refused(path)
     assert (e.what, e.todo, e.file, e.row) == (
-        "the file is 12 bytes; parlib reads YAML files of at most 11",
+        "the file is 11 bytes; parlib reads YAML files of at most 10",
         "is this the right file? a dataset.yml of thousands of units is well under 1 MB",
         path,
         None,
