@@ -323,3 +323,13 @@ def test_a_text_tagged_as_a_mapping_or_a_list_is_pyyamls_error(tmp_path):
         _refused(_write(tmp_path, "- !!seq text\n")).what
         == "YAML syntax error: expected a sequence node, but found scalar"
     )
+
+
+def test_an_os_error_without_a_message_is_named_by_its_type(tmp_path):
+    class Unreadable(type(tmp_path)):  # a path whose stat fails without saying why
+        def stat(self, **kwargs):
+            raise PermissionError()
+
+    path = Unreadable(tmp_path / "dataset.yml")
+    e = _refused(path)
+    assert (e.what, e.todo, e.file) == ("cannot be read (PermissionError)", "check the file", path)
