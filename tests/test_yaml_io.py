@@ -12,6 +12,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from parlib.data import yaml_io
 from parlib.data.yaml_io import read_yaml
@@ -333,3 +334,30 @@ def test_an_os_error_without_a_message_is_named_by_its_type(tmp_path):
     path = Unreadable(tmp_path / "dataset.yml")
     e = _refused(path)
     assert (e.what, e.todo, e.file) == ("cannot be read (PermissionError)", "check the file", path)
+
+
+@pytest.mark.parametrize(
+    ("raised", "what", "todo"),
+    [
+        (yaml.YAMLError("an error of its own\nsecond line"), "YAML error: an error of its own", "fix the YAML syntax"),
+        (RecursionError(), "the YAML is nested too deeply", "flatten the structure as docs/data-format.md shows"),
+    ],
+)
+def test_any_other_error_of_the_parser_is_one_line(tmp_path, monkeypatch, raised, what, todo):
+    """What PyYAML's loaders do not raise today (a bare YAMLError, a recursion too deep in a pure-Python
+    parser) is still one line naming the file."""
+
+    class Loader:
+        def __init__(self, text):
+            pass
+
+        def get_single_node(self):
+            raise raised
+
+        def dispose(self):
+            pass
+
+    monkeypatch.setattr(yaml_io, "_BASE", Loader)
+    path = _write(tmp_path, "a: 1\n")
+    e = _refused(path)
+    assert (e.what, e.todo, e.file, e.row) == (what, todo, path, None)
