@@ -361,3 +361,11 @@ def test_any_other_error_of_the_parser_is_one_line(tmp_path, monkeypatch, raised
     path = _write(tmp_path, "a: 1\n")
     e = _refused(path)
     assert (e.what, e.todo, e.file, e.row) == (what, todo, path, None)
+
+
+def test_a_key_counts_its_depth_as_a_value_does(tmp_path, monkeypatch):
+    monkeypatch.setattr(yaml_io, "MAX_YAML_DEPTH", 2)
+    # the document is depth 0, its key (a list) 1, the list in it 2, the text in that 3
+    path = _write(tmp_path, "? [[deep]]\n: 1\n")
+    e = _refused(path)
+    assert (e.what, e.row) == ("the YAML is nested more than 2 levels deep", 1)
