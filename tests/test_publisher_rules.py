@@ -345,3 +345,21 @@ def test_published_unquoted_number_is_refused(tmp_path):
     root = make(tmp_path, {"2023": TIE_BROKEN}, meth_extra="    rank_ties: printed\n", published=pub)
     with pytest.raises(DataError, match="not in quotes, so YAML read it as a number"):
         load_dataset(root)
+
+
+def test_units_from_table_an_alias_of_a_name_no_table_prints(tmp_path):
+    """An alias given for a name the tables do not print is a mistake in dataset.yml, reported there."""
+    root = make(
+        tmp_path,
+        {"2022": NATIONAL_2022, "2023": NATIONAL_2023},
+        partial={"2022": True, "2023": True},
+        level_extra="    size: 63\n    aliases: {Bắc Kan: [Bắc Cạn]}\n",
+    )
+    with pytest.raises(DataError) as e:
+        load_dataset(root)
+    assert (e.value.what, e.value.todo, e.value.file, e.value.column) == (
+        "aliases of level 'provinces' are given for 'Bắc Kan', a name no table prints",
+        "use the name as the tables print it",
+        root / "dataset.yml",
+        "levels.provinces.aliases",
+    )
