@@ -169,3 +169,17 @@ def test_a_number_is_taken_as_it_is_not_read_again_as_text():
 
 def test_round_half_up_of_nothing_is_nan():
     assert math.isnan(round_half_up(None, 2)) and math.isnan(round_half_up(float("nan"), 2))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("75, 09", "'75, 09' has a space inside; it is not read as a number (is it '75,09'?)"),
+        (" 7 5,09 ", "'7 5,09' has a space inside; it is not read as a number (is it '75,09'?)"),
+        ("1 2345", "'1 2345' has a space inside; it is not read as a number (is it '12345'?)"),
+    ],
+)
+def test_a_space_that_is_not_a_thousands_separator_is_refused_with_the_number_it_may_be(text, message):
+    with pytest.raises(NumberFormatError) as e:
+        parse_number(text)
+    assert str(e.value) == message
