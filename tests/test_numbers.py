@@ -183,3 +183,9 @@ def test_a_space_that_is_not_a_thousands_separator_is_refused_with_the_number_it
     with pytest.raises(NumberFormatError) as e:
         parse_number(text)
     assert str(e.value) == message
+
+
+def test_a_missing_marker_is_named_in_the_message():
+    with pytest.raises(NumberFormatError) as e:
+        parse_number(" n/a ")
+    assert str(e.value) == "the value 'n/a' is missing or not a number"
