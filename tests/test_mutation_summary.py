@@ -100,3 +100,18 @@ def test_the_type_check_drops_mutmuts_own_errors_and_keeps_the_modules_of_the_ru
     assert not mutation_mypy.keep(line("parlib/data/numbers2.py", "arg-type"), run)
     assert mutation_mypy.module_of("parlib/data/schema/__init__.py") == "parlib.data.schema"
     assert mutation_mypy.keep(line("parlib/data/schema/__init__.py", "arg-type"), ["parlib.data.schema.x_f__mutmut_2"])
+
+
+def test_the_type_check_gives_mypy_only_the_modules_of_the_run(tmp_path):
+    for f in ["__init__.py", "data/__init__.py", "data/numbers.py", "data/schema/__init__.py", "build/runner.py"]:
+        (tmp_path / "parlib" / f).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "parlib" / f).write_text("")
+    root = tmp_path / "parlib"
+    command = mutation_mypy.mypy_command(["parlib.data.numbers.*", "parlib.data.schema.x_f__mutmut_2"], root)
+    assert command[1:] == [
+        "-m", "mypy", "--output", "json", "--no-warn-unused-configs",
+        "-m", "parlib.data.numbers", "-m", "parlib.data.schema",
+    ]  # fmt: skip
+    command = mutation_mypy.mypy_command(["parlib.data.*"], root)
+    assert command[6:] == ["-m", "parlib.data", "-m", "parlib.data.numbers", "-m", "parlib.data.schema"]
+    assert mutation_mypy.mypy_command(None, root)[1:] == ["-m", "mypy", "--output", "json"]  # parlib, as configured
