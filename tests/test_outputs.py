@@ -5,6 +5,7 @@ report is rendered)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from types import SimpleNamespace
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 from handmade import load
 
+from parlib.build.datapackage import field_type, make_datapackage, table_schema
 from parlib.build.outputs import (
     _clean,
     get_coherence_figures,
@@ -419,3 +421,85 @@ def test_a_year_is_illustrative_by_its_own_tables(tmp_path):
     assert [ds.is_illustrative(y) for y in (2022, 2023)] == [False, True]
     assert get_figures(analyse(ds, 2022), pd.DataFrame())["illustrative"] is False
     assert get_figures(analyse(ds, 2023), pd.DataFrame())["illustrative"] is True
+
+
+def test_field_types_as_pandas_writes_each_column():
+    assert field_type(pd.Series([True, False])) == "boolean"
+    assert field_type(pd.Series([1, 2])) == "integer"
+    assert field_type(pd.Series([1.5, None])) == "number"
+    assert field_type(pd.Series([True, None, False], dtype=object)) == "boolean"  # a flag with a gap
+    assert field_type(pd.Series([True, "x"], dtype=object)) == "string"
+    assert field_type(pd.Series(["a", None])) == "string"
+    assert field_type(pd.Series([], dtype=object)) == "string"  # nothing says it is a flag
+
+
+def test_a_table_schema_types_and_describes_every_column():
+    frame = pd.DataFrame(
+        {
+            "year": [2023, 2023],
+            "total": [81.5, 77.25],
+            "printed_rank": [None, None],  # no value: typed by its unit (rank), a number
+            "printed_band": pd.Series([None, None], dtype=object),  # no value and no unit: text
+            "mystery": ["a", "b"],
+        }
+    )
+    assert table_schema(frame) == {
+        "fields": [
+            {"name": "year", "type": "integer", "description": "Year of the index / Năm đánh giá",
+             "description_vi": "Năm đánh giá", "unit": "year"},
+            {"name": "total", "type": "number", "description": "Total points / Tổng điểm",
+             "description_vi": "Tổng điểm", "unit": "points"},
+            {"name": "printed_rank", "type": "number",
+             "description": "Rank as printed, if any / Thứ hạng như in (nếu có)",
+             "description_vi": "Thứ hạng như in (nếu có)", "unit": "rank"},
+            {"name": "printed_band", "type": "string",
+             "description": "Band as printed, if any / Xếp loại như in (nếu có)",
+             "description_vi": "Xếp loại như in (nếu có)"},
+            {"name": "mystery", "type": "string", "description": "(not described yet) / (chưa có mô tả)",
+             "description_vi": "(chưa có mô tả)"},
+        ],
+        "missingValues": [""],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("illustrative", [False, True])
+def test_a_datapackage_lists_each_table_written_with_its_hash_size_and_schema(tmp_path, illustrative):
+    units = pd.DataFrame({"unit_id": ["a"], "total": [81.5]})
+    other = pd.DataFrame({"kind": ["strength"]})
+    (tmp_path / "units.csv").write_bytes(b"unit_id,total\na,81.5\n")
+    (tmp_path / "zz_extra.csv").write_bytes(b"kind\nstrength\n")
+    package = make_datapackage(
+        "Demo",
+        {"en": "Demo index", "vi": "Chỉ số thử"},
+        2023,
+        [{"title": "Report 2023", "path": "sources/report.pdf", "note": "left out"}],
+        {"zz_extra": other, "units": units},
+        tmp_path,
+        illustrative,
+    )
+    note = " ILLUSTRATIVE: some rows are made up (see the dataset's dataset.yml), not published figures."
+    described = "One row per unit: scores as loaded, total, % of maximum, rank and band."
+    described_vi = "Mỗi dòng một đơn vị: điểm như đã nhập, tổng điểm, % điểm tối đa, thứ hạng và xếp loại."
+
+    def resource(name, path, title, description, description_vi, data, frame):
+        return {
+            "name": name, "path": path, "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "title": title, "description": description,
+            "description_vi": description_vi, "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "bytes": len(data), "schema": table_schema(frame),
+        }  # fmt: skip
+
+    assert package == {
+        "profile": "tabular-data-package",
+        "name": "parlib-demo-2023",
+        "title": "Demo index — 2023",
+        "description": f"Tidy tables computed by parlib from the Demo dataset for 2023.{note if illustrative else ''}"
+        " / Chỉ số thử — 2023: bảng dữ liệu do parlib tính.",
+        "sources": [{"title": "Report 2023", "path": "sources/report.pdf"}],
+        "resources": [
+            resource("units", "units.csv", described, f"{described} / {described_vi}", described_vi,
+                     b"unit_id,total\na,81.5\n", units),
+            resource("zz-extra", "zz_extra.csv", "(not described yet)", "(not described yet) / (chưa có mô tả)",
+                     "(chưa có mô tả)", b"kind\nstrength\n", other),
+        ],
+    }  # fmt: skip

@@ -4,6 +4,7 @@ docs/schema/ and in the package, valid schemas, true to every dataset the projec
 
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 from pathlib import Path
@@ -156,3 +157,106 @@ def test_validating_a_dataset_does_not_import_the_iri_grammar():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["None", "False"], out.stdout + out.stderr
+
+
+def _figure(**keys):
+    return {"figures": [{"id": "f1", "measure": "mean_total", "printed": "81,5", **keys}]}
+
+
+def _one_error(name, document):
+    errors = schema_errors(name, document, Path("x.yml"))
+    assert len(errors) == 1, [str(e) for e in errors]
+    return errors[0].column, errors[0].what, errors[0].todo
+
+
+ALL_FIGURE_KEYS = (
+    "band, below, id, level, measure, min, note, printed, provenance, sentence, source, threshold, unit, year"
+)
+MEASURES = (
+    "mean_total, mean_pct, n_units, count_band, count_at_least, count_pct_at_least, count_between, unit_total, "
+    "unit_pct, unit_survey, unit_rank, unit_band, unit_change, unit_rank_change, top_unit, top_unit_by_survey, "
+    "bottom_unit, largest_rise, largest_fall"
+)
+LOST = "losing what was printed (82.560 becomes 82.56, 05 becomes 5)"
+QUOTE = 'quote it exactly as printed: printed: "82,560"'
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"figures": [{"id": "f1", "measure": "mean_total"}]},
+         ("figures[0].printed", "figure 'f1': required key is missing", "add 'printed:' (see docs/data-format.md)")),
+        (_figure(levle="districts"),
+         ("figures[0].levle", "figure 'f1': unknown key 'levle'", "did you mean 'level'?")),
+        (_figure(zzz=1), ("figures[0].zzz", "figure 'f1': unknown key 'zzz'", f"use one of: {ALL_FIGURE_KEYS}")),
+        (_figure(measure="mean"),
+         ("figures[0].measure", "figure 'f1': unknown measure 'mean'", f"use one of: {MEASURES}")),
+        (_figure(printed=82.56),
+         ("figures[0].printed", f"figure 'f1': printed value 82.56 is not in quotes, so YAML read it as a number, {LOST}",
+          QUOTE)),
+        (_figure(printed=5),
+         ("figures[0].printed",
+          f"figure 'f1': printed value 5 is not in quotes, so YAML read it as a whole number, {LOST}", QUOTE)),
+        (_figure(printed=True),
+         ("figures[0].printed",
+          f"figure 'f1': printed value True is not in quotes, so YAML read it as a true/false value, {LOST}", QUOTE)),
+        (_figure(printed=datetime.date(2024, 3, 1)),
+         ("figures[0].printed",
+          f"figure 'f1': printed value datetime.date(2024, 3, 1) is not in quotes, so YAML read it as a date, {LOST}",
+          QUOTE)),
+        (_figure(sentence=datetime.date(2024, 3, 1)),
+         ("figures[0].sentence", "figure 'f1': 2024-03-01 is read by YAML as a date, not a text",
+          'put it in quotes: "2024-03-01"')),
+        (_figure(year="2023"),
+         ("figures[0].year", "figure 'f1': year '2023' is not a four-digit year", "see docs/data-format.md")),
+        (_figure(year=1980),
+         ("figures[0].year", "figure 'f1': year 1980 is not a four-digit year", "see docs/data-format.md")),
+        (_figure(year=2101),
+         ("figures[0].year", "figure 'f1': year 2101 is not a four-digit year", "see docs/data-format.md")),
+        ({"figures": [{"id": "", "measure": "mean_total", "printed": "1"}]},  # no id to name the figure by
+         ("figures[0].id", "id '' is not a text", "see docs/data-format.md")),
+        ({"figures": [{"measure": "mean_total", "printed": "1"}]},
+         ("figures[0].id", "required key is missing", "add 'id:' (see docs/data-format.md)")),
+        ({"figures": [7]}, ("figures[0]", "7 is not a mapping of keys to values", "see docs/data-format.md")),
+        ({"figures": 7}, ("figures", "figures 7 is not a list of figures", "see docs/data-format.md")),
+        ([1], (None, "the document must be a mapping of keys to values", "see docs/data-format.md")),
+    ],
+)  # fmt: skip
+def test_each_kind_of_published_yml_mistake_has_its_own_words(document, expected):
+    assert _one_error("published", document) == expected
+
+
+def _dataset(change):
+    doc = yaml.safe_load((DATA / "three-years" / "dataset.yml").read_text(encoding="utf-8"))
+    change(doc)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d.update(levels=[]), ("levels", "the list is empty", "give at least one item")),
+        (lambda d: d["methodologies"][0].update(max_total=-5),
+         ("methodologies[0].max_total", "-5 is negative", "write a number of points or a percentage ≥ 0")),
+        (lambda d: d["methodologies"][0].update(decimals=9),
+         ("methodologies[0].decimals", "9 is not a number of decimals", "see docs/data-format.md")),
+        (lambda d: d["methodologies"][0].update(rank_ties="best"),
+         ("methodologies[0].rank_ties", "'best' is not a rank rule parlib knows", "use one of: min, printed")),
+        (lambda d: d.update(date_published=datetime.date(2024, 3, 1)),
+         ("date_published", "2024-03-01 is read by YAML as a date, not a text", 'put it in quotes: "2024-03-01"')),
+        (lambda d: d["levels"][1].update(noun={"vi": "sở", "ngành": None, "en": "departments"}),
+         ("levels[1].noun", "YAML cut the text at a comma: it read 'ngành' as a key, not as part of the vi text",
+          'put the text in quotes: vi: "sở, ngành"')),
+        (lambda d: d["levels"][1].update(noun={"vi": "sở", "en": "departments", "agencies": None}),
+         ("levels[1].noun", "YAML cut the text at a comma: it read 'agencies' as a key, not as part of the en text",
+          'put the text in quotes: en: "departments, agencies"')),
+        (lambda d: d["levels"][1].update(noun={"vi": "sở", "ngành": None}),
+         ("levels[1].noun", "YAML cut the text at a comma: it read 'ngành' as a key, not as part of the vi text",
+          'put the text in quotes: vi: "sở, ngành"')),
+        (lambda d: d["levels"][1].update(noun={"en": "departments", "agencies": None, "vi": "sở"}),
+         ("levels[1].noun", "YAML cut the text at a comma: it read 'agencies' as a key, not as part of the en text",
+          'put the text in quotes: en: "departments, agencies"')),
+    ],
+)  # fmt: skip
+def test_each_kind_of_dataset_yml_mistake_has_its_own_words(change, expected):
+    assert _one_error("dataset", _dataset(change)) == expected
