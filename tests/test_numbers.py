@@ -17,6 +17,7 @@ from parlib.data.numbers import (
     parse_number_series,
     printed_decimals,
     round_half_up,
+    round_half_up_series,
 )
 
 
@@ -189,3 +190,26 @@ def test_a_missing_marker_is_named_in_the_message():
     with pytest.raises(NumberFormatError) as e:
         parse_number(" n/a ")
     assert str(e.value) == "the value 'n/a' is missing or not a number"
+
+
+def test_round_half_up_series_takes_a_printed_half_up_in_the_thousands_at_five_and_six_decimals():
+    """8300,014575 at 5 decimals: the next digit is 5, so half up gives 8300,01458 (by hand; so does
+    Python's decimal); × 100000 it is 830001457.4999999 in floating point, noise that rounding the
+    scaled value to 6 places removes and to 7 places would not."""
+    values = pd.Series([8300.014575, -8300.014575, 1026.5534285])
+    assert round_half_up_series(values.iloc[:2], 5).tolist() == [8300.01458, -8300.01458]
+    assert round_half_up_series(values.iloc[2:], 6).tolist() == [1026.553429]
+
+
+def test_round_half_up_series_keeps_the_index_of_its_values():
+    """The rounded totals are put back beside their units by index (88,185 → 88,19 and 1,005 → 1,01 by hand)."""
+    rounded = round_half_up_series(pd.Series([88.185, 1.005], index=["u-a", "u-b"]), 2)
+    pd.testing.assert_series_equal(rounded, pd.Series([88.19, 1.01], index=["u-a", "u-b"]))
+
+
+def test_parse_number_series_empty_cells_of_a_text_column_are_missing_without_an_error():
+    """A cell read as nothing (None, NaN or pandas' NA, as a spreadsheet's empty cell arrives) is
+    missing like an empty text: NaN and no error message."""
+    values, errors = parse_number_series(pd.Series(["81,5", None, float("nan"), pd.NA], dtype=object))
+    assert values.iloc[0] == 81.5 and values.iloc[1:].isna().all()
+    assert errors.tolist() == ["", "", "", ""]
