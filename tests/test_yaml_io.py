@@ -357,7 +357,7 @@ def test_any_other_error_of_the_parser_is_one_line(tmp_path, monkeypatch, raised
         def dispose(self):
             pass
 
-    monkeypatch.setattr(yaml_io, "_BASE", Loader)
+    monkeypatch.setattr(yaml_io, "_Loader", Loader)
     path = _write(tmp_path, "a: 1\n")
     e = _refused(path)
     assert (e.what, e.todo, e.file, e.row) == (what, todo, path, None)
@@ -369,3 +369,145 @@ def test_a_key_counts_its_depth_as_a_value_does(tmp_path, monkeypatch):
     path = _write(tmp_path, "? [[deep]]\n: 1\n")
     e = _refused(path)
     assert (e.what, e.row) == ("the YAML is nested more than 2 levels deep", 1)
+
+
+# Plain scalars whose first character PyYAML looks up among its implicit resolvers: every kind of
+# value (bool, int in each base, float, null, timestamp, merge "<<", value "=", the "yaml" tag's
+# "!"/"&"/"*" when quoted) and texts that start like them.
+_SCALARS = [
+    "",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "nULL",
+    "yes",
+    "No",
+    "ON",
+    "off",
+    "y",
+    "Y",
+    "true",
+    "False",
+    "0",
+    "-0",
+    "+12",
+    "012",
+    "0o17",
+    "0x1F",
+    "0b101",
+    "1_000",
+    "190:20:30",
+    "1.5",
+    "-.5",
+    "+1.5e3",
+    "1.5e3",
+    "6.8523015e+5",
+    ".inf",
+    "-.Inf",
+    ".NaN",
+    ".nan",
+    "2024-01-31",
+    "2024-1-3 10:20:30.5 +07:00",
+    "2024-13-45",
+    "'<<'",
+    "'='",
+    "'!'",
+    "'&'",
+    "'*'",
+    "Xã Hòa Bình",
+    "Điểm 12,5",
+    "12,5",
+    "1 000",
+    "- x",
+    "no way",
+    "yesterday",
+    "nullable",
+    "0xZZ",
+    "1e",
+    ".",
+    "-",
+    "+",
+    "'yes'",
+    '"12"',
+]
+
+
+@pytest.mark.parametrize("scalar", _SCALARS)
+def test_a_plain_scalar_gets_the_value_pyyaml_gives_it(tmp_path, scalar):
+    """parlib's loader resolves a scalar's tag its own (faster) way; PyYAML's own safe loader, unchanged,
+    is the oracle: the same value and the same type, as a key and as a value; an error where it fails."""
+    text = f"k: {scalar}\nl: [{scalar}]\n"
+    if scalar and scalar[0] not in "'\"-":
+        text += f"{scalar}: 1\n"
+    try:
+        expected = yaml.load(text, Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, ValueError):  # "2024-13-45" is a timestamp with no such date
+        _refused(_write(tmp_path, text))
+        return
+    got = read_yaml(_write(tmp_path, text))
+    assert got == expected or (got != got and expected != expected)
+    assert [type(v) for v in got.values()] == [type(v) for v in expected.values()]
+    assert [type(v) for v in got] == [type(v) for v in expected]
+
+
+@pytest.mark.parametrize("text", ["a: 1\n", "a: [1\n"])
+def test_the_cyclic_collector_is_on_again_after_reading(tmp_path, text):
+    """read_yaml turns Python's cyclic garbage collector off while it builds the node tree; it is on
+    again afterwards, whether the file was read or refused, and stays off if the caller had it off."""
+    import gc
+
+    path = _write(tmp_path, text)
+    try:
+        for before in (True, False):
+            (gc.enable if before else gc.disable)()
+            try:
+                read_yaml(path)
+            except DataError:
+                pass
+            assert gc.isenabled() is before
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(
+    "value, why",
+    [
+        ("2024-02-30", "day is out of range for month"),
+        ("2024-13-01", "month must be in 1..12"),
+        ("0000-01-01", "year 0 is out of range"),
+        ("2024-01-01 24:00:00", "hour must be in 0..23"),
+        ("!!timestamp 2023-02-29", "day is out of range for month"),
+    ],
+)
+def test_a_date_with_no_such_day_is_refused_at_its_line(tmp_path, value, why):
+    """An unquoted value shaped like a date is a date to YAML; one that names no real day made PyYAML's
+    constructor raise a bare ValueError (a traceback, exit 1) until this was fixed."""
+    path = _write(tmp_path, f"id: x\nyears:\n  - year: 2023\n    date_published: {value}\n")
+    e = _refused(path)
+    shown = value.removeprefix("!!timestamp ")
+    assert (e.what, e.todo, e.file, e.row) == (
+        f"'{shown}' is written as a date but is not one ({why})",
+        "write a real date as YYYY-MM-DD, or put the value in quotes to keep it as text",
+        path,
+        4,
+    )
+
+
+def test_a_real_date_and_a_quoted_impossible_one_are_read(tmp_path):
+    path = _write(tmp_path, "a: 2024-02-29\nb: '2024-02-30'\n")
+    assert read_yaml(path) == {"a": datetime.date(2024, 2, 29), "b": "2024-02-30"}
+
+
+@pytest.mark.parametrize(
+    "text, row",
+    [
+        ("a: 1\nb: !!int 12x\n", 2),  # a tagged scalar PyYAML cannot make
+        ("a: 1\nb: !!set\n  ? 2024-02-30\n", 2),  # inside a node PyYAML builds whole: the node's line
+    ],
+)
+def test_any_other_value_pyyaml_cannot_make_is_refused_at_its_line(tmp_path, text, row):
+    path = _write(tmp_path, text)
+    e = _refused(path)
+    assert e.what.startswith("a value YAML cannot make (")
+    assert (e.todo, e.row) == ("correct it, or put it in quotes to keep it as text", row)

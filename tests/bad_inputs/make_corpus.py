@@ -550,6 +550,11 @@ def hostile_cases(case) -> None:
     c.raw_yml = dataset_text(c, "assumptions:\n  - " + "[" * 200 + "x" + "]" * 200 + "\n").encode("utf-8")
     c.expected = ["dataset.yml", "nested more than 100 levels"]
 
+    c = case("yaml-impossible-date", "The date of publication is written without quotes and names no real day: "
+             "YAML reads it as a date, and there is no 30 February.")
+    c.raw_yml = dataset_text(c).replace("date_published: '2024-03-01'", "date_published: 2024-02-30", 1).encode("utf-8")
+    c.expected = ["dataset.yml", "row 9", "'2024-02-30' is written as a date but is not one", "YYYY-MM-DD"]
+
     c = case("csv-padded-columns", "The header is padded with 100,000 empty columns (separators only).")
     c.files[TABLE] = (HEADER + "," * 100_000 + "\n" + "".join(",".join(r) + "\n" for r in ROWS)).encode("utf-8")
     c.expected = ["ket-qua-2023.csv", "row 1", "100,007 columns", "at most 500"]
