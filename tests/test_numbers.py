@@ -213,3 +213,15 @@ def test_parse_number_series_empty_cells_of_a_text_column_are_missing_without_an
     values, errors = parse_number_series(pd.Series(["81,5", None, float("nan"), pd.NA], dtype=object))
     assert values.iloc[0] == 81.5 and values.iloc[1:].isna().all()
     assert errors.tolist() == ["", "", "", ""]
+
+
+def test_parse_number_series_reads_other_digits_as_parse_number_does():
+    """Bug (issue 15's seventh session): the column's fast path took "٨٥,5" (Arabic-Indic digits)
+    and "１２" (full-width digits) for plain numbers, since a regular expression's \\d matches any
+    digit, and pandas could not read them, so a filled cell was reported as "the value is missing".
+    parse_number (a published figure, a cell on its own) reads them: 85,5 and 12 by hand."""
+    texts = ["٨٥,5", "１２", "٩٥.٤٧٦", "90,00"]
+    values, errors = parse_number_series(pd.Series(texts), decimals=3)
+    assert values.tolist() == [85.5, 12.0, 95.476, 90.0]
+    assert errors.tolist() == ["", "", "", ""]
+    assert [parse_number(t, decimals=3) for t in texts] == [85.5, 12.0, 95.476, 90.0]

@@ -141,12 +141,14 @@ def _parse_texts(values: pd.Series, *, decimals: int | None, maximum: float | No
     """:func:`parse_number_series` of distinct values (a default RangeIndex)."""
     texts = values.astype(object).where(values.notna(), "").astype(str).str.strip()
     # Fast path, vectorised: plain integers, decimal commas, and decimal points with other than
-    # three decimals parse without ambiguity; only the rest is looked at cell by cell.
-    simple = texts.str.fullmatch(r"[+-]?\d+(,\d+)?") | texts.str.fullmatch(r"[+-]?\d+\.(\d{1,2}|\d{4,})")
+    # three decimals parse without ambiguity; only the rest is looked at cell by cell. ASCII digits
+    # only ([0-9], not \d): pd.to_numeric reads no other digits, and a cell of other digits ("٨٥,5",
+    # "８５") left to it came out as an empty cell ("the value is missing"); parse_number reads them.
+    simple = texts.str.fullmatch(r"[+-]?[0-9]+(,[0-9]+)?") | texts.str.fullmatch(r"[+-]?[0-9]+\.([0-9]{1,2}|[0-9]{4,})")
     # "95.476" (a point and three decimals) is a decimal point when the method prints three
     # decimals or when 95476 would exceed the column's maximum, as in parse_number; decided here
     # for the whole column at once, the unresolved rest goes cell by cell (and is refused there).
-    three = texts.str.fullmatch(r"[+-]?\d+\.\d{3}")
+    three = texts.str.fullmatch(r"[+-]?[0-9]+\.[0-9]{3}")
     if three.any():
         as_decimal = pd.to_numeric(texts.where(three), errors="coerce")
         resolved = three & (
