@@ -14,6 +14,7 @@ from parlib.data.numbers import (
     NumberFormatError,
     matches_printed,
     parse_number,
+    parse_number_codes,
     parse_number_series,
     printed_decimals,
     round_half_up,
@@ -225,3 +226,20 @@ def test_parse_number_series_reads_other_digits_as_parse_number_does():
     assert values.tolist() == [85.5, 12.0, 95.476, 90.0]
     assert errors.tolist() == ["", "", "", ""]
     assert [parse_number(t, decimals=3) for t in texts] == [85.5, 12.0, 95.476, 90.0]
+
+
+def test_parse_number_codes_parses_each_distinct_printed_value_once():
+    """Each row's code points at its distinct value's number and message: three rows of "12,5"
+    share one code; the empty cell is missing without a message; "x" carries one."""
+    s = pd.Series(["12,5", "x", "12,5", "", "12,5"], index=[10, 11, 12, 13, 14])
+    codes, parsed, messages = parse_number_codes(s, decimals=2, maximum=100)
+    assert codes.tolist() == [0, 1, 0, 2, 0]
+    assert parsed.iloc[0] == 12.5 and math.isnan(parsed.iloc[1]) and math.isnan(parsed.iloc[2])
+    assert messages.iloc[0] == "" and messages.iloc[2] == "" and "missing" in messages.iloc[1]
+    assert len(parsed) == len(messages) == 3
+
+
+def test_parse_number_codes_of_a_numeric_column_is_one_code_per_row():
+    codes, parsed, messages = parse_number_codes(pd.Series([61.86, 28.1], index=[5, 9]))
+    assert codes.tolist() == [0, 1]
+    assert parsed.tolist() == [61.86, 28.1] and messages.tolist() == ["", ""]

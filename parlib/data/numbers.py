@@ -124,17 +124,27 @@ def parse_number_series(
     Returns the parsed floats (NaN where a cell is empty) and a Series of error messages (empty
     string where the cell parsed). Numeric columns pass through without per-cell work.
     """
-    if pd.api.types.is_numeric_dtype(values):
-        out = values.astype(float)
-        return out, pd.Series("", index=values.index, dtype=object)
-    # Once per distinct printed value (a column of 400,000 scores holds a few hundred), then
-    # spread back to the rows.
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    parsed, errors = _parse_texts(pd.Series(uniques, dtype=object), decimals=decimals, maximum=maximum)
+    codes, parsed, errors = parse_number_codes(values, decimals=decimals, maximum=maximum)
     return (
         pd.Series(parsed.to_numpy()[codes], index=values.index, dtype=float),
         pd.Series(errors.to_numpy()[codes], index=values.index, dtype=object),
     )
+
+
+def parse_number_codes(
+    values: pd.Series, *, decimals: int | None = None, maximum: float | None = None
+) -> tuple[np.ndarray, pd.Series, pd.Series]:
+    """:func:`parse_number_series` before it is spread back to the rows: each row's code, and the
+    parsed float and error message (empty string where it parsed) of each code. A caller that only
+    asks which rows failed compares a few hundred messages, not 400,000."""
+    if pd.api.types.is_numeric_dtype(values):
+        n = len(values)
+        return np.arange(n), values.astype(float).reset_index(drop=True), pd.Series([""] * n, dtype=object)
+    # Once per distinct printed value (a column of 400,000 scores holds a few hundred), then
+    # spread back to the rows.
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    parsed, errors = _parse_texts(pd.Series(uniques, dtype=object), decimals=decimals, maximum=maximum)
+    return codes, parsed, errors
 
 
 def _parse_texts(values: pd.Series, *, decimals: int | None, maximum: float | None) -> tuple[pd.Series, pd.Series]:

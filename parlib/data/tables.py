@@ -29,7 +29,7 @@ import pandas as pd
 
 from parlib.data.dataset import Dataset, Methodology, TableSpec
 from parlib.data.limits import MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TABLE_BYTES
-from parlib.data.numbers import parse_number_series, total_from_parts
+from parlib.data.numbers import parse_number_codes, total_from_parts
 from parlib.data.text import clean_codes, clean_name, clean_names, name_key, near_miss, per_unique, spread
 from parlib.data.xlsx import column_letter, read_xlsx
 from parlib.errors import DataError, ErrorCollector, raise_all, show
@@ -668,10 +668,12 @@ def _numbers(
     required: bool,
 ) -> pd.Series:
     """The numbers of one column; every bad cell of it is reported at once (DataErrors)."""
-    values, errors = parse_number_series(frame[header], decimals=decimals, maximum=maximum)
+    codes, parsed, messages = parse_number_codes(frame[header], decimals=decimals, maximum=maximum)
+    values = pd.Series(parsed.to_numpy()[codes], index=frame.index, dtype=float)
+    failed = (messages.to_numpy() != "")[codes]
     found = row_errors(
-        errors != "",
-        lambda i: str(errors.iloc[i]),
+        pd.Series(failed, index=frame.index),
+        lambda i: str(messages.iloc[codes[i]]),
         "write a number (decimal comma or point), or fix the cell",
         path,
         rows,
@@ -679,7 +681,7 @@ def _numbers(
     )
     if required:
         found += row_errors(
-            values.isna() & (errors == ""),
+            pd.Series(values.isna().to_numpy() & ~failed, index=frame.index),
             lambda i: "the value is missing",
             "fill in the cell, or mark the table 'partial: true' in dataset.yml if the publisher did not print it",
             path,
