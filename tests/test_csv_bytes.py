@@ -86,3 +86,20 @@ def test_a_long_unquoted_cell_is_refused(tmp_path, monkeypatch):
     with pytest.raises(DataError, match="the cell holds 60 characters") as e:
         read_raw_table(p)
     assert (e.value.row, e.value.column) == (3, "unit")
+
+
+@pytest.mark.parametrize("head", [4, 13, 14, 15, 1 << 20])
+def test_a_bad_byte_past_the_checked_head_is_still_found_at_its_line(tmp_path, monkeypatch, head):
+    """read_raw_table checks the first ``_HEAD_BYTES`` itself and leaves the rest to pandas' strict
+    decoding; either way the error is the same line. Bytes 13–14 are the 'ơ' of "Sở" on line 2,
+    so a head of 14 cuts that letter in two, which is fine."""
+    monkeypatch.setattr(tables, "_HEAD_BYTES", head)
+    p = tmp_path / "t.csv"
+    good = "unit,total\nSở Tư pháp,80\nSở Y tế,70\n".encode()
+    p.write_bytes(good)
+    frame, _ = read_raw_table(p)
+    assert frame["unit"].tolist() == ["Sở Tư pháp", "Sở Y tế"]
+    p.write_bytes(good + b"S\xe9 N\xf4i v\xf9,60\n")  # Windows-1258 bytes on line 4
+    with pytest.raises(DataError, match="not UTF-8") as e:
+        read_raw_table(p)
+    assert (e.value.row, e.value.file) == (4, p)
