@@ -260,3 +260,32 @@ def _dataset(change):
 )  # fmt: skip
 def test_each_kind_of_dataset_yml_mistake_has_its_own_words(change, expected):
     assert _one_error("dataset", _dataset(change)) == expected
+
+
+NOT_A_NAME = "is not a text in Vietnamese and in English ({vi: ..., en: ...}), or one text for both"
+
+
+@pytest.mark.parametrize(
+    "noun",
+    [{"vi": "sở", "en": "departments", "fr": "services"}, {"vi": None, "en": "departments"}, {"vi": "sở", "en": None}],
+)
+def test_a_name_with_another_key_or_an_empty_language_is_not_a_cut_text(noun):
+    """Only a key without a value beside vi and en is read as a text YAML cut at its comma."""
+    expected = ("levels[1].noun", f"{noun!r} {NOT_A_NAME}", "see docs/data-format.md")
+    assert _one_error("dataset", _dataset(lambda d: d["levels"][1].update(noun=noun))) == expected
+
+
+def test_the_cut_key_is_the_one_that_is_neither_vi_nor_en():
+    """{vi: , en: Departments, agencies}: vi left empty comes first, the key YAML made of 'agencies' after."""
+    noun = {"vi": None, "en": "Departments", "agencies": None}
+    assert _one_error("dataset", _dataset(lambda d: d["levels"][1].update(noun=noun))) == (
+        "levels[1].noun",
+        "YAML cut the text at a comma: it read 'agencies' as a key, not as part of the en text",
+        'put the text in quotes: en: "Departments, agencies"',
+    )
+    noun = {"vi": "sở", "en": None, "agencies": None}
+    column, what, _ = _one_error("dataset", _dataset(lambda d: d["levels"][1].update(noun=noun)))
+    assert (column, what) == (
+        "levels[1].noun",
+        "YAML cut the text at a comma: it read 'agencies' as a key, not as part of the en text",
+    )
