@@ -253,6 +253,8 @@ def _dataset(change):
         (lambda d: d["levels"][1].update(noun={"vi": "sở", "ngành": None}),
          ("levels[1].noun", "YAML cut the text at a comma: it read 'ngành' as a key, not as part of the vi text",
           'put the text in quotes: vi: "sở, ngành"')),
+        (lambda d: d["levels"][1].update(aliases={"Sở Một": 5}),  # a schema with no words for what it wants
+         ("levels[1].aliases.Sở Một", "5 is not valid", "see docs/data-format.md")),
         (lambda d: d["levels"][1].update(noun={"en": "departments", "agencies": None, "vi": "sở"}),
          ("levels[1].noun", "YAML cut the text at a comma: it read 'agencies' as a key, not as part of the en text",
           'put the text in quotes: en: "departments, agencies"')),
