@@ -34,7 +34,8 @@ run_mutants() {
   local names=("$@")
   export MUTATION_TYPECHECK_GLOBS="$*"  # scripts/mutation_mypy.py: only these modules' type errors
   if [ "${MUTATION_RESUME:-0}" = 1 ] && [ -n "$(find mutants -name '*.meta' -print -quit 2>/dev/null)" ]; then
-    mapfile -t names < <("$BIN/python" scripts/mutation_summary.py --pending mutants "$@")
+    # (an empty line when nothing is pending: mutmut would take "" for a glob that matches nothing and stop)
+    mapfile -t names < <("$BIN/python" scripts/mutation_summary.py --pending mutants "$@" | sed '/^$/d')
     if [ "${#names[@]}" = 0 ]; then
       echo "mutation: nothing left to run in $*"
       return
