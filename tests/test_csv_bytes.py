@@ -103,3 +103,15 @@ def test_a_bad_byte_past_the_checked_head_is_still_found_at_its_line(tmp_path, m
     with pytest.raises(DataError, match="not UTF-8") as e:
         read_raw_table(p)
     assert (e.value.row, e.value.file) == (4, p)
+
+
+def test_a_row_is_blank_only_when_every_cell_is_empty_or_spaces(tmp_path):
+    """Rows 3 and 6 are blank (empty cells, spaces, a tab); row 4 has only its last cell, row 5 only
+    its first, row 7 only its middle one: those are rows (with mistakes the table's checks report)."""
+    p = tmp_path / "t.csv"
+    p.write_text(
+        "unit,field,total\nSở Y tế,a,80\n,,\n,, 70\nSở Nội vụ,,\n  ,\t, \n,b,\nSở Tư pháp,c,60\n", encoding="utf-8"
+    )
+    frame, first = read_raw_table(p)
+    assert [first + i for i in frame.index] == [2, 4, 5, 7, 8]
+    assert tables._blank_rows(frame).tolist() == [False] * 5

@@ -409,10 +409,11 @@ def _check_cell_lengths(frame: pd.DataFrame, path: Path, first_row: int) -> None
 
 def _blank_rows(frame: pd.DataFrame) -> pd.Series:
     """Rows whose every cell is empty or spaces only (the same rule for CSV and XLSX). Column by
-    column, only over the rows still blank so far (after the unit column, hardly any), once per
-    distinct value."""
+    column, only over the rows still blank so far (after the first column looked at, hardly any),
+    once per distinct value. The last column first: a column of a few hundred printed numbers is
+    factorised in half the time of the unit names' column (10,000 distinct names)."""
     candidates = np.arange(len(frame))
-    for col in range(frame.shape[1]):
+    for col in reversed(range(frame.shape[1])):
         if not len(candidates):
             break
         candidates = candidates[per_unique(frame.iloc[candidates, col], _is_blank).to_numpy(dtype=bool)]
