@@ -115,3 +115,13 @@ def test_a_row_is_blank_only_when_every_cell_is_empty_or_spaces(tmp_path):
     frame, first = read_raw_table(p)
     assert [first + i for i in frame.index] == [2, 4, 5, 7, 8]
     assert tables._blank_rows(frame).tolist() == [False] * 5
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1 << 22])
+def test_count_byte_counts_as_bytes_count_does_across_chunks(monkeypatch, chunk):
+    monkeypatch.setattr(tables, "_CHUNK", chunk)
+    data = "a;b\nSở;Y tế\n\n;;\n".encode()
+    assert tables._count_byte(data, b"\n") == 4  # counted by hand
+    assert tables._count_byte(data, b";") == 4
+    assert tables._count_byte(b"", b"\n") == 0
+    assert tables._count_byte(data, b"\xe1") == data.count(b"\xe1") == 2  # a byte inside 'ở' and 'ế'
