@@ -173,3 +173,19 @@ def test_a_dataset_whose_tables_were_read_still_pickles():
     level = ds.levels[0].id
     assert copy.level(level).unit_names() == ds.level(level).unit_names()
     assert copy.level(level).unit_names()["sở gtvt"] == "so-gtvt"  # an alias, case-folded
+
+
+def test_a_levels_name_lookup_is_made_while_reading_and_equals_the_one_made_from_its_units():
+    """read_dataset keeps the name keys it makes to find a name given to two units as the level's
+    lookup; a copy of the level (dataclasses.replace: nothing cached) makes it again from its units."""
+    import dataclasses
+
+    ds = load("two-years")
+    lv = ds.level("departments")
+    assert "_unit_names" in lv.__dict__  # made by the reader, not on first use
+    fresh = dataclasses.replace(lv)
+    assert "_unit_names" not in fresh.__dict__
+    assert lv.unit_names() == fresh.unit_names()
+    # by hand: the alias "Sở GTVT" and the name, case-folded, both lead to so-gtvt
+    assert lv.unit_names()["sở gtvt"] == "so-gtvt"
+    assert lv.unit_names()["sở văn hóa, thể thao và du lịch"] == "so-vh"
