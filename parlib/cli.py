@@ -180,8 +180,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"parlib: error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("parlib: interrupted; outputs already in place were left as they were", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        said = "; ".join(["outputs already in place were left as they were", *getattr(exc, "__notes__", [])])
+        print(f"parlib: interrupted; {said}", file=sys.stderr)
         return 130
     return 0
 

@@ -304,7 +304,9 @@ def test_interrupted_build_keeps_previous_outputs(tmp_path):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "interrupted" in err
-    # the partly executed notebook may be kept in failed/ for debugging; the report itself is untouched
+    # the partly executed notebook may be kept in failed/ for debugging, and the message then says so;
+    # the report itself is untouched
+    assert ("the notebook it was running is kept in" in err) == (report / "failed").is_dir(), err
     assert {p.name: p.read_bytes() for p in report.iterdir() if p.is_file()} == before
     assert [
         p.name for p in report.parent.iterdir() if p.name.startswith((".staging", ".old")) or p.name.endswith(".lock")

@@ -500,6 +500,8 @@ def build_years(
                 if staging is not None:
                     shutil.rmtree(staging, ignore_errors=True)
             b.lock.close()
+        if kept and isinstance(exc, KeyboardInterrupt):
+            exc.add_note(f"the notebook it was running is kept in {_rel(kept)}")
         if kept and type(exc).__name__ == "ReportError":
             raise type(exc)(
                 f"{exc} — the failed notebook is kept in {_rel(kept)}; previous outputs were left in place"
