@@ -606,3 +606,38 @@ def test_a_workbook_openpyxl_wrote(tmp_path):
         ],
         [Merged(5, 1, 5, 3)],
     )
+
+
+def test_cells_are_counted_raw_over_every_chunk_read(tmp_path, monkeypatch):
+    """Three formatted empty cells a row: the 9th cell is in row 3. The raw count adds up every chunk
+    read (no chunk of 64 bytes holds more than 6 cells), so the sheet is refused from it before row 3
+    is parsed; counted as parsed, it would be refused in row 3."""
+    rows = "".join(f'<row r="{r}">' + '<c s="1"/>' * 3 + "</row>" for r in range(1, 7))
+    path = _book(tmp_path, _sheet(rows))
+    monkeypatch.setattr(xlsx, "MAX_XLSX_CELLS", 8)
+    monkeypatch.setattr(xlsx, "_CHUNK", 64)
+    what = _refused(path).what
+    assert what.startswith("the sheet has more than 8 cells (reached near row ")
+    assert int(what.split("near row ")[1].split(")")[0]) < 3
+
+
+def test_a_sheet_written_with_line_breaks_and_indents_between_its_tags(tmp_path):
+    rows = '\n  <row r="1">\n    <c r="A1"><v>1</v></c>\n    <c r="B1" t="inlineStr">\n      <is><t>Sở</t></is>\n    </c>\n  </row>\n'
+    assert read_xlsx(_book(tmp_path, _sheet(rows).replace("><sheetData>", ">\n <sheetData>")))[0] == [[1.0, "Sở"]]
+
+
+def test_texts_and_dates_stay_texts_even_when_they_look_like_numbers(tmp_path):
+    rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>05</t></is></c><c r="B1" t="d"><v>20231231</v></c></row>'
+    assert read_xlsx(_book(tmp_path, _sheet(rows)))[0] == [["05", "20231231"]]
+
+
+def test_a_cell_opened_and_closed_without_a_value_holds_nothing(tmp_path):
+    rows = '<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="b"></c><c r="C1" t="s"></c><c r="D1"></c></row>'
+    assert read_xlsx(_book(tmp_path, _sheet(rows), strings=_strings("x")))[0] == [[1.0]]
+
+
+def test_formatted_empty_rows_over_the_limit_name_the_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
+    path = _book(tmp_path, _sheet('<row r="1"><c r="A1"><v>1</v></c></row><row s="1"/><row s="1"/><row s="1"/>'))
+    e = _refused(path)
+    assert (e.what, e.todo, e.file) == ("the sheet has more than 3 rows (formatted empty rows count)", xlsx._FIX, path)
