@@ -641,3 +641,58 @@ def test_formatted_empty_rows_over_the_limit_name_the_file(tmp_path, monkeypatch
     path = _book(tmp_path, _sheet('<row r="1"><c r="A1"><v>1</v></c></row><row s="1"/><row s="1"/><row s="1"/>'))
     e = _refused(path)
     assert (e.what, e.todo, e.file) == ("the sheet has more than 3 rows (formatted empty rows count)", xlsx._FIX, path)
+
+
+SECOND_FIRST = (
+    f'<workbook {NS} {REL_NS}>{{pad}}<sheets><sheet name="B" sheetId="2" r:id="rId7"/>'
+    '<sheet name="A" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+SECOND_RELS = (
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{pad}'
+    '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/><Relationship Id="rId7" Target="worksheets/sheet2.xml"/>'
+    "</Relationships>"
+)
+
+
+def _two_sheets(tmp_path: Path, workbook: str, rels: str) -> Path:
+    one = _sheet('<row r="1"><c r="A1"><v>1</v></c></row>')
+    two = _sheet('<row r="1"><c r="A1"><v>2</v></c></row>')
+    return _book(
+        tmp_path,
+        one,
+        **{"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels, "xl/worksheets/sheet2.xml": two},
+    )
+
+
+@pytest.mark.parametrize("part", ["workbook", "rels"])
+def test_a_workbook_part_of_8_mib_is_read_and_one_byte_more_is_not(tmp_path, part):
+    """The workbook and its relationships are read up to 8 MiB each (spaces pad them here): at the
+    limit the workbook's first sheet (sheet2) is read; one byte over, the part is not read and
+    sheet1.xml is taken."""
+    for extra, expected in ((0, [[2.0]]), (1, [[1.0]])):
+        texts = {"workbook": SECOND_FIRST.format(pad=""), "rels": SECOND_RELS.format(pad="")}
+        texts[part] = (
+            texts[part]
+            .replace("{pad}", "")
+            .replace(">", ">" + " " * (8 * 2**20 - len(texts[part].encode()) + extra), 1)
+        )
+        assert len(texts[part].encode()) == 8 * 2**20 + extra
+        assert read_xlsx(_two_sheets(tmp_path, texts["workbook"], texts["rels"]))[0] == expected, extra
+
+
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"])
+def test_a_workbook_part_cut_short_is_not_an_xlsx(tmp_path, part):
+    texts = {"xl/workbook.xml": SECOND_FIRST.format(pad=""), "xl/_rels/workbook.xml.rels": SECOND_RELS.format(pad="")}
+    texts[part] = texts[part].rsplit("</", 1)[0]  # the last end tag lost
+    assert _refused(_two_sheets(tmp_path, *texts.values())).what == "cannot read as XLSX (ExpatError)"
+
+
+def test_only_a_sheet_element_names_the_first_sheet(tmp_path):
+    workbook = SECOND_FIRST.format(pad='<bookViews r:id="rId1"/>')  # an id on another element before the sheets
+    assert read_xlsx(_two_sheets(tmp_path, workbook, SECOND_RELS.format(pad="")))[0] == [[2.0]]
+
+
+def test_shared_strings_written_with_line_breaks_between_their_tags(tmp_path):
+    strings = f"<sst {NS}>\n  <si><t>Tên</t></si>\n  <si>\n    <t>Điểm</t>\n  </si>\n</sst>"
+    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    assert read_xlsx(_book(tmp_path, _sheet(rows), strings=strings))[0] == [["Tên", "Điểm"]]
