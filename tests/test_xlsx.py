@@ -696,3 +696,15 @@ def test_shared_strings_written_with_line_breaks_between_their_tags(tmp_path):
     strings = f"<sst {NS}>\n  <si><t>Tên</t></si>\n  <si>\n    <t>Điểm</t>\n  </si>\n</sst>"
     rows = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
     assert read_xlsx(_book(tmp_path, _sheet(rows), strings=strings))[0] == [["Tên", "Điểm"]]
+
+
+def test_a_stream_is_counted_over_all_its_chunks(tmp_path, monkeypatch):
+    """No chunk alone is over the limit (64 bytes each); together they are."""
+    sheet = _sheet('<row r="1"><c r="A1"><v>1</v></c></row>')
+    path = _book(tmp_path, sheet)
+    monkeypatch.setattr(xlsx, "_CHUNK", 64)
+    monkeypatch.setattr(xlsx, "MAX_XLSX_SHEET_BYTES", len(sheet) - 1)
+    assert len(sheet) > 2 * 64
+    with zipfile.ZipFile(path) as zf:
+        with pytest.raises(xlsx._Limit):
+            xlsx._feed(zf, "xl/worksheets/sheet1.xml", _NullParser())
