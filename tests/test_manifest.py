@@ -15,7 +15,14 @@ import pytest
 from handmade import DATA, load, load_unverified, variant
 
 from parlib.build import environment, manifest, verify
-from parlib.build.environment import _font_label, _load, _version_string, diff_environment, font_version
+from parlib.build.environment import (
+    _chart_font_file,
+    _font_label,
+    _load,
+    _version_string,
+    diff_environment,
+    font_version,
+)
 from parlib.build.manifest import (
     MANIFEST,
     PROJECT_ROOT,
@@ -696,3 +703,12 @@ def test_a_repository_without_a_commit_gives_no_commit_and_no_clean_state(tmp_pa
     (tmp_path / "new.txt").write_text("x", encoding="utf-8")
     monkeypatch.setattr(manifest, "PROJECT_ROOT", tmp_path)
     assert get_git_state() == {"commit": None, "clean": None}  # nothing to be clean against
+
+
+def test_the_chart_font_is_dejavu_sans_whatever_matplotlib_s_default_family(monkeypatch):
+    """The charts are drawn in DejaVu Sans (parlib.report.charts.FONT), the file matplotlib ships as
+    DejaVuSans.ttf, even where matplotlib's default family is another."""
+    import matplotlib
+
+    monkeypatch.setitem(matplotlib.rcParams, "font.family", ["serif"])
+    assert Path(_chart_font_file()).name == "DejaVuSans.ttf"
