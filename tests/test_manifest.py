@@ -18,6 +18,7 @@ from parlib.build import environment, manifest, verify
 from parlib.build.environment import (
     _chart_font_file,
     _font_label,
+    _fontconfig_file,
     _load,
     _version_string,
     diff_environment,
@@ -712,3 +713,18 @@ def test_the_chart_font_is_dejavu_sans_whatever_matplotlib_s_default_family(monk
 
     monkeypatch.setitem(matplotlib.rcParams, "font.family", ["serif"])
     assert Path(_chart_font_file()).name == "DejaVuSans.ttf"
+
+
+def test_fontconfig_is_loaded_once_then_its_configuration_kept(monkeypatch):
+    """The first lookup in a process loads fontconfig's configuration; DejaVu Sans is a file named
+    DejaVuSans.ttf (as `fc-match "DejaVu Sans" file` says)."""
+    monkeypatch.setattr(environment, "_FC_CONFIG", [])
+    assert Path(_fontconfig_file("DejaVu Sans")).name == "DejaVuSans.ttf"
+    assert len(environment._FC_CONFIG) == 1
+    assert Path(_fontconfig_file("DejaVu Sans")).name == "DejaVuSans.ttf"
+
+
+def test_a_font_missing_in_both_environments_is_no_difference():
+    missing = {"use": "DejaVu Sans Mono", "file": None, "version": None, "sha256": None}
+    env = {"python": "3.11.7", "packages": {}, "system_libraries": {}, "fonts": [missing]}
+    assert diff_environment(env, json.loads(json.dumps(env))) == []
