@@ -547,3 +547,14 @@ def test_a_zero_or_one_count_is_shown_as_computed_and_none_in_the_publisher_s_wo
     s70 = {"level": "departments", "year": 2023, "threshold": 70}
     got = check_figure(a, Figure("c", "count_at_least", "không có", s70, "", "hand"))
     assert (got["match"], got["computed"]) == (False, "01")
+
+
+def test_a_unit_s_total_printed_with_more_decimals_than_its_methodology_is_refused(tmp_path):
+    """two-years prints totals with 2 decimals: "80,125" has 3, which cannot be checked."""
+    figure = {"id": "a", "measure": "unit_total", "unit": "so-gtvt", "year": 2023, "printed": "80,125"}
+    with pytest.raises(DataError) as e:
+        load_published(load_dataset(_pub_variant(tmp_path, figure)))
+    assert (
+        "figure 'a': printed value '80,125' has 3 decimals, but the methodology prints totals with 2: "
+        "the extra digits cannot be checked"
+    ) in str(e.value)
