@@ -504,6 +504,8 @@ def test_a_real_date_and_a_quoted_impossible_one_are_read(tmp_path):
     [
         ("a: 1\nb: !!int 12x\n", 2),  # a tagged scalar PyYAML cannot make
         ("a: 1\nb: !!set\n  ? 2024-02-30\n", 2),  # inside a node PyYAML builds whole: the node's line
+        ("a: 1\n\nb: !!bool maybe\n", 3),  # PyYAML's KeyError
+        ('a: !!int ""\n', 1),  # PyYAML's IndexError
     ],
 )
 def test_any_other_value_pyyaml_cannot_make_is_refused_at_its_line(tmp_path, text, row):
@@ -511,3 +513,9 @@ def test_any_other_value_pyyaml_cannot_make_is_refused_at_its_line(tmp_path, tex
     e = _refused(path)
     assert e.what.startswith("a value YAML cannot make (")
     assert (e.todo, e.row) == ("correct it, or put it in quotes to keep it as text", row)
+
+
+def test_a_text_tagged_as_a_date_is_refused_at_its_line(tmp_path):
+    """``!!timestamp foo``: PyYAML's constructor raised an AttributeError (its pattern did not match)."""
+    e = _refused(_write(tmp_path, "a: 1\nb: !!timestamp foo\n"))
+    assert (e.what, e.row) == ("'foo' is written as a date but is not one", 2)

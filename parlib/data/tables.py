@@ -122,7 +122,9 @@ def read_raw_table(
         )
     # The first megabyte (the header, the "sep=" line, the rows the separator is sniffed on: every
     # real table whole) is checked here; past it, pandas' strict decoding finds a bad byte, and the
-    # reader then locates it (a 16 MB table: 0.08 s of decoding saved).
+    # reader then locates it (a 16 MB table: 0.08 s of decoding saved). So in a file over 1 MB with a
+    # bad byte past its first megabyte and another mistake the checks before parsing find (a NUL, a
+    # row too wide), that other mistake is the one reported; the file is refused either way.
     _check_utf8(data, path, end=_HEAD_BYTES)
     text = _decoded_head(data)
     if not text.strip() and len(data) <= _HEAD_BYTES:

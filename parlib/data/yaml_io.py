@@ -156,13 +156,16 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 def _pyyaml_value(node: yaml.Node, loader: Any) -> Any:
     """PyYAML's own value of a node. A value its constructor cannot make is refused at its line:
-    an unquoted date with no such day (``2024-02-30``) raised a bare ValueError, a traceback."""
+    an unquoted date with no such day (``2024-02-30``) raised a bare ValueError, a traceback, and so
+    did garbage under an explicit tag."""
     try:
         return loader.construct_object(node, deep=True)
-    except (ValueError, OverflowError) as exc:
+    except (ValueError, OverflowError, LookupError, TypeError, AttributeError) as exc:
+        # e.g. ``!!bool maybe`` (KeyError), ``!!int ""`` (IndexError), ``!!timestamp foo`` (AttributeError)
         if isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
+            why = f" ({exc})" if isinstance(exc, ValueError) else ""  # not PyYAML's regex's None
             raise _YamlRefused(
-                f"{show(node.value)} is written as a date but is not one ({exc})",
+                f"{show(node.value)} is written as a date but is not one{why}",
                 "write a real date as YYYY-MM-DD, or put the value in quotes to keep it as text",
                 node.start_mark,
             ) from None
