@@ -123,5 +123,6 @@ def test_count_byte_counts_as_bytes_count_does_across_chunks(monkeypatch, chunk)
     data = "a;b\nSở;Y tế\n\n;;\n".encode()
     assert tables._count_byte(data, b"\n") == 4  # counted by hand
     assert tables._count_byte(data, b";") == 4
+    assert tables._count_byte(b"a||b||c|", b"||") == 2  # a separator of two bytes: bytes.count
     assert tables._count_byte(b"", b"\n") == 0
     assert tables._count_byte(data, b"\xe1") == data.count(b"\xe1") == 2  # a byte inside 'ở' and 'ế'
