@@ -558,3 +558,41 @@ def test_a_unit_s_total_printed_with_more_decimals_than_its_methodology_is_refus
         "figure 'a': printed value '80,125' has 3 decimals, but the methodology prints totals with 2: "
         "the extra digits cannot be checked"
     ) in str(e.value)
+
+
+def _two_years_2022_at_3_decimals(tmp_path, figure: dict):
+    """two-years with its 2022 table under a methodology m3 that prints totals with 3 decimals (2023 keeps
+    m2's 2), and one figure in published.yml."""
+    m3 = (
+        "  - id: m3\n    title: {vi: Bộ tiêu chí thử 3, en: Test criteria set 3}\n    max_total: 100\n"
+        "    decimals: 3\n    bands:\n      - {id: tot, name: {vi: Tốt, en: Good}, min_total: 80}\n"
+        "      - {id: yeu, name: {vi: Yếu, en: Weak}, min_total: 0}\nsources:\n"
+    )
+    table_2022 = "file: 2022/ket-qua-2022.csv\n        level: departments\n        methodology: m"
+    doc = {"source": "hand", "figures": [figure]}
+    return variant(
+        tmp_path,
+        "two-years",
+        yml=[("sources:\n", m3), (table_2022 + "2", table_2022 + "3")],
+        files={"published.yml": yaml.safe_dump(doc, allow_unicode=True)},
+    )
+
+
+def test_a_unit_s_change_may_have_the_decimals_of_either_year(tmp_path):
+    """A change is 2023's total less 2022's: with 2022 printed at 3 decimals (m3) and 2023 at 2 (m2),
+    Sở GTVT's change 88,00 − 90,000 can be printed "−2,000" (3 decimals), not "−2,0000" (4)."""
+    change = {"id": "c", "measure": "unit_change", "unit": "so-gtvt", "year": 2023, "printed": "\u22122,000"}
+    (figure,) = load_published(load_dataset(_two_years_2022_at_3_decimals(tmp_path / "a", change)))
+    assert (figure.measure, figure.printed) == ("unit_change", "\u22122,000")
+    four = dict(change, printed="\u22122,0000")
+    with pytest.raises(DataError) as e:
+        load_published(load_dataset(_two_years_2022_at_3_decimals(tmp_path / "b", four)))
+    assert "printed value '\u22122,0000' has 4 decimals, but the methodology prints totals with 3" in str(e.value)
+
+
+def test_a_unit_s_total_has_only_the_decimals_of_its_own_year(tmp_path):
+    """2022 printed at 3 decimals does not let 2023's total (m2: 2 decimals) be printed "88,000"."""
+    total = {"id": "t", "measure": "unit_total", "unit": "so-gtvt", "year": 2023, "printed": "88,000"}
+    with pytest.raises(DataError) as e:
+        load_published(load_dataset(_two_years_2022_at_3_decimals(tmp_path, total)))
+    assert "printed value '88,000' has 3 decimals, but the methodology prints totals with 2" in str(e.value)
