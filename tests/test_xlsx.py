@@ -708,3 +708,14 @@ def test_a_stream_is_counted_over_all_its_chunks(tmp_path, monkeypatch):
     with zipfile.ZipFile(path) as zf:
         with pytest.raises(xlsx._Limit):
             xlsx._feed(zf, "xl/worksheets/sheet1.xml", _NullParser())
+
+
+def test_a_text_exactly_one_chunk_long_without_a_tag_end_is_carried_whole(tmp_path, monkeypatch):
+    """With a chunk as long as everything up to the cell's <t>, the first chunk ends on that tag's '>'
+    and the second holds only the text's x's: a run of exactly one chunk without '>' is kept whole
+    (not "no element ends in 1 MB", which is for more than a chunk)."""
+    head = f'<worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+    n = len(head)
+    path = _book(tmp_path, _sheet('<row r="1"><c r="A1" t="inlineStr"><is><t>' + "x" * n + "</t></is></c></row>"))
+    monkeypatch.setattr(xlsx, "_CHUNK", n)
+    assert read_xlsx(path)[0] == [["x" * n]]
