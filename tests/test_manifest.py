@@ -721,6 +721,9 @@ def test_fontconfig_is_loaded_once_then_its_configuration_kept(monkeypatch):
     monkeypatch.setattr(environment, "_FC_CONFIG", [])
     assert Path(_fontconfig_file("DejaVu Sans")).name == "DejaVuSans.ttf"
     assert len(environment._FC_CONFIG) == 1
+    # the configuration kept is the one loaded (a pointer), not None: with None (NULL) fontconfig would
+    # fall back at each call to its own current configuration, loaded again behind the code's back
+    assert isinstance(environment._FC_CONFIG[0], int) and environment._FC_CONFIG[0] != 0
     assert Path(_fontconfig_file("DejaVu Sans")).name == "DejaVuSans.ttf"
 
 
