@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import locale
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -650,3 +651,57 @@ def test_current_years_reads_a_year_under_the_lock_its_build_takes(tmp_path, fak
     locks.clear()
     runner.build_years([a], ["vi"], tmp_path / "out", tmp_path / "proc", report=True, force=True, jobs=1)
     assert (tmp_path / "out" / "three-years", "2023") in locks
+
+
+def test_mismatches_of_every_year_are_counted_and_stop_the_build_unless_allowed(tmp_path, capsys):
+    """three-years with one figure of 2022 (beta-change, +10,00 by hand) printed +11,00 and one of 2023
+    (mean-2023, 72,14) printed 72,15: 2 mismatches in all. A Namespace without jobs, clean or
+    allow_mismatch (the command line always gives them) takes their defaults: one job per core, no
+    clean, and mismatches stop the build."""
+    folder = variant(tmp_path, "three-years")
+    pub = folder / "published.yml"
+    text = pub.read_text(encoding="utf-8")
+    text = text.replace('printed: "72,14"', 'printed: "72,15"').replace(
+        'unit: u-b, year: 2022, printed: "+10,00"', 'unit: u-b, year: 2022, printed: "+11,00"'
+    )
+    pub.write_text(text, encoding="utf-8")
+    out, proc = tmp_path / "out", tmp_path / "proc"
+    bare = {k: v for k, v in vars(_args(dataset=[str(folder)], out=out, processed=proc)).items() if k != "jobs"}
+    assert run_build(argparse.Namespace(**bare)) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "parlib: error: 2 published figure(s) do not match; nothing was built — correct the table or "
+        "published.yml, or build anyway with --allow-mismatch (the report will say so)"
+    )
+    assert not out.exists() and not proc.exists()
+    assert run_build(argparse.Namespace(**bare, jobs=1, allow_mismatch=True)) == 0
+    assert (
+        "parlib: warning: building anyway (--allow-mismatch): 2 published figure(s) do not match, as each "
+        "report's banner and check section say"
+    ) in capsys.readouterr().err.splitlines()
+
+
+def test_years_up_to_date_are_named_for_every_dataset_of_the_build(tmp_path, capsys):
+    """Two datasets built, then asked again: each one's 2023 is up to date and said so."""
+    two, three = variant(tmp_path, "two-years"), variant(tmp_path, "three-years")
+    args = _args(dataset=[str(two), str(three)], year=[2023], out=tmp_path / "out", processed=tmp_path / "p", jobs=1)
+    assert run_build(args) == 0
+    capsys.readouterr()
+    assert run_build(args) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if "up to date" in line]
+    assert [line.split(":")[0] for line in lines] == ["three-years 2023", "two-years 2023"]
+
+
+def test_a_current_year_is_read_back_whatever_the_locale_s_encoding(tmp_path, analysed):
+    """figures.json is UTF-8 (three-years' names: Huyện Một, Phòng Gamma): under the C locale, whose
+    encoding is ASCII, the year built is still read back as current, not analysed again."""
+    folder = variant(tmp_path, "three-years")
+    args = _args(dataset=[str(folder)], year=[2023], out=tmp_path / "out", processed=tmp_path / "p", jobs=1)
+    assert run_build(args) == 0
+    analysed.clear()
+    before = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C")
+        assert run_build(args) == 0
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert analysed == []
