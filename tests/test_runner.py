@@ -105,7 +105,7 @@ def test_replace_dir_puts_the_staging_folder_in_place_whole(tmp_path):
     stage = tmp_path / "stage"
     stage.mkdir()
     (stage / "new.txt").write_text("new", encoding="utf-8")
-    target = tmp_path / "deep" / "target"
+    target = tmp_path / "deep" / "er" / "target"  # two folders that do not exist yet
     replace_dir(stage, target)
     assert sorted(p.name for p in target.iterdir()) == ["new.txt"] and not stage.exists()
     stage.mkdir()
@@ -113,6 +113,48 @@ def test_replace_dir_puts_the_staging_folder_in_place_whole(tmp_path):
     replace_dir(stage, target)
     assert sorted(p.name for p in target.iterdir()) == ["newer.txt"]
     assert sorted(p.name for p in target.parent.iterdir()) == ["target"]  # the old one is gone
+
+
+def test_an_old_folder_that_cannot_be_removed_is_left_hidden_beside_the_target(tmp_path, monkeypatch):
+    """The old target is moved aside into a hidden folder beside it (".old-target-…") before it is
+    removed: if the removal does nothing, that is what is left, never a visible folder elsewhere."""
+    stage, target = tmp_path / "stage", tmp_path / "out" / "target"
+    target.mkdir(parents=True)
+    (target / "old.txt").write_text("old", encoding="utf-8")
+    stage.mkdir()
+    (stage / "new.txt").write_text("new", encoding="utf-8")
+    monkeypatch.setattr(runner.shutil, "rmtree", lambda path, **kw: None)
+    replace_dir(stage, target)
+    assert [p.name for p in target.iterdir()] == ["new.txt"]
+    (left,) = [p for p in target.parent.iterdir() if p.name != "target"]
+    assert left.name.startswith(".old-target-")
+    assert [p.read_text(encoding="utf-8") for p in left.rglob("*.txt")] == ["old"]
+
+
+def test_an_old_folder_whose_removal_fails_does_not_fail_the_replacement(tmp_path, monkeypatch):
+    """The old copy gone before it is removed (as when another process took it): the new one is in
+    place and nothing is raised."""
+    stage, target = tmp_path / "stage", tmp_path / "target"
+    target.mkdir()
+    stage.mkdir()
+    (stage / "new.txt").write_text("new", encoding="utf-8")
+    real = runner.shutil.rmtree
+
+    def gone_first(path, **kw):
+        real(path)
+        real(path, **kw)  # the folder no longer exists: an error unless errors are ignored
+
+    monkeypatch.setattr(runner.shutil, "rmtree", gone_first)
+    replace_dir(stage, target)
+    assert [p.name for p in target.iterdir()] == ["new.txt"]
+
+
+def test_a_quiet_build_year_names_no_output_folder(tmp_path, capsys):
+    a = analyse(load("three-years"), 2023)
+    _b(a, tmp_path, [], report=False, quiet=True)
+    assert "written to" not in capsys.readouterr().err
+    _b(a, tmp_path, [], report=False)
+    assert "three-years 2023: written to " in capsys.readouterr().err
 
 
 def test_report_mismatches_prints_each_then_the_count(capsys):
