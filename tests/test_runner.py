@@ -316,6 +316,16 @@ def test_a_language_whose_files_changed_is_rebuilt_or_removed(tmp_path, fake_ren
     assert languages_present(target) == ["vi"]  # no report asked for: the stale one is removed, vi kept
 
 
+def test_a_report_file_in_a_subfolder_of_the_report_counts_for_its_language(tmp_path, fake_render):
+    """An older copy of the English PDF left in report/old/, which the manifest does not list: en is
+    stale, as for a file beside the others."""
+    a = analyse(load("three-years"), 2023)
+    target = _b(a, tmp_path, ["vi", "en"])
+    (target / "old").mkdir()
+    (target / "old" / "report.en.pdf").write_text("an older copy\n", encoding="utf-8")
+    assert reusable_languages(target, tmp_path / "proc" / "three-years" / "2023", a.dataset, ["vi"]) == ([], ["en"])
+
+
 def test_a_language_is_stale_when_inputs_environment_or_manifest_changed(tmp_path, fake_render, monkeypatch):
     a = analyse(load("three-years"), 2023)
     target = _b(a, tmp_path, ["vi", "en"])
