@@ -757,3 +757,10 @@ def test_a_current_year_is_read_back_whatever_the_locale_s_encoding(tmp_path, an
     finally:
         locale.setlocale(locale.LC_CTYPE, before)
     assert analysed == []
+
+
+def test_build_years_keeps_the_other_languages_unless_told_to_clean(tmp_path, fake_render):
+    a = analyse(load("three-years"), 2023)
+    target = _b(a, tmp_path, ["vi", "en"])
+    runner.build_years([a], ["vi"], tmp_path / "out", tmp_path / "proc", report=True, force=True, jobs=1)
+    assert languages_present(target) == ["en", "vi"]
