@@ -759,8 +759,41 @@ def test_a_current_year_is_read_back_whatever_the_locale_s_encoding(tmp_path, an
     assert analysed == []
 
 
-def test_build_years_keeps_the_other_languages_unless_told_to_clean(tmp_path, fake_render):
+def test_build_years_by_default_keeps_the_other_languages_and_names_the_folder(tmp_path, fake_render, capsys):
     a = analyse(load("three-years"), 2023)
     target = _b(a, tmp_path, ["vi", "en"])
+    capsys.readouterr()
     runner.build_years([a], ["vi"], tmp_path / "out", tmp_path / "proc", report=True, force=True, jobs=1)
-    assert languages_present(target) == ["en", "vi"]
+    assert languages_present(target) == ["en", "vi"]  # not cleaned
+    assert f"three-years 2023: written to {_rel(target)}" in capsys.readouterr().err.splitlines()  # not quiet
+
+
+def test_build_years_by_default_keeps_a_failed_notebook(tmp_path, monkeypatch):
+    from parlib.report import render
+    from parlib.report.render import ReportError
+
+    def failing(ds, year, lang, folder):
+        (Path(folder) / f"report.{lang}.ipynb").write_text("{}", encoding="utf-8")
+        raise ReportError("cell 3 failed")
+
+    monkeypatch.setattr(render, "render_report", failing)
+    a = analyse(load("three-years"), 2023)
+    with pytest.raises(ReportError):
+        runner.build_years([a], ["vi"], tmp_path / "out", tmp_path / "proc", report=True, force=True, jobs=1)
+    assert (tmp_path / "out" / "three-years" / "2023" / "failed" / "report.vi.ipynb").is_file()
+
+
+def test_the_progress_counts_the_reports_of_every_year_and_none_without_reports(
+    tmp_path, fake_render, capsys, monkeypatch
+):
+    """Two years × two languages: 4 reports, each line says how many of 4; without reports there is no
+    progress at all, not even a bar on a terminal."""
+    ds = load("three-years")
+    two = [analyse(ds, 2022), analyse(ds, 2023)]
+    capsys.readouterr()
+    runner.build_years(two, ["vi", "en"], tmp_path / "out", tmp_path / "proc", report=True, force=True, jobs=1)
+    lines = [line for line in capsys.readouterr().err.splitlines() if "report written" in line]
+    assert [line.rsplit(" ", 1)[1] for line in lines] == ["(1/4)", "(2/4)", "(3/4)", "(4/4)"]
+    monkeypatch.setattr(runner.sys.stderr, "isatty", lambda: True, raising=False)
+    runner.build_years(two, ["vi"], tmp_path / "out", tmp_path / "proc", report=False, force=True, jobs=1)
+    assert "parlib build" not in capsys.readouterr().err  # tqdm's bar is named "parlib build"
