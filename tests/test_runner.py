@@ -797,3 +797,23 @@ def test_the_progress_counts_the_reports_of_every_year_and_none_without_reports(
     monkeypatch.setattr(runner.sys.stderr, "isatty", lambda: True, raising=False)
     runner.build_years(two, ["vi"], tmp_path / "out", tmp_path / "proc", report=False, force=True, jobs=1)
     assert "parlib build" not in capsys.readouterr().err  # tqdm's bar is named "parlib build"
+
+
+def test_every_stale_language_is_named_in_one_line(tmp_path, fake_render, monkeypatch, capsys):
+    """vi and en built, then the environment changes: both are stale, named together, rebuilt when
+    reports are built and removed when they are not."""
+    a = analyse(load("three-years"), 2023)
+    _b(a, tmp_path, ["vi", "en"])
+    env = runner.get_environment()
+    monkeypatch.setattr(runner, "get_environment", lambda: {**env, "python": "0"})
+    capsys.readouterr()
+    _b(a, tmp_path, [])
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "three-years 2023: report en, vi was built from other inputs or environment (or changed since): "
+        "rebuilding it too"
+    )
+    _b(a, tmp_path, [], report=False)
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "three-years 2023: report en, vi was built from other inputs or environment (or changed since) and is "
+        "removed; rebuild it with --lang"
+    )
