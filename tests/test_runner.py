@@ -812,6 +812,13 @@ def test_every_stale_language_is_named_in_one_line(tmp_path, fake_render, monkey
         "three-years 2023: report en, vi was built from other inputs or environment (or changed since): "
         "rebuilding it too"
     )
+    # vi asked for, en stale: en is rendered too, and the progress counts 2 reports, not 1
+    monkeypatch.setattr(runner.sys.stderr, "isatty", lambda: False, raising=False)
+    _b(a, tmp_path, ["vi"])
+    assert [line for line in capsys.readouterr().err.splitlines() if "report written" in line] == [
+        "parlib: three-years 2023 en: report written (1/2)",
+        "parlib: three-years 2023 vi: report written (2/2)",
+    ]
     _b(a, tmp_path, [], report=False)
     assert capsys.readouterr().err.splitlines()[0] == (
         "three-years 2023: report en, vi was built from other inputs or environment (or changed since) and is "
