@@ -824,3 +824,47 @@ def test_every_stale_language_is_named_in_one_line(tmp_path, fake_render, monkey
         "three-years 2023: report en, vi was built from other inputs or environment (or changed since) and is "
         "removed; rebuild it with --lang"
     )
+
+
+def test_while_a_year_renders_its_staging_folders_are_hidden_beside_their_targets(tmp_path, monkeypatch):
+    """What a reader listing the dataset's folders sees while 2023's report renders: only hidden
+    names (the lock, one ".staging-2023-…" folder in each), and the report renders into the one
+    beside its target."""
+    from parlib.report import render
+
+    seen: dict[str, object] = {}
+
+    def fake(ds, year, lang, folder):
+        for key in ("out", "proc"):
+            seen[key] = sorted(p.name for p in (tmp_path / key / "three-years").iterdir())
+        seen["folder"] = Path(folder)
+        for ext in ("html", "pdf"):
+            (Path(folder) / f"report.{lang}.{ext}").write_text(lang, encoding="utf-8")
+
+    monkeypatch.setattr(render, "render_report", fake)
+    _b(analyse(load("three-years"), 2023), tmp_path, ["vi"])
+    for key in ("out", "proc"):
+        names = seen[key]
+        assert all(n.startswith(".") for n in names), names
+        assert len([n for n in names if n.startswith(".staging-2023-")]) == 1, names
+    folder = seen["folder"]
+    assert folder.parent == tmp_path / "out" / "three-years" and folder.name.startswith(".staging-2023-")
+
+
+def test_a_report_year_built_again_unchanged_is_up_to_date(tmp_path, fake_render, capsys):
+    a = analyse(load("three-years"), 2023)
+    _b(a, tmp_path, ["vi"], force=False)
+    capsys.readouterr()
+    _b(a, tmp_path, ["vi"], force=False)
+    assert fake_render == ["vi"]  # not rendered again
+    assert "three-years 2023: up to date" in capsys.readouterr().err
+
+
+def test_a_year_up_to_date_does_not_stop_the_years_after_it(tmp_path, fake_render):
+    ds = load("three-years")
+    a22, a23 = analyse(ds, 2022), analyse(ds, 2023)
+    out, proc = tmp_path / "out", tmp_path / "proc"
+    runner.build_years([a22], [], out, proc, report=False, force=False, jobs=1)
+    done = runner.build_years([a22, a23], [], out, proc, report=False, force=False, jobs=1)
+    assert done == [out / "three-years" / "2022", out / "three-years" / "2023"]
+    assert (out / "three-years" / "2023" / MANIFEST).is_file()
