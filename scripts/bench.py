@@ -12,8 +12,11 @@ Cases (issue 14):
 - engine: load → score → rank → band → compare (year on year) of 1,000, 10,000 and 100,000 units
   × 40 criteria × 2 years, per-criterion tables: time, peak memory, growth per 10× units;
 - report: one report (backan 2023, vi: tables, notebook, HTML, PDF) against the floor, papermill
-  running a notebook that only imports pandas, matplotlib and seaborn;
-- reports of a 63-unit and a 500-unit level (synthetic, 2023, vi): time and peak memory;
+  running a notebook that only imports pandas, matplotlib and seaborn; built as a user builds it
+  (``--jobs`` left to its default, one per core: the report's sections are drawn on every core),
+  and with ``--jobs 1`` (one process at a time) for comparison;
+- reports of a 63-unit and a 500-unit level (synthetic, 2023, vi, default ``--jobs``): time and
+  peak memory;
 - job: a cold ``parlib build --all`` (what ``make report`` runs, one job per core) against one with
   nothing changed, and ``--jobs 2`` against ``--jobs 1`` on its 8 reports (``--force``);
 - robustness: the rank-robustness analysis (``rank_robustness``) at 10,000 units.
@@ -301,26 +304,12 @@ def report_rows(work: Path, runs: int, heavy: int) -> list[Row]:
         runs,
     )
     out = work / "out-report"
-    rep = measure(
-        "command",
-        [
-            *PARLIB,
-            "build",
-            "backan",
-            "--year",
-            "2023",
-            "--lang",
-            "vi",
-            "--force",
-            "--jobs",
-            "1",
-            "--out",
-            str(out),
-            "--processed",
-            str(out / "_processed"),
-        ],
-        runs,
-    )
+    # As a user runs it: --jobs left to its default (one per core), so that one report's sections are
+    # drawn on every core (parlib.report.workers); with --jobs 1 for comparison, one process at a time.
+    one = [*PARLIB, "build", "backan", "--year", "2023", "--lang", "vi", "--force"]
+    one += ["--out", str(out), "--processed", str(out / "_processed")]
+    rep = measure("command", one, runs)
+    rep1 = measure("command", [*one, "--jobs", "1"], runs)
     rows.append(
         Row(
             "floor: papermill, notebook importing pandas, matplotlib, seaborn",
@@ -342,6 +331,16 @@ def report_rows(work: Path, runs: int, heavy: int) -> list[Row]:
             verdict(ratio <= 2.5),
         )
     )
+    rows.append(
+        Row(
+            "the same report, --jobs 1 (one process at a time)",
+            f"time (n={rep1.n})",
+            "—",
+            f"{fmt_s(rep1.t)} = {rep1.t / floor.t:.2f}× floor",
+            "—",
+            "n/a",
+        )
+    )
     for n, k in ((63, runs), (500, heavy)):
         folder = make_dataset(work / f"units-{n}", n)
         out = work / f"out-{n}"
@@ -356,8 +355,6 @@ def report_rows(work: Path, runs: int, heavy: int) -> list[Row]:
                 "--lang",
                 "vi",
                 "--force",
-                "--jobs",
-                "1",
                 "--out",
                 str(out),
                 "--processed",

@@ -22,6 +22,7 @@ from parlib.build.runner import (
     _keep_failed_notebooks,
     _rel,
     build_year,
+    build_years,
     check_output_folder,
     default_jobs,
     languages_present,
@@ -32,6 +33,7 @@ from parlib.build.runner import (
 )
 from parlib.errors import DataError
 from parlib.model.analysis import analyse
+from parlib.report.workers import PROCESSES_ENV
 
 
 def test_an_output_folder_that_is_absent_or_a_folder_is_accepted(tmp_path, monkeypatch):
@@ -596,12 +598,50 @@ def test_a_quiet_worker_shows_no_progress_and_leaves_ctrl_c_to_the_parent(monkey
 
     monkeypatch.setattr(render, "SHOW_PROGRESS", True)
     before = signal.getsignal(signal.SIGINT)
+    monkeypatch.delenv(PROCESSES_ENV, raising=False)  # restored after the test
     try:
         runner._quiet_worker()
         assert render.SHOW_PROGRESS is False
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        assert os.environ[PROCESSES_ENV] == "1"
+        runner._quiet_worker(3)
+        assert os.environ[PROCESSES_ENV] == "3"  # what its reports' kernels inherit
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.parametrize(
+    ("jobs", "reports", "each"),
+    [
+        (1, 1, 1),  # --jobs 1: one process, whatever the build
+        (1, 8, 1),
+        (2, 1, 2),  # one report, two cores: its sections in two processes
+        (2, 8, 1),  # eight reports fill two cores already
+        (2, 2, 1),
+        (4, 2, 2),  # two reports at once, two processes each
+        (3, 2, 1),  # 3 // 2
+        (4, 1, 4),
+        (2, 0, 2),  # nothing to render: no division by zero
+    ],
+)
+def test_the_processes_of_a_report_are_the_jobs_left_over(jobs, reports, each):
+    assert runner.processes_per_report(jobs, reports) == each
+
+
+def test_a_report_rendered_in_the_build_process_gets_its_processes_then_the_environment_is_restored(
+    tmp_path, monkeypatch
+):
+    from parlib.report import render
+
+    seen = []
+    monkeypatch.setenv(PROCESSES_ENV, "before")
+    monkeypatch.setattr(render, "render_report", lambda ds, y, lang, folder: seen.append(os.environ[PROCESSES_ENV]))
+    a = analyse(load("three-years"), 2023)
+    build_years([a], ["vi"], tmp_path / "o1", tmp_path / "p1", report=True, force=True, jobs=2)
+    build_years([a], ["vi", "en"], tmp_path / "o2", tmp_path / "p2", report=True, force=True, jobs=1)
+    # one report with two jobs: two processes; two reports with --jobs 1: one each
+    assert seen == ["2", "1", "1"]
+    assert os.environ[PROCESSES_ENV] == "before"
 
 
 class _Proc:

@@ -61,6 +61,7 @@ from parlib.data.load import load_dataset
 from parlib.data.published import load_published
 from parlib.errors import DataError
 from parlib.model.analysis import Analysis, analyse_years
+from parlib.report.workers import PROCESSES_ENV
 
 
 def log(message: str) -> None:
@@ -449,7 +450,10 @@ def build_years(
                     if jobs > 1 and progress.total > 1:
                         if pool is None:
                             pool = ProcessPoolExecutor(
-                                min(jobs, progress.total), mp_context=get_context("spawn"), initializer=_quiet_worker
+                                min(jobs, progress.total),
+                                mp_context=get_context("spawn"),
+                                initializer=_quiet_worker,
+                                initargs=(processes_per_report(jobs, progress.total),),
                             )
                         future = pool.submit(render_in_process, ds, year, lang, b.stage_o, epoch)
                     b.reports.append((lang, future))
@@ -464,7 +468,8 @@ def build_years(
                     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(ds))
                     render.SHOW_PROGRESS = False
                     try:
-                        render.render_report(ds, year, lang, b.stage_o)
+                        with _environ(PROCESSES_ENV, str(processes_per_report(jobs, progress.total))):
+                            render.render_report(ds, year, lang, b.stage_o)
                     finally:
                         render.SHOW_PROGRESS = True
                 else:
@@ -522,12 +527,37 @@ def render_in_process(ds: Dataset, year: int, lang: str, out_dir: Path, source_d
     render.render_report(ds, year, lang, out_dir)
 
 
-def _quiet_worker() -> None:
-    """A worker shows no progress of its own (the parent's bar covers the job); Ctrl-C is the parent's."""
+def _quiet_worker(processes: int = 1) -> None:
+    """A worker shows no progress of its own (the parent's bar covers the job); Ctrl-C is the parent's.
+    Its reports' sections are drawn in ``processes`` processes (see :func:`processes_per_report`)."""
     from parlib.report import render
 
     render.SHOW_PROGRESS = False
+    os.environ[PROCESSES_ENV] = str(processes)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def processes_per_report(jobs: int, reports: int) -> int:
+    """How many processes each report may draw its sections in, when ``reports`` reports are built
+    with ``--jobs jobs``: the jobs left once every report rendered at the same time has one (one
+    report with ``--jobs 2``: 2; eight reports with ``--jobs 2``: 1 each; ``--jobs 1``: 1)."""
+    at_once = max(1, min(jobs, reports))
+    return max(1, jobs // at_once)
+
+
+@contextmanager
+def _environ(name: str, value: str) -> Iterator[None]:
+    """``name`` set to ``value`` in this process's environment (which a report's kernel inherits)
+    for the duration, then as it was."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:

@@ -17,7 +17,7 @@ import html
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, partial
 from pathlib import Path
@@ -53,6 +53,7 @@ from parlib.report.i18n import (
 from parlib.report.markdown import render_markdown
 from parlib.report.narrative import context_paragraph, level_summary
 from parlib.report.templating import render
+from parlib.report.workers import SectionWorkers, draw_section, report_processes, start_sections
 
 #: The most rows of one heatmap: its rows are taller than a bar's (0,28 against 0,26 inch), so 25
 #: rows, not 30, keep a part shorter than a printed page.
@@ -70,6 +71,9 @@ class ReportContext:
     analysis: Analysis
     lang: str
     commentary: Mapping[str, str] = field(default_factory=dict)
+    #: The worker processes drawing the sections, when :func:`prepare` started them (see
+    #: :mod:`parlib.report.workers`); None: each ``show_*`` draws its section itself.
+    workers: SectionWorkers | None = field(default=None, compare=False, repr=False)
 
     @property
     def illustrative(self) -> bool:
@@ -153,7 +157,9 @@ def prepare(dataset: object, year: object, lang: object, output_dir: object) -> 
         commentary = read_commentary(ds.root, year, str(lang), SECTION_IDS)
     except DataError as exc:
         raise ValueError(f"commentary: {exc}") from None
-    return ReportContext(analyse(ds, year), str(lang), commentary)
+    ctx = ReportContext(analyse(ds, year), str(lang), commentary)
+    workers = start_sections([(name, partial(draw, ctx)) for name, draw in SECTIONS_BY_COST], report_processes())
+    return replace(ctx, workers=workers) if workers is not None else ctx
 
 
 # --- HTML helpers -------------------------------------------------------------------------------
@@ -1352,51 +1358,72 @@ def _profiles_level(ctx: ReportContext, lv: str) -> dict[str, object]:
     }
 
 
+#: Every section's drawing function, the most costly first (at 500 units: the strengths, the
+#: appraisal and the changes are most of the time, each mostly charts): the order in which
+#: worker processes start them, so that the last to finish is a short one.
+SECTIONS_BY_COST: list[tuple[str, Callable[[ReportContext], str]]] = [
+    ("strengths", html_strengths),
+    ("robustness", html_robustness),
+    ("appraisal", html_appraisal),
+    ("changes", html_changes),
+    ("ranking", html_ranking),
+    ("profiles", html_profiles),
+    ("summary", html_summary),
+    ("title", html_title),
+    ("published", html_published),
+    ("methods", html_methods),
+]
+
+
+def _show_section(ctx: ReportContext, name: str, draw: Callable[[ReportContext], str]) -> None:
+    show(draw_section(ctx.workers, name, partial(draw, ctx)))
+
+
 def show_profiles(ctx: ReportContext) -> None:
     """Display :func:`html_profiles`."""
-    show(html_profiles(ctx))
+    _show_section(ctx, "profiles", html_profiles)
 
 
 def show_title(ctx: ReportContext) -> None:
     """Display :func:`html_title`."""
-    show(html_title(ctx))
+    _show_section(ctx, "title", html_title)
 
 
 def show_summary(ctx: ReportContext) -> None:
     """Display :func:`html_summary`."""
-    show(html_summary(ctx))
+    _show_section(ctx, "summary", html_summary)
 
 
 def show_ranking(ctx: ReportContext) -> None:
     """Display :func:`html_ranking`."""
-    show(html_ranking(ctx))
+    _show_section(ctx, "ranking", html_ranking)
 
 
 def show_robustness(ctx: ReportContext) -> None:
     """Display :func:`html_robustness`."""
-    show(html_robustness(ctx))
+    _show_section(ctx, "robustness", html_robustness)
 
 
 def show_strengths(ctx: ReportContext) -> None:
     """Display :func:`html_strengths`."""
-    show(html_strengths(ctx))
+    _show_section(ctx, "strengths", html_strengths)
 
 
 def show_changes(ctx: ReportContext) -> None:
     """Display :func:`html_changes`."""
-    show(html_changes(ctx))
+    _show_section(ctx, "changes", html_changes)
 
 
 def show_appraisal(ctx: ReportContext) -> None:
     """Display :func:`html_appraisal`."""
-    show(html_appraisal(ctx))
+    _show_section(ctx, "appraisal", html_appraisal)
 
 
 def show_methods(ctx: ReportContext) -> None:
     """Display :func:`html_methods`."""
-    show(html_methods(ctx))
+    _show_section(ctx, "methods", html_methods)
 
 
 def show_published(ctx: ReportContext) -> None:
     """Display :func:`html_published`."""
-    show(html_published(ctx))
+    _show_section(ctx, "published", html_published)
