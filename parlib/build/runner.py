@@ -158,6 +158,14 @@ def year_checks(analysis: Analysis) -> list[dict[Hashable, Any]]:
 
 def run_build(args: argparse.Namespace) -> int:
     """Build what the command line asks for; returns the exit code."""
+    try:
+        return _run_build(args)
+    finally:
+        if "parlib.report.kernel" in sys.modules:  # a kernel started ahead that no report took
+            sys.modules["parlib.report.kernel"].discard()
+
+
+def _run_build(args: argparse.Namespace) -> int:
     if args.all:
         targets = embedded_datasets()
     elif args.dataset:
@@ -176,6 +184,7 @@ def run_build(args: argparse.Namespace) -> int:
     allow = getattr(args, "allow_mismatch", False)
     clean = getattr(args, "clean", False)
     loaded, n_mismatch = [], 0
+    prestarted = False
     skipped: list[tuple[str, int]] = []
     for ref in targets:  # validate everything first: a bad dataset stops the build before any write
         ds = load_dataset(ref)
@@ -191,6 +200,15 @@ def run_build(args: argparse.Namespace) -> int:
         current = (
             {} if args.force else current_years(ds, years, langs, out_root, processed_root, not args.no_report, clean)
         )
+        reports = 0 if args.no_report else (len(years) - len(current)) * len(langs)
+        if reports and not prestarted and (jobs == 1 or (len(targets) == 1 and reports == 1)):
+            # This report will be rendered in this process: its kernel boots and imports on the
+            # other core while the data are analysed and the tables written (parlib.report.kernel).
+            from parlib.report import kernel
+
+            epoch = str(source_date_epoch(ds))
+            kernel.prestart({"SOURCE_DATE_EPOCH": epoch, PROCESSES_ENV: str(processes_per_report(jobs, reports))})
+            prestarted = True
         analyses = analyse_years(ds, [y for y in years if y not in current]) if len(current) < len(years) else {}
         by_year = {y: current[y] if y in current else year_checks(analyses[y]) for y in years}
         for y, checks in sorted(by_year.items()):  # published figures that disagree stop the build before any write

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -26,6 +27,8 @@ import nbformat
 import parlib
 from parlib.data.dataset import EMBEDDED_ROOT, PROJECT_ROOT, Dataset
 from parlib.report.i18n import t
+from parlib.report.kernel import KERNEL, KERNEL_ARGS, Kernel
+from parlib.report.kernel import take as take_kernel
 from parlib.report.markdown import render_markdown
 from parlib.report.printer import PREFIX as PRINTER_PREFIX
 from parlib.report.templating import render
@@ -33,7 +36,6 @@ from parlib.report.templating import render
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "annual_report.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "parlib_report"
-KERNEL = "python3"
 CELL_TIMEOUT = 600
 STEPS = ("execute", "clean", "html", "pdf")
 REMOVED_TAGS = ("parameters", "injected-parameters", "remove-cell")
@@ -48,12 +50,17 @@ def dataset_parameter(ds: Dataset) -> str:
     return ds.id if ds.root == (EMBEDDED_ROOT / ds.id).resolve() else str(ds.root)
 
 
-def execute_notebook(ds: Dataset, year: int, lang: str, out_dir: Path, target: Path) -> None:
-    """Run the report notebook with papermill into ``target``, in ``out_dir`` as working folder."""
+def execute_notebook(
+    ds: Dataset, year: int, lang: str, out_dir: Path, target: Path, kernel: Kernel | None = None
+) -> None:
+    """Run the report notebook with papermill into ``target``, in ``out_dir`` as working folder, in
+    ``kernel`` when one was started ahead (:mod:`parlib.report.kernel`; the caller stops it), else
+    in a kernel papermill starts and stops."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     params = {"dataset": dataset_parameter(ds), "year": int(year), "lang": lang, "output_dir": "."}
+    ahead = {} if kernel is None else {"km": kernel.manager}
     try:
         papermill.execute_notebook(
             str(NOTEBOOK),
@@ -70,7 +77,8 @@ def execute_notebook(ds: Dataset, year: int, lang: str, out_dir: Path, target: P
             shutdown_kernel="immediate",
             # the kernel's "running over TCP without encryption" warning is noise
             # on a local build: the kernel logs errors only
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=KERNEL_ARGS,
+            **ahead,
         )
     except PapermillExecutionError as exc:
         lines = [ln for ln in (exc.source or "").splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
@@ -316,11 +324,16 @@ def render_report(ds: Dataset, year: int, lang: str, out_dir: Path) -> None:
     ipynb, html_path, pdf = (out_dir / f"report.{lang}.{ext}" for ext in ("ipynb", "html", "pdf"))
     label = f"{ds.id} {year} {lang}"
     progress = _Progress(label)
+    kernel = take_kernel(dict(os.environ))
     printer = start_printer()
     loader = start_loading_exporter()
     try:
         progress.step("execute")
-        execute_notebook(ds, year, lang, out_dir, ipynb)
+        try:
+            execute_notebook(ds, year, lang, out_dir, ipynb, kernel)
+        finally:
+            if kernel is not None:
+                kernel.stop()
         progress.done()
         loader.join()
         progress.step("clean")
