@@ -209,6 +209,7 @@ def _run_build(args: argparse.Namespace) -> int:
             epoch = str(source_date_epoch(ds))
             kernel.prestart({"SOURCE_DATE_EPOCH": epoch, PROCESSES_ENV: str(processes_per_report(jobs, reports))})
             prestarted = True
+            get_environment()  # what the manifest records (kept): found now, while the kernel boots, not after the PDF
         analyses = analyse_years(ds, [y for y in years if y not in current]) if len(current) < len(years) else {}
         by_year = {y: current[y] if y in current else year_checks(analyses[y]) for y in years}
         for y, checks in sorted(by_year.items()):  # published figures that disagree stop the build before any write

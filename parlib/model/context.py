@@ -94,7 +94,12 @@ def get_unit_context(dataset: Dataset, year: int) -> UnitContext | None:
             dataset.root / "dataset.yml",
             column="context.unit",
         )
-    scores = score_dataset(other)
+    if year not in other.years:
+        return None
+    prev_year = other.previous_year(year)
+    # Only the two years shown are scored (a unit's rank is within its year): the national
+    # provinces' dataset holds four, and the context is made by every backan report and its build.
+    scores = score_dataset(other, [y for y in (year, prev_year) if y is not None])
     figures = load_published(other)
 
     def at(y: int) -> UnitYear | None:
@@ -124,12 +129,9 @@ def get_unit_context(dataset: Dataset, year: int) -> UnitContext | None:
             bool(mean and mean.provenance == "inferred"),
         )
 
-    if year not in other.years:
-        return None
     current = at(year)
     if current is None:
         return None
-    prev_year = other.previous_year(year)
     previous = at(prev_year) if prev_year is not None else None
     level = other.level(unit.level)
     return UnitContext(
