@@ -908,3 +908,46 @@ def test_a_year_up_to_date_does_not_stop_the_years_after_it(tmp_path, fake_rende
     done = runner.build_years([a22, a23], [], out, proc, report=False, force=False, jobs=1)
     assert done == [out / "three-years" / "2022", out / "three-years" / "2023"]
     assert (out / "three-years" / "2023" / MANIFEST).is_file()
+
+
+def test_with_several_jobs_the_reports_go_to_a_pool_of_spawned_quiet_workers(tmp_path, fake_render, monkeypatch):
+    """--jobs 3 and two reports (vi, en of 2023): a pool of min(3, 2) = 2 workers, started by "spawn"
+    and made quiet, is handed each report with the dataset's date (2024-03-01: 1709251200); none is
+    rendered here. With one job, or one report, they are rendered here, without a pool."""
+    from concurrent.futures import Future
+
+    pools: list[tuple] = []
+    submitted: list[tuple] = []
+
+    class Pool:
+        def __init__(self, workers, mp_context=None, initializer=None):
+            pools.append((workers, mp_context.get_start_method(), initializer))
+
+        def submit(self, fn, *args):
+            submitted.append((fn, *args))
+            done: Future = Future()
+            done.set_result(None)
+            return done
+
+        def shutdown(self, wait=True, cancel_futures=False):
+            pass
+
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", Pool)
+    a = analyse(load("three-years"), 2023)
+    out, proc = tmp_path / "out", tmp_path / "proc"
+    runner.build_years([a], ["vi", "en"], out, proc, report=True, force=True, jobs=3)
+    assert pools == [(2, "spawn", runner._quiet_worker)]
+    assert [(fn, ds, year, lang, epoch) for fn, ds, year, lang, _, epoch in submitted] == [
+        (runner.render_in_process, a.dataset, 2023, "vi", "1709251200"),
+        (runner.render_in_process, a.dataset, 2023, "en", "1709251200"),
+    ]
+    assert all(folder.name.startswith(".staging-2023-") for *_, folder, _ in submitted)
+    assert fake_render == []
+    pools.clear()
+    runner.build_years([a], ["vi", "en"], out, proc, report=True, force=True, jobs=2)  # 2 jobs: a pool too
+    assert pools == [(2, "spawn", runner._quiet_worker)]
+    pools.clear()
+    runner.build_years([a], ["vi", "en"], out, proc, report=True, force=True, jobs=1)  # 1 job: no pool
+    assert (pools, fake_render) == ([], ["vi", "en"])
+    runner.build_years([a], ["vi"], out, proc, report=True, force=True, jobs=3)  # 1 report: no pool
+    assert (pools, fake_render) == ([], ["vi", "en", "vi"])
