@@ -951,3 +951,16 @@ def test_with_several_jobs_the_reports_go_to_a_pool_of_spawned_quiet_workers(tmp
     assert (pools, fake_render) == ([], ["vi", "en"])
     runner.build_years([a], ["vi"], out, proc, report=True, force=True, jobs=3)  # 1 report: no pool
     assert (pools, fake_render) == ([], ["vi", "en", "vi"])
+
+
+def test_the_processed_tables_of_a_build_come_with_their_datapackage(tmp_path):
+    """three-years' 2023 tables: datapackage.json names the dataset, the year and its one source (its
+    English title, its URL), as dataset.yml gives them."""
+    import json
+
+    _b(analyse(load("three-years"), 2023), tmp_path, [], report=False)
+    doc = json.loads((tmp_path / "proc" / "three-years" / "2023" / "datapackage.json").read_text(encoding="utf-8"))
+    assert (doc["name"], doc["title"]) == ("parlib-three-years-2023", "Test tables of three years — 2023")
+    assert doc["sources"] == [
+        {"title": "Hand-made test table (illustrative, not published)", "path": "https://example.invalid/parlib-tests"}
+    ]
