@@ -920,8 +920,8 @@ def test_with_several_jobs_the_reports_go_to_a_pool_of_spawned_quiet_workers(tmp
     submitted: list[tuple] = []
 
     class Pool:
-        def __init__(self, workers, mp_context=None, initializer=None):
-            pools.append((workers, mp_context.get_start_method(), initializer))
+        def __init__(self, workers, mp_context=None, initializer=None, initargs=()):
+            pools.append((workers, mp_context.get_start_method(), initializer, initargs))
 
         def submit(self, fn, *args):
             submitted.append((fn, *args))
@@ -936,7 +936,7 @@ def test_with_several_jobs_the_reports_go_to_a_pool_of_spawned_quiet_workers(tmp
     a = analyse(load("three-years"), 2023)
     out, proc = tmp_path / "out", tmp_path / "proc"
     runner.build_years([a], ["vi", "en"], out, proc, report=True, force=True, jobs=3)
-    assert pools == [(2, "spawn", runner._quiet_worker)]
+    assert pools == [(2, "spawn", runner._quiet_worker, (1,))]  # 3 // 2 = 1 process for each report's sections
     assert [(fn, ds, year, lang, epoch) for fn, ds, year, lang, _, epoch in submitted] == [
         (runner.render_in_process, a.dataset, 2023, "vi", "1709251200"),
         (runner.render_in_process, a.dataset, 2023, "en", "1709251200"),
@@ -945,7 +945,7 @@ def test_with_several_jobs_the_reports_go_to_a_pool_of_spawned_quiet_workers(tmp
     assert fake_render == []
     pools.clear()
     runner.build_years([a], ["vi", "en"], out, proc, report=True, force=True, jobs=2)  # 2 jobs: a pool too
-    assert pools == [(2, "spawn", runner._quiet_worker)]
+    assert pools == [(2, "spawn", runner._quiet_worker, (1,))]
     pools.clear()
     runner.build_years([a], ["vi", "en"], out, proc, report=True, force=True, jobs=1)  # 1 job: no pool
     assert (pools, fake_render) == ([], ["vi", "en"])
