@@ -425,18 +425,14 @@ def plot_correlations(table: pd.DataFrame, *, lang: str, title: str, label: str)
 def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG bytes (RGB when it is opaque, as every chart here is), with its resolution
     and no other metadata: the same figure gives the same bytes."""
-    buf = io.BytesIO()
     # fig.tight_layout() leaves a do-nothing layout engine behind, and savefig lays out a figure
     # with an engine by drawing it once without output before the real draw: a second full text
     # layout of every chart for nothing. The layout is done, so the engine goes (same bytes).
     fig.set_layout_engine(None)
-    fig.savefig(buf, format="rgba", dpi=DPI)
-    raw = buf.getvalue()
+    fig.savefig(io.BytesIO(), format="rgba", dpi=DPI)  # paints the canvas; its copy is not needed
     assert isinstance(fig.canvas, FigureCanvasAgg)  # every chart has one (_new_figure)
-    # the canvas savefig painted (matplotlib leaves buffer_rgba unannotated)
-    height, width = np.asarray(fig.canvas.buffer_rgba()).shape[:2]  # type: ignore[no-untyped-call]
-    assert len(raw) == width * height * 4, f"{len(raw)} bytes for {width}×{height} pixels"
-    image = Image.frombuffer("RGBA", (width, height), raw, "raw", "RGBA", 0, 1)
+    # the pixels savefig painted are the canvas's (matplotlib leaves buffer_rgba unannotated)
+    image = Image.fromarray(np.asarray(fig.canvas.buffer_rgba()), "RGBA")  # type: ignore[no-untyped-call]
     # Every chart is drawn on an opaque figure: its alpha channel says nothing, yet a PDF printer
     # must split it out as a mask and compress it again (WeasyPrint: a second image per chart).
     # Without it the pixels are the same and the PNG smaller and quicker to write and to print.
