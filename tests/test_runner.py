@@ -33,7 +33,7 @@ from parlib.build.runner import (
 )
 from parlib.errors import DataError
 from parlib.model.analysis import analyse
-from parlib.report.workers import PROCESSES_ENV
+from parlib.report.workers import PROCESSES_ENV, stop_pool
 
 
 def test_an_output_folder_that_is_absent_or_a_folder_is_accepted(tmp_path, monkeypatch):
@@ -669,7 +669,7 @@ def test_stop_pool_cancels_terminates_the_live_workers_and_waits_for_each(monkey
         def shutdown(self, **kwargs):
             log.append(("shutdown", kwargs))
 
-    runner._stop_pool(Pool())  # type: ignore[arg-type]
+    stop_pool(Pool())  # type: ignore[arg-type]
     assert log == [
         ("shutdown", {"wait": False, "cancel_futures": True}),
         ("terminate", running),
@@ -685,7 +685,7 @@ def test_stop_pool_of_a_pool_without_workers(monkeypatch):
         def shutdown(self, **kwargs):
             log.append(kwargs)
 
-    runner._stop_pool(Pool())  # type: ignore[arg-type]
+    stop_pool(Pool())  # type: ignore[arg-type]
     assert log == [{"wait": False, "cancel_futures": True}]
 
 
@@ -698,7 +698,7 @@ def test_stop_pool_of_a_real_pool_stops_a_worker_that_would_run_long():
     time.sleep(0.5)  # the worker has started
     procs = list(pool._processes.values())  # type: ignore[attr-defined]
     start = time.monotonic()
-    runner._stop_pool(pool)
+    stop_pool(pool)
     assert time.monotonic() - start < 10
     assert procs and not any(p.is_alive() for p in procs)
 

@@ -61,7 +61,7 @@ from parlib.data.load import load_dataset
 from parlib.data.published import load_published
 from parlib.errors import DataError
 from parlib.model.analysis import Analysis, analyse_years
-from parlib.report.workers import PROCESSES_ENV
+from parlib.report.workers import PROCESSES_ENV, stop_pool
 
 
 def log(message: str) -> None:
@@ -487,7 +487,7 @@ def build_years(
                     os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(ds))
                     render.SHOW_PROGRESS = False
                     try:
-                        with _environ(PROCESSES_ENV, str(processes_per_report(jobs, progress.total))):
+                        with environ_set(PROCESSES_ENV, str(processes_per_report(jobs, progress.total))):
                             render.render_report(ds, year, lang, b.stage_o)
                     finally:
                         render.SHOW_PROGRESS = True
@@ -514,7 +514,7 @@ def build_years(
         current = None
     except BaseException as exc:
         if pool is not None:
-            _stop_pool(pool)
+            stop_pool(pool)
             pool = None
         kept: Path | None = None
         for b in builds:
@@ -565,7 +565,7 @@ def processes_per_report(jobs: int, reports: int) -> int:
 
 
 @contextmanager
-def _environ(name: str, value: str) -> Iterator[None]:
+def environ_set(name: str, value: str) -> Iterator[None]:
     """``name`` set to ``value`` in this process's environment (which a report's kernel inherits)
     for the duration, then as it was."""
     before = os.environ.get(name)
@@ -577,17 +577,6 @@ def _environ(name: str, value: str) -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = before
-
-
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now (a failed or interrupted build does not wait for reports it will discard)."""
-    procs = list(getattr(pool, "_processes", {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for proc in procs:
-        if proc.is_alive():
-            proc.terminate()
-    for proc in procs:
-        proc.join(timeout=10)
 
 
 class _JobProgress:

@@ -18,7 +18,6 @@ rewritten; 2 the manifest cannot be read (bad input, as everywhere in parlib).
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -101,12 +100,10 @@ def describe_input_changes(expected: dict[str, str], ds: Dataset) -> list[str]:
 def rebuild(ds: Dataset, year: int, params: dict[str, Any], tmp: Path) -> dict[str, str]:
     """Rebuild one report into ``tmp`` (published figures that disagree do not stop it, raw files
     whose sha256 is not recorded are read: both are reported by the other sections); its output hashes."""
-    from parlib.build.runner import build_year
+    from parlib.build.runner import build_year, environ_set
     from parlib.model.analysis import analyse_years
 
-    before = os.environ.get(SKIP_CHECKSUMS_ENV)
-    os.environ[SKIP_CHECKSUMS_ENV] = "1"
-    try:
+    with environ_set(SKIP_CHECKSUMS_ENV, "1"):
         out, proc = tmp / "out", tmp / "processed"
         langs = params.get("langs") or []
         build_year(
@@ -121,11 +118,6 @@ def rebuild(ds: Dataset, year: int, params: dict[str, Any], tmp: Path) -> dict[s
             keep_failed=False,
         )
         return get_output_hashes(out / ds.id / str(year), proc / ds.id / str(year))
-    finally:
-        if before is None:
-            os.environ.pop(SKIP_CHECKSUMS_ENV, None)
-        else:
-            os.environ[SKIP_CHECKSUMS_ENV] = before
 
 
 def verdict(f: Findings) -> tuple[int, str]:

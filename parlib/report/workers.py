@@ -130,14 +130,22 @@ class SectionWorkers:
         if not self._pending:
             pool.shutdown(wait=True)
             return
-        procs = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
         self._pending.clear()
-        for proc in procs:
-            if proc.is_alive():
-                proc.kill()
-        for proc in procs:
-            proc.join(timeout=10)
+        stop_pool(pool)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers now, without waiting for what they run or would run: its pending work
+    is cancelled, each live worker terminated, then each waited for (at most 10 s). Used for the
+    section workers and for ``parlib build --jobs``' report workers (a failed or interrupted build
+    does not wait for reports it will discard)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in procs:
+        proc.join(timeout=10)
 
 
 def start_sections(sections: Sequence[tuple[str, Callable[[], str]]], processes: int) -> SectionWorkers | None:
