@@ -235,30 +235,30 @@ def test_a_threshold_that_is_not_a_band_keeps_both_sentences(tmp_path):
 
 
 def test_profile_svg_geometry_by_hand():
-    """Two fields of a unit profile (issue 14: the appendix is one SVG per unit, no flex boxes).
-    Track from x=5, 62 wide; row pitch 3,2, bar 2,6 high and 0,3 below the row's top; median line
-    0,28 wide centred on its x. Field 1: 50 % of maximum, median 40 → blue bar 31 long, line at
-    5 + 24,8 = 29,8. Field 2: 30 % against a median of 60 → orange bar 18,6 long, line at 42,2.
-    Field 3: −5 % and a median of 120 are drawn at the edges: no bar, line at 67. Texts sit on a
-    baseline three quarters down their row (row 2: 3,2 + 2,4 = 5,6)."""
+    """Two fields of a unit profile (issue 14: the appendix is one SVG per unit, no flex boxes; its
+    texts are HTML beside it). Track from x=0,2, 62 wide, in a 62,4-wide view box stretched to the
+    card; row pitch 3,2 (mm: the SVG is as tall in mm as in units), bar 2,6 high and 0,3 below the
+    row's top; median line 0,28 wide centred on its x. Field 1: 50 % of maximum, median 40 → blue
+    bar 31 long, line at 0,2 + 24,8 = 25,0. Field 2: 30 % against a median of 60 → orange bar 18,6
+    long, line at 37,4. Field 3: −5 % and a median of 120 are drawn at the edges: no bar, line at
+    62,2. No text is drawn in the SVG."""
     bars = [
         sections.ProfileBar("1", "Alpha", 50.0, 40.0, "50,0"),
         sections.ProfileBar("2", "Beta", 30.0, 60.0, "30,0"),
         sections.ProfileBar("3", "Gamma <&>", -5.0, 120.0, "-5,0"),
     ]
     svg = sections.get_profile_svg(bars, "Alpha: 50,0 & more")
-    assert 'viewBox="0 0 80 9.6"' in svg
+    assert 'viewBox="0 0 62.4 9.6" preserveAspectRatio="none" style="height:9.6mm"' in svg
     assert 'aria-label="Alpha: 50,0 &amp; more"' in svg
     assert (
-        '<path class="track" d="M5.00 0.30h62.00v2.60h-62.00zM5.00 3.50h62.00v2.60h-62.00z'
-        'M5.00 6.70h62.00v2.60h-62.00z" fill="#eef1f5"/>'
+        '<path class="track" d="M0.20 0.30h62.00v2.60h-62.00zM0.20 3.50h62.00v2.60h-62.00z'
+        'M0.20 6.70h62.00v2.60h-62.00z" fill="#eef1f5"/>'
     ) in svg
-    assert '<path class="bar" d="M5.00 0.30h31.00v2.60h-31.00z" fill="#2c7bb6"/>' in svg
-    assert '<path class="bar below" d="M5.00 3.50h18.60v2.60h-18.60z" fill="#D55E00"/>' in svg
+    assert '<path class="bar" d="M0.20 0.30h31.00v2.60h-31.00z" fill="#2c7bb6"/>' in svg
+    assert '<path class="bar below" d="M0.20 3.50h18.60v2.60h-18.60z" fill="#D55E00"/>' in svg
     assert (
-        '<path class="median" d="M29.66 0.00h0.28v3.20h-0.28zM42.06 3.20h0.28v3.20h-0.28z'
-        'M66.86 6.40h0.28v3.20h-0.28z" fill="#1d1d1d"/>'
+        '<path class="median" d="M24.86 0.00h0.28v3.20h-0.28zM37.26 3.20h0.28v3.20h-0.28z'
+        'M62.06 6.40h0.28v3.20h-0.28z" fill="#1d1d1d"/>'
     ) in svg
-    assert svg.count('class="bar-label"') == 3 and svg.count('class="bar-value"') == 3
-    assert '<text class="bar-value" x="80" y="5.60" text-anchor="end">30,0</text>' in svg
+    assert "<text" not in svg and "50,0</" not in svg
     assert "Gamma" not in svg  # names are in the aria label and the field key, not drawn

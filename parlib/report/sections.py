@@ -1243,9 +1243,12 @@ class ProfileBar:
     value: str
 
 
-# Geometry of a profile's bars, in SVG user units (about 1 mm each on an A4 page in two columns).
-PROFILE_WIDTH = 80.0
-PROFILE_TRACK_X = 5.0
+# Geometry of a profile's bars, in SVG user units. Vertically a unit is 1 mm: the SVG is as tall as
+# its rows in mm, so that the field numbers and values, printed as HTML text beside it with a line
+# height of one row (report.css, .bar-block), sit on their rows. Horizontally the track stretches
+# to the card's width (preserveAspectRatio="none").
+PROFILE_WIDTH = 62.4
+PROFILE_TRACK_X = 0.2
 PROFILE_TRACK_WIDTH = 62.0
 PROFILE_ROW = 3.2
 PROFILE_BAR = 2.6
@@ -1262,15 +1265,16 @@ def _track_length(pct: float) -> float:
 
 
 def get_profile_svg(bars: Sequence[ProfileBar], aria_label: str) -> str:
-    """A unit's fields as one small SVG: per field a row with its number, a grey track, a bar as
-    long as the unit's % of maximum (orange when below the level median, blue otherwise), a black
-    line at the median, and the value. Shapes of one colour share one path, so a unit is four paths
-    and two texts per field whatever its size (percentages outside 0–100 are drawn at the edge)."""
+    """A unit's fields as one small SVG of shapes only: per field a row with a grey track, a bar as
+    long as the unit's % of maximum (orange when below the level median, blue otherwise) and a black
+    line at the median. Shapes of one colour share one path, so a unit is four paths whatever its
+    size (percentages outside 0–100 are drawn at the edge). The field numbers and values are HTML
+    beside it (profiles.html.j2): WeasyPrint draws SVG text one letter at a time, and a 500-unit
+    appendix's 8,000 texts took a tenth of its PDF's time."""
     track: list[str] = []
     above: list[str] = []
     below: list[str] = []
     medians: list[str] = []
-    texts: list[str] = []
     for i, b in enumerate(bars):
         y = i * PROFILE_ROW
         top = y + (PROFILE_ROW - PROFILE_BAR) / 2
@@ -1280,12 +1284,6 @@ def get_profile_svg(bars: Sequence[ProfileBar], aria_label: str) -> str:
             (below if b.pct < b.median else above).append(_rect(PROFILE_TRACK_X, top, width, PROFILE_BAR))
         x_median = PROFILE_TRACK_X + _track_length(b.median)
         medians.append(_rect(x_median - PROFILE_MEDIAN_WIDTH / 2, y, PROFILE_MEDIAN_WIDTH, PROFILE_ROW))
-        base = y + PROFILE_ROW * 0.75
-        texts.append(
-            f'<text class="bar-label" x="0" y="{base:.2f}">{html.escape(b.label)}</text>'
-            f'<text class="bar-value" x="{PROFILE_WIDTH:.0f}" y="{base:.2f}" text-anchor="end">'
-            f"{html.escape(b.value)}</text>"
-        )
     height = PROFILE_ROW * len(bars)
     paths = "".join(
         f'<path class="{cls}" d="{"".join(d)}" fill="{fill}"/>'
@@ -1298,9 +1296,9 @@ def get_profile_svg(bars: Sequence[ProfileBar], aria_label: str) -> str:
         if d
     )
     return (
-        f'<svg class="bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {PROFILE_WIDTH:.0f} {height:.1f}" '
-        f'role="img" aria-label="{html.escape(aria_label)}" font-family="DejaVu Sans, Noto Sans, Arial, sans-serif" '
-        f'font-size="2.5" fill="#333">{paths}{"".join(texts)}</svg>'
+        f'<svg class="bars" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {PROFILE_WIDTH:.1f} {height:.1f}" '
+        f'preserveAspectRatio="none" style="height:{height:.1f}mm" role="img" '
+        f'aria-label="{html.escape(aria_label)}">{paths}</svg>'
     )
 
 
@@ -1347,6 +1345,8 @@ def _profiles_level(ctx: ReportContext, lv: str) -> dict[str, object]:
                 "anchor": f"unit-{_uuid(r['unit_id'])}",
                 "facts": facts,
                 "bars": Markup(get_profile_svg(bars, aria)) if bars else "",
+                "bar_labels": [b.label for b in bars],
+                "bar_values": [b.value for b in bars],
             }
         )
     return {
