@@ -964,3 +964,43 @@ def test_the_processed_tables_of_a_build_come_with_their_datapackage(tmp_path):
     assert doc["sources"] == [
         {"title": "Hand-made test table (illustrative, not published)", "path": "https://example.invalid/parlib-tests"}
     ]
+
+
+def test_only_a_year_whose_tables_are_illustrative_has_an_illustrative_data_package(tmp_path):
+    """three-years with its 2023 tables marked published (2021 and 2022 keep their source's
+    "illustrative"): 2022's datapackage.json says its rows are made up, 2023's does not."""
+    import json
+
+    from parlib.data.load import load_dataset
+
+    folder = variant(
+        tmp_path,
+        "three-years",
+        yml=[
+            (
+                "{file: 2023/districts-2023.csv, level: districts, methodology: m3, source: hand,",
+                "{file: 2023/districts-2023.csv, level: districts, methodology: m3, source: hand, provenance: published,",
+            ),
+            (
+                "{file: 2023/departments-2023.csv, level: departments, methodology: m3, source: hand,",
+                "{file: 2023/departments-2023.csv, level: departments, methodology: m3, source: hand, provenance: published,",
+            ),
+        ],
+    )
+    ds = load_dataset(folder)
+    for year in (2022, 2023):
+        _b(analyse(ds, year), tmp_path, [], report=False)
+    desc = {
+        year: json.loads(
+            (tmp_path / "proc" / "three-years" / str(year) / "datapackage.json").read_text(encoding="utf-8")
+        )["description"]
+        for year in (2022, 2023)
+    }
+    assert desc[2022] == (
+        "Tidy tables computed by parlib from the three-years dataset for 2022. ILLUSTRATIVE: some rows are made up"
+        " (see the dataset's dataset.yml), not published figures. / Bảng thử ba năm — 2022: bảng dữ liệu do parlib tính."
+    )
+    assert desc[2023] == (
+        "Tidy tables computed by parlib from the three-years dataset for 2023. / Bảng thử ba năm — 2023: bảng dữ liệu do"
+        " parlib tính."
+    )
