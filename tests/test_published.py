@@ -21,7 +21,7 @@ from parlib.check.published import (
 )
 from parlib.data.load import load_dataset
 from parlib.data.numbers import parse_number
-from parlib.data.published import MEASURE_KINDS, Figure, load_published
+from parlib.data.published import MEASURE_KINDS, Figure, load_published, printed_count
 from parlib.errors import DataError
 from parlib.model.analysis import analyse, analyse_years
 from parlib.model.scoring import score_dataset
@@ -547,6 +547,17 @@ def test_a_zero_or_one_count_is_shown_as_computed_and_none_in_the_publisher_s_wo
     s70 = {"level": "departments", "year": 2023, "threshold": 70}
     got = check_figure(a, Figure("c", "count_at_least", "không có", s70, "", "hand"))
     assert (got["match"], got["computed"]) == (False, "01")
+
+
+def test_a_count_printed_as_none_in_either_language_and_any_case_is_zero():
+    """A count printed "không có", "không", "none" or "no" (any case, spaces around) is 0 without a total;
+    a count "a/b" is a and b, a signed one its sign."""
+    for text in ("không có", "không", " KHÔNG ", "Không", "none", "None", "no", "NO"):
+        assert printed_count(text) == (0, None), text
+    assert printed_count("03/07") == (3, 7)
+    assert printed_count("\u22122") == (-2, None)
+    with pytest.raises(ValueError):
+        printed_count("nothing")
 
 
 def test_a_unit_s_total_printed_with_more_decimals_than_its_methodology_is_refused(tmp_path):
