@@ -551,12 +551,12 @@ def test_a_zero_or_one_count_is_shown_as_computed_and_none_in_the_publisher_s_wo
 
 def test_a_count_printed_as_none_in_either_language_and_any_case_is_zero():
     """A count printed "không có", "không", "none" or "no" (any case, spaces around) is 0 without a total;
-    a count "a/b" is a and b, a signed one its sign."""
+    a count "a/b" is a and b, a signed one (either minus sign) its sign."""
     for text in ("không có", "không", " KHÔNG ", "Không", "none", "None", "no", "NO"):
         assert printed_count(text) == (0, None), text
     assert printed_count("03/07") == (3, 7)
-    assert printed_count("\u22122") == (-2, None)
-    with pytest.raises(ValueError):
+    assert [printed_count(t) for t in ("-2", "\u22122", "+2")] == [(-2, None), (-2, None), (2, None)]
+    with pytest.raises(ValueError, match="^nothing$"):  # the text that is not a count
         printed_count("nothing")
 
 
