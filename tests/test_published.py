@@ -163,12 +163,105 @@ def test_published_yml_mistakes(tmp_path, figure, message):
     assert "published.yml" in str(e.value)
 
 
+_FIG = {"id": "a", "level": "departments", "year": 2023}
+_UNIT_FIG = {"id": "a", "unit": "so-vh", "year": 2023}
+
+
+@pytest.mark.parametrize(
+    "figure, what, todo, column",
+    [
+        (
+            dict(_FIG, measure="average", printed="1"),
+            "figure 'a': unknown measure 'average'",
+            "use one of: " + ", ".join(MEASURE_KINDS),
+            "measure",
+        ),
+        (
+            {"id": "a", "measure": "mean_total", "year": 2023, "printed": "1"},
+            "figure 'a': measure 'mean_total' needs 'level'",
+            "add 'level:' to the figure",
+            "level",
+        ),
+        (
+            dict(_UNIT_FIG, measure="unit_total", unit="so-xx", printed="1"),
+            "figure 'a': unknown unit 'so-xx'",
+            "use a unit id from dataset.yml",
+            "unit",
+        ),
+        (
+            dict(_FIG, measure="mean_total", level=["departments", "districts"], printed="1"),
+            "figure 'a': unknown level 'districts'",
+            "use one of departments",
+            "level",
+        ),
+        (
+            dict(_FIG, measure="mean_total", year=2019, printed="1"),
+            "figure 'a': the dataset has no year 2019",
+            "use one of 2022, 2023",
+            "year",
+        ),
+        (
+            dict(_FIG, measure="count_at_least", threshold=float("inf"), printed="1"),
+            "figure 'a': threshold inf is not a finite number",
+            "write a plain number of points or percent, e.g. 80",
+            "threshold",
+        ),
+        (
+            dict(_FIG, measure="count_band", band="Hạng Nhất", printed="1"),
+            "figure 'a': unknown band 'Hạng Nhất'",
+            "use a band id or name from the methodology in dataset.yml",
+            "band",
+        ),
+        (
+            dict(_FIG, measure="mean_total", printed="1", source="x"),
+            "figure 'a': unknown source 'x'",
+            "name a source id from dataset.yml",
+            "source",
+        ),
+        (
+            dict(_FIG, measure="mean_total", printed="abc"),
+            "figure 'a': printed value 'abc' is not a number ('abc' is not a number)",
+            "copy the number as printed, e.g. '90,766' or '97.685'",
+            "printed",
+        ),
+        (
+            dict(_FIG, measure="n_units", printed="abc"),
+            "figure 'a': printed value 'abc' is not a count",
+            "write it as printed, e.g. '05' or '19/19'",
+            "printed",
+        ),
+        (
+            dict(_FIG, measure="top_unit", printed="Sở Không Có"),
+            "figure 'a': 'Sở Không Có' is not a unit of the dataset",
+            "use the unit's name or an alias listed in dataset.yml",
+            "printed",
+        ),
+        (
+            dict(_UNIT_FIG, measure="unit_band", printed="Hạng Nhất"),
+            "figure 'a': printed value 'Hạng Nhất' is not a band of any methodology",
+            "copy the band as printed, e.g. 'Tốt'",
+            "printed",
+        ),
+    ],
+)
+def test_a_figure_s_mistake_is_named_with_what_to_do_in_published_yml_at_its_key(tmp_path, figure, what, todo, column):
+    """two-years (one level, departments; years 2022 and 2023; bands of m2): each mistake of its one
+    figure, what to do about it, and where: published.yml, the figure's key."""
+    folder = _pub_variant(tmp_path, figure)
+    with pytest.raises(DataError) as e:
+        load_published(load_dataset(folder))
+    assert (e.value.what, e.value.todo) == (what, todo)
+    assert (e.value.file, e.value.column) == (folder / "published.yml", f"figures[0].{column}")
+
+
 def test_duplicate_figure_id(tmp_path):
     f = {"id": "a", "measure": "n_units", "level": "departments", "year": 2023, "printed": "04"}
     doc = {"source": "hand", "figures": [f, dict(f)]}  # two objects: yaml.safe_dump writes one object twice as an alias
     p = variant(tmp_path, "two-years", files={"published.yml": yaml.safe_dump(doc, allow_unicode=True)})
-    with pytest.raises(DataError, match="appears twice"):
+    with pytest.raises(DataError, match="appears twice") as e:
         load_published(load_dataset(p))
+    assert (e.value.what, e.value.todo) == ("figure id 'a' appears twice", "give each figure its own id")
+    assert (e.value.file, e.value.column) == (p / "published.yml", "figures[1]")  # the second one
 
 
 def test_handmade_published_yml_is_where_the_tests_say():
