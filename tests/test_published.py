@@ -655,7 +655,7 @@ def test_a_count_printed_as_none_in_either_language_and_any_case_is_zero():
 
 def test_a_unit_s_total_printed_with_more_decimals_than_its_methodology_is_refused(tmp_path):
     """two-years prints totals with 2 decimals: "80,125" has 3, which cannot be checked (the error
-    names published.yml and the figure's printed value)."""
+    says what to do, and names published.yml and the figure's printed value)."""
     figure = {"id": "a", "measure": "unit_total", "unit": "so-gtvt", "year": 2023, "printed": "80,125"}
     folder = _pub_variant(tmp_path, figure)
     with pytest.raises(DataError) as e:
@@ -664,6 +664,7 @@ def test_a_unit_s_total_printed_with_more_decimals_than_its_methodology_is_refus
         "figure 'a': printed value '80,125' has 3 decimals, but the methodology prints totals with 2: "
         "the extra digits cannot be checked"
     ) in str(e.value)
+    assert e.value.todo == "copy the value exactly as printed, or correct the methodology's 'decimals' in dataset.yml"
     assert (e.value.file, e.value.column) == (folder / "published.yml", "figures[0].printed")
 
 
