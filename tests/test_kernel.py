@@ -102,8 +102,9 @@ def test_the_build_starts_a_kernel_ahead_only_for_a_report_it_renders_itself(
 
     from parlib.report import render
 
-    started, discarded = [], []
+    started, discarded, handed = [], [], []
     monkeypatch.setattr(ahead, "prestart", lambda changes: started.append(changes))
+    monkeypatch.setattr(ahead, "hand_over", lambda analysis: handed.append((analysis.dataset.root, analysis.year)))
     monkeypatch.setattr(ahead, "discard", lambda: discarded.append(True))
     monkeypatch.setattr(render, "render_report", lambda *a: None)
     monkeypatch.setattr(runner, "ProcessPoolExecutor", _SerialPool)
@@ -126,6 +127,8 @@ def test_the_build_starts_a_kernel_ahead_only_for_a_report_it_renders_itself(
     for c in started:  # the build's date for the kernel's environment: the dataset's, never the clock
         assert c["SOURCE_DATE_EPOCH"] == "1709251200"
     assert discarded == [True]  # whatever happened, a kernel left waiting is stopped at the end
+    # the kernel started ahead gets the analysis of the report it is for
+    assert handed == ([(folder.resolve(), 2023)] if expected else [])
 
 
 class _SerialPool:
@@ -143,3 +146,92 @@ class _SerialPool:
 
     def shutdown(self, *a, **k):
         pass
+
+
+# --- the build's analysis handed over to the kernel (issue 14: the notebook's prepare analysed the
+# data a second time, a second of backan's report) ----------------------------------------------
+
+
+def _analysis(year: int):  # type: ignore[no-untyped-def]
+    from parlib.data.load import load_dataset
+    from parlib.model.analysis import analyse_years
+
+    return analyse_years(load_dataset("backan"), [2022, 2023])[year]
+
+
+def test_the_kernel_s_prepare_takes_the_analysis_handed_over_once():
+    ahead.prestart({})
+    handed = _analysis(2022)
+    # handed over as if it were 2023's: prepare(…, 2023) returns it as it is, which shows it was
+    # taken and not made again (the build only ever hands over the analysis of the report it renders)
+    object.__setattr__(handed, "year", 2023)
+    ahead.hand_over(handed)
+    k = ahead.take(dict(os.environ))
+    assert k is not None and Path(k.analysis_path).is_file()
+    try:
+        count, text = _run(
+            k,
+            "from parlib.report import sections\n"
+            "ctx = sections.prepare('backan', 2023, 'vi', '.')\n"
+            "print(ctx.analysis.previous_year, sections.prepare('backan', 2023, 'vi', '.').analysis.previous_year)",
+        )
+        # 2022's analysis has no previous year; the second prepare finds no file and analyses 2023
+        assert text == "None 2022\n"
+        assert not Path(k.analysis_path).exists()  # read once
+    finally:
+        k.stop()
+    assert not Path(k.analysis_path).parent.exists()  # its folder goes with the kernel
+
+
+@pytest.mark.parametrize(("root", "year"), [("other", 2023), ("backan", 2022)])
+def test_an_analysis_of_another_dataset_or_year_is_not_taken(tmp_path, monkeypatch, root, year):
+    from parlib.data.dataset import EMBEDDED_ROOT
+
+    path = tmp_path / "analysis.pickle"
+    monkeypatch.setattr(ahead, "_waiting", [ahead.Kernel(None, {}, str(tmp_path), str(path))])
+    ahead.hand_over(_analysis(2023))
+    monkeypatch.setattr(ahead, "_waiting", [])
+    monkeypatch.setenv(ahead.ANALYSIS_ENV, str(path))
+    dataset_root = (EMBEDDED_ROOT / "backan").resolve() if root == "backan" else tmp_path
+    assert ahead.take_analysis(dataset_root, year) is None
+    assert not path.exists()  # consumed all the same: the kernel runs one notebook
+
+
+def test_a_handed_over_analysis_draws_the_report_a_fresh_one_draws():
+    """The build's analysis (analyse_years, pickled and read back) and the notebook's own (analyse)
+    give every section the same bytes: the report is the same whichever the kernel used."""
+    import tempfile
+
+    from parlib.data.load import load_dataset
+    from parlib.model.analysis import analyse
+    from parlib.report import sections
+
+    ds = load_dataset("backan")
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "analysis.pickle")
+    ahead._waiting.append(ahead.Kernel(None, {}, folder, path))
+    try:
+        ahead.hand_over(_analysis(2023))
+    finally:
+        ahead._waiting.clear()
+    os.environ[ahead.ANALYSIS_ENV] = path
+    try:
+        taken = ahead.take_analysis(ds.root, 2023)
+    finally:
+        del os.environ[ahead.ANALYSIS_ENV]
+    assert taken is not None
+    fresh = sections.ReportContext(analyse(ds, 2023), "en", {})
+    handed = sections.ReportContext(taken, "en", {})
+    for name, draw in sections.SECTIONS_BY_COST:
+        assert draw(handed) == draw(fresh), name
+
+
+def test_outside_a_kernel_started_by_the_build_nothing_is_taken(monkeypatch, tmp_path):
+    monkeypatch.delenv(ahead.ANALYSIS_ENV, raising=False)
+    assert ahead.take_analysis(tmp_path, 2023) is None
+    monkeypatch.setenv(ahead.ANALYSIS_ENV, str(tmp_path / "missing.pickle"))
+    assert ahead.take_analysis(tmp_path, 2023) is None
+    (tmp_path / "bad.pickle").write_bytes(b"not a pickle")
+    monkeypatch.setenv(ahead.ANALYSIS_ENV, str(tmp_path / "bad.pickle"))
+    assert ahead.take_analysis(tmp_path, 2023) is None
+    assert not (tmp_path / "bad.pickle").exists()

@@ -233,6 +233,12 @@ def _run_build(args: argparse.Namespace) -> int:
     # In one order (dataset, year) whatever the command line's: a year's lock is held until it is in
     # place, so two builds taking locks in different orders could wait for each other for ever.
     todo = sorted((a for analyses in loaded for a in analyses.values()), key=lambda a: (a.dataset.id, a.year))
+    if prestarted and todo and not args.no_report:
+        from parlib.report import kernel
+
+        # the kernel started ahead is for the first report rendered here: its notebook takes this
+        # analysis instead of making it again (a report of another dataset or year ignores it)
+        kernel.hand_over(todo[0])
     for ds_id, y in sorted(skipped):
         log(f"{ds_id} {y}: up to date ({_rel(out_root / ds_id / str(y))}); use --force to rebuild")
     build_years(

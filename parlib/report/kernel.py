@@ -11,16 +11,34 @@ parameters, the same cells, the execution count from 1 (the import at start-up i
 kernel starts: the build's, with the number of section processes), in a working folder of its own
 (empty, as the report's staging folder papermill would give it; removed with the kernel).
 
+The build also hands the kernel the analysis it has just made (:func:`hand_over`), so that the
+notebook's ``prepare`` does not analyse the same data a second time (a second of the report's
+critical path for backan): a file in a folder of the kernel's own, named by the kernel's
+environment variable ``PARLIB_ANALYSIS_AHEAD``, read once by :func:`take_analysis` for the same
+dataset folder and year, else ignored. A notebook run any other way analyses the data itself.
+
 This module imports nothing heavy, so that a build with nothing to render loses no time by it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copyreg
+import io
 import os
+import pickle
 import shutil
 import tempfile
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from parlib.model.analysis import Analysis
+
+#: The kernel's environment variable naming the file its analysis is handed over in.
+ANALYSIS_ENV = "PARLIB_ANALYSIS_AHEAD"
 
 #: The kernel papermill runs a report's notebook in (passed explicitly: see docs/toolchain).
 KERNEL = "python3"
@@ -43,10 +61,12 @@ class Kernel:
     manager: Any
     env: dict[str, str]
     cwd: str
+    #: where :func:`hand_over` writes the analysis (in a folder of its own, not the working folder)
+    analysis_path: str = ""
 
     def stop(self) -> None:
         """Kill the kernel at once (a report's outputs have all arrived when it is stopped) and
-        remove its working folder."""
+        remove its working folder and its hand-over folder."""
         from jupyter_core.utils import run_sync
 
         try:
@@ -54,6 +74,8 @@ class Kernel:
                 run_sync(self.manager.shutdown_kernel)(now=True)
         finally:
             shutil.rmtree(self.cwd, ignore_errors=True)
+            if self.analysis_path:
+                shutil.rmtree(os.path.dirname(self.analysis_path), ignore_errors=True)
 
 
 _waiting: list[Kernel] = []
@@ -65,13 +87,18 @@ def start_kernel(env: dict[str, str]) -> Kernel:
     from jupyter_core.utils import run_sync
 
     cwd = tempfile.mkdtemp(prefix="parlib-kernel-")
+    handover = tempfile.mkdtemp(prefix="parlib-analysis-")
+    path = os.path.join(handover, "analysis.pickle")
     manager = AsyncKernelManager(kernel_name=KERNEL)
     try:
-        run_sync(manager.start_kernel)(extra_arguments=[*KERNEL_ARGS, _WARM_UP], env=env, cwd=cwd)
+        run_sync(manager.start_kernel)(
+            extra_arguments=[*KERNEL_ARGS, _WARM_UP], env={**env, ANALYSIS_ENV: path}, cwd=cwd
+        )
     except BaseException:
         shutil.rmtree(cwd, ignore_errors=True)
+        shutil.rmtree(handover, ignore_errors=True)
         raise
-    return Kernel(manager, dict(env), cwd)
+    return Kernel(manager, dict(env), cwd, path)
 
 
 def prestart(env_changes: dict[str, str]) -> None:
@@ -95,6 +122,54 @@ def take(env: dict[str, str]) -> Kernel | None:
         kernel.stop()
         return None
     return kernel
+
+
+def _mapping_proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+def _reduce_mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return _mapping_proxy, (dict(proxy),)
+
+
+def hand_over(analysis: Analysis) -> None:
+    """Give the waiting kernel ``analysis`` (its dataset folder and year say which report it is
+    for); nothing when no kernel is waiting. Written whole or not at all (a temporary file renamed)."""
+    if not _waiting or not _waiting[-1].analysis_path:
+        return
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # an Analysis keeps its levels in read-only mappings, which pickle cannot take by default
+    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_mapping_proxy}
+    try:
+        pickler.dump({"root": str(analysis.dataset.root), "year": int(analysis.year), "analysis": analysis})
+    except Exception:  # only a head start: the notebook then analyses the data itself
+        return
+    path = Path(_waiting[-1].analysis_path)
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(buffer.getvalue())
+    partial.replace(path)
+
+
+def take_analysis(root: Path, year: int) -> Analysis | None:
+    """The analysis the build handed this kernel over (:func:`hand_over`) if it is of the dataset
+    folder ``root`` and ``year``, else None; read once (the file is removed). Outside a kernel
+    started by the build (no ``PARLIB_ANALYSIS_AHEAD``), or when the file cannot be read, None:
+    the caller analyses the data itself."""
+    path = os.environ.get(ANALYSIS_ENV, "")
+    if not path or not os.path.isfile(path):
+        return None
+    try:
+        with open(path, "rb") as fh:
+            handed = pickle.load(fh)
+    except Exception:
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    if not isinstance(handed, dict) or handed.get("root") != str(root) or handed.get("year") != year:
+        return None
+    return handed.get("analysis")
 
 
 def discard() -> None:

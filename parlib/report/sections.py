@@ -50,6 +50,7 @@ from parlib.report.i18n import (
     t,
     verbs_for,
 )
+from parlib.report.kernel import take_analysis
 from parlib.report.markdown import render_markdown
 from parlib.report.narrative import context_paragraph, level_summary
 from parlib.report.templating import render
@@ -157,7 +158,9 @@ def prepare(dataset: object, year: object, lang: object, output_dir: object) -> 
         commentary = read_commentary(ds.root, year, str(lang), SECTION_IDS)
     except DataError as exc:
         raise ValueError(f"commentary: {exc}") from None
-    ctx = ReportContext(analyse(ds, year), str(lang), commentary)
+    # the analysis the build has just made from the same files, when it started this kernel
+    analysis = take_analysis(ds.root, year)
+    ctx = ReportContext(analyse(ds, year) if analysis is None else analysis, str(lang), commentary)
     workers = start_sections([(name, partial(draw, ctx)) for name, draw in SECTIONS_BY_COST], report_processes())
     return replace(ctx, workers=workers) if workers is not None else ctx
 
