@@ -75,9 +75,6 @@ def execute_notebook(
             # graceful shutdown took 0.4 s, and a kernel holding a long level's charts did not stop
             # within jupyter_client's 5 s and was interrupted ("KeyboardInterrupt caught in kernel").
             shutdown_kernel="immediate",
-            # Written once, when the notebook ends (or fails), not after every cell starts and ends:
-            # papermill wrote and validated the growing notebook 30 times, 0.46 s for backan.
-            request_save_on_cell_execute=False,
             # the kernel's "running over TCP without encryption" warning is noise
             # on a local build: the kernel logs errors only
             extra_arguments=KERNEL_ARGS,
