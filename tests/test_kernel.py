@@ -183,42 +183,64 @@ def test_the_kernel_s_prepare_takes_the_analysis_handed_over_once():
     assert not Path(k.analysis_path).parent.exists()  # its folder goes with the kernel
 
 
+def _private_folder(parent: Path) -> Path:
+    folder = parent / "handover"
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+def _hand_over_to(path: Path, analysis) -> None:  # type: ignore[no-untyped-def]
+    """hand_over as the build calls it, to a kernel stand-in whose file is ``path``."""
+    waiting, ahead._waiting[:] = list(ahead._waiting), [ahead.Kernel(None, {}, str(path.parent), str(path))]
+    try:
+        ahead.hand_over(analysis)
+    finally:
+        ahead._waiting[:] = waiting
+
+
 @pytest.mark.parametrize(("root", "year"), [("other", 2023), ("backan", 2022)])
 def test_an_analysis_of_another_dataset_or_year_is_not_taken(tmp_path, monkeypatch, root, year):
     from parlib.data.dataset import EMBEDDED_ROOT
 
-    path = tmp_path / "analysis.pickle"
-    monkeypatch.setattr(ahead, "_waiting", [ahead.Kernel(None, {}, str(tmp_path), str(path))])
-    ahead.hand_over(_analysis(2023))
-    monkeypatch.setattr(ahead, "_waiting", [])
+    path = _private_folder(tmp_path) / "analysis.pickle"
+    _hand_over_to(path, _analysis(2023))
     monkeypatch.setenv(ahead.ANALYSIS_ENV, str(path))
     dataset_root = (EMBEDDED_ROOT / "backan").resolve() if root == "backan" else tmp_path
     assert ahead.take_analysis(dataset_root, year) is None
     assert not path.exists()  # consumed all the same: the kernel runs one notebook
+    assert ahead.ANALYSIS_ENV not in os.environ  # and nothing it starts is told of it
 
 
-def test_a_handed_over_analysis_draws_the_report_a_fresh_one_draws():
-    """The build's analysis (analyse_years, pickled and read back) and the notebook's own (analyse)
-    give every section the same bytes: the report is the same whichever the kernel used."""
-    import tempfile
+def test_an_analysis_in_a_folder_others_may_write_is_not_read(tmp_path, monkeypatch):
+    from parlib.data.dataset import EMBEDDED_ROOT
 
+    folder = _private_folder(tmp_path)
+    path = folder / "analysis.pickle"
+    _hand_over_to(path, _analysis(2023))
+    folder.chmod(0o777)
+    monkeypatch.setenv(ahead.ANALYSIS_ENV, str(path))
+    assert ahead.take_analysis((EMBEDDED_ROOT / "backan").resolve(), 2023) is None
+    folder.chmod(0o700)
+    _hand_over_to(path, _analysis(2023))
+    monkeypatch.setenv(ahead.ANALYSIS_ENV, str(path))
+    assert ahead.take_analysis((EMBEDDED_ROOT / "backan").resolve(), 2023) is not None  # the same file, private
+
+
+def test_a_handed_over_analysis_draws_the_report_a_fresh_one_draws(tmp_path, monkeypatch):
+    """The build's analysis (analyse_years, after the build's checks have read it, pickled and read
+    back) and the notebook's own (analyse) give every section the same bytes: the report is the
+    same whichever the kernel used."""
     from parlib.data.load import load_dataset
     from parlib.model.analysis import analyse
     from parlib.report import sections
 
     ds = load_dataset("backan")
-    folder = tempfile.mkdtemp()
-    path = os.path.join(folder, "analysis.pickle")
-    ahead._waiting.append(ahead.Kernel(None, {}, folder, path))
-    try:
-        ahead.hand_over(_analysis(2023))
-    finally:
-        ahead._waiting.clear()
-    os.environ[ahead.ANALYSIS_ENV] = path
-    try:
-        taken = ahead.take_analysis(ds.root, 2023)
-    finally:
-        del os.environ[ahead.ANALYSIS_ENV]
+    built = _analysis(2023)
+    runner.year_checks(built)  # what the build does with it before handing it over
+    path = _private_folder(tmp_path) / "analysis.pickle"
+    _hand_over_to(path, built)
+    monkeypatch.setenv(ahead.ANALYSIS_ENV, str(path))
+    taken = ahead.take_analysis(ds.root, 2023)
     assert taken is not None
     fresh = sections.ReportContext(analyse(ds, 2023), "en", {})
     handed = sections.ReportContext(taken, "en", {})
@@ -231,7 +253,9 @@ def test_outside_a_kernel_started_by_the_build_nothing_is_taken(monkeypatch, tmp
     assert ahead.take_analysis(tmp_path, 2023) is None
     monkeypatch.setenv(ahead.ANALYSIS_ENV, str(tmp_path / "missing.pickle"))
     assert ahead.take_analysis(tmp_path, 2023) is None
-    (tmp_path / "bad.pickle").write_bytes(b"not a pickle")
-    monkeypatch.setenv(ahead.ANALYSIS_ENV, str(tmp_path / "bad.pickle"))
-    assert ahead.take_analysis(tmp_path, 2023) is None
-    assert not (tmp_path / "bad.pickle").exists()
+    folder = _private_folder(tmp_path)
+    for bad in (b"not a line of JSON", b'{"root": "%s", "year": 2023}\nnot a pickle' % str(tmp_path).encode()):
+        (folder / "bad.pickle").write_bytes(bad)
+        monkeypatch.setenv(ahead.ANALYSIS_ENV, str(folder / "bad.pickle"))
+        assert ahead.take_analysis(tmp_path, 2023) is None
+        assert not (folder / "bad.pickle").exists()

@@ -95,9 +95,9 @@ def test_the_stored_rows_of_an_8_bit_rgb_or_grey_png_are_its_idat_chunks_joined(
     assert mode == "RGB" and zlib.decompress(rows) == TWO_PIXELS
     grey = _png(3, 1, colour=0, rows=b"\x00\x10\x20\x30")
     assert printer.get_stored_png_rows(grey) == ("L", zlib.compress(b"\x00\x10\x20\x30"))
-    # the IDAT split in two chunks: joined in order
+    # the IDAT split in two chunks that follow one another: joined in order
     whole = zlib.compress(TWO_PIXELS)
-    split = rgb[:33] + _chunk(b"IDAT", whole[:3]) + _chunk(b"tEXt", b"k\x00v") + _chunk(b"IDAT", whole[3:]) + rgb[-12:]
+    split = rgb[:33] + _chunk(b"IDAT", whole[:3]) + _chunk(b"IDAT", whole[3:]) + rgb[-12:]
     assert printer.get_stored_png_rows(split) == ("RGB", whole)
 
 
@@ -114,6 +114,16 @@ def test_the_stored_rows_of_an_8_bit_rgb_or_grey_png_are_its_idat_chunks_joined(
         # a chunk shaped like an IHDR, but not one, first
         b"\x89PNG\r\n\x1a\n" + _chunk(b"tEXt", bytes(8) + b"\x08\x02\x00\x00\x00") + _png(2, 1, rows=TWO_PIXELS)[8:],
         _png(2, 1, rows=TWO_PIXELS)[:33] + _chunk(b"IEND", b""),  # no pixels
+        # the pixels split by another chunk (Pillow stops at it and pads the image)
+        _png(2, 1, rows=TWO_PIXELS)[:33]
+        + _chunk(b"IDAT", zlib.compress(TWO_PIXELS)[:3])
+        + _chunk(b"tEXt", b"k\x00v")
+        + _chunk(b"IDAT", zlib.compress(TWO_PIXELS)[3:])
+        + _chunk(b"IEND", b""),
+        _png(2, 2, rows=TWO_PIXELS),  # one row of the two the header says
+        _png(2, 1, rows=TWO_PIXELS + b"\x00\x00\x00\x00\x00\x00\x00"),  # a row too many
+        # a stream cut short, its chunk's CRC made to match
+        _png(2, 1, rows=TWO_PIXELS)[:33] + _chunk(b"IDAT", zlib.compress(TWO_PIXELS)[:-4]) + _chunk(b"IEND", b""),
         b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBB", 2, 1, 8, 2, 0, 0)),  # IHDR cut short
         b"\x89PNG\r\n\x1a\x00" + _png(2, 1, rows=TWO_PIXELS)[8:],  # not PNG's signature
         b"GIF89a" + bytes(40),
@@ -128,6 +138,10 @@ def test_the_stored_rows_of_an_8_bit_rgb_or_grey_png_are_its_idat_chunks_joined(
         "bad-crc",
         "no-ihdr",
         "no-idat",
+        "split-idat",
+        "rows-missing",
+        "row-extra",
+        "stream-cut",
         "short",
         "signature",
         "gif",
@@ -151,6 +165,34 @@ def test_any_other_png_is_compressed_again_as_weasyprint_does(png, monkeypatch):
     printer.use_stored_png_rows()
     assert RasterImage._get_png_data is not weasyprint_own
     assert outcome(RasterImage._get_png_data) == expected
+
+
+def _pixels(mode: str, width: int, height: int, rows: bytes) -> bytes:
+    """The pixels a PDF reader gets from an image's rows (FlateDecode, PNG predictors), decoded by
+    Pillow as the PNG they are."""
+    from PIL import Image
+
+    colour = {"L": 0, "RGB": 2}[mode]
+    header = struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", rows) + _chunk(b"IEND", b"")
+    return Image.open(io.BytesIO(png)).tobytes()
+
+
+def test_a_png_not_written_by_pillow_keeps_its_rows_and_gives_weasyprint_s_pixels():
+    """Filter "Sub" on the second row and zlib level 9: not what Pillow writes, so the rows differ
+    from WeasyPrint's re-encoding, but the pixels a PDF reader decodes are the same."""
+    from PIL import Image
+    from weasyprint.images import RasterImage
+
+    # 2 × 2 RGB: row 1 red, blue (filter 0); row 2 the same pixels with filter 1 (Sub: each byte
+    # minus the byte 3 before it), i.e. 255 0 0 then 0−255, 0−0, 255−0 = 1, 0, 255 (mod 256)
+    raw = b"\x00" + bytes([255, 0, 0, 0, 0, 255]) + b"\x01" + bytes([255, 0, 0, 1, 0, 255])
+    png = _png(2, 2, rows=raw)[:33] + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b"")
+    mode, rows = printer.get_stored_png_rows(png) or ("", b"")
+    assert rows == zlib.compress(raw, 9)
+    weasyprint_rows = RasterImage._get_png_data(Image.open(io.BytesIO(png)))
+    expected = bytes([255, 0, 0, 0, 0, 255]) * 2  # both rows red, blue
+    assert _pixels(mode, 2, 2, rows) == _pixels("RGB", 2, 2, weasyprint_rows) == expected
 
 
 def test_a_chart_s_rows_are_the_bytes_weasyprint_makes_by_encoding_it_again(tmp_path, monkeypatch):

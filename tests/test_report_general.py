@@ -234,6 +234,19 @@ def test_a_threshold_that_is_not_a_band_keeps_both_sentences(tmp_path):
     assert "2/3 departments rated Good (85.50 to 90.00 points); 1/3 departments rated Fair (72.25 points)" in text
 
 
+def test_profile_text_lines_are_as_tall_as_the_svg_rows():
+    """The field numbers and values beside a profile's bars sit on their rows only if the text's
+    line height in report.css is the SVG's row pitch in mm (sections.PROFILE_ROW)."""
+    import re
+
+    from parlib.report.render import TEMPLATES
+
+    css = (TEMPLATES / "parlib_report" / "report.css").read_text(encoding="utf-8")
+    rule = re.search(r"\.bar-block \{([^}]*)\}", css)
+    line = re.search(r"line-height: *([\d.]+)mm", rule.group(1)) if rule else None
+    assert line is not None and float(line.group(1)) == sections.PROFILE_ROW
+
+
 def test_profile_svg_geometry_by_hand():
     """Two fields of a unit profile (issue 14: the appendix is one SVG per unit, no flex boxes; its
     texts are HTML beside it). Track from x=0,2, 62 wide, in a 62,4-wide view box stretched to the

@@ -236,8 +236,9 @@ def _run_build(args: argparse.Namespace) -> int:
     if prestarted and todo and not args.no_report:
         from parlib.report import kernel
 
-        # the kernel started ahead is for the first report rendered here: its notebook takes this
-        # analysis instead of making it again (a report of another dataset or year ignores it)
+        # The first report rendered here takes the kernel started ahead when its environment is the
+        # kernel's (started for the first dataset on the command line): its notebook then takes this
+        # analysis instead of making it again. A report of another dataset folder or year ignores it.
         kernel.hand_over(todo[0])
     for ds_id, y in sorted(skipped):
         log(f"{ds_id} {y}: up to date ({_rel(out_root / ds_id / str(y))}); use --force to rebuild")

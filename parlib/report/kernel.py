@@ -25,9 +25,11 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import io
+import json
 import os
 import pickle
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,43 +135,53 @@ def _reduce_mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple
 
 
 def hand_over(analysis: Analysis) -> None:
-    """Give the waiting kernel ``analysis`` (its dataset folder and year say which report it is
-    for); nothing when no kernel is waiting. Written whole or not at all (a temporary file renamed)."""
+    """Give the waiting kernel ``analysis``; nothing when no kernel is waiting. The file is a line
+    saying which dataset folder and year it is of, then the pickled analysis; it is written whole
+    or not at all (a temporary file renamed). A failure leaves the notebook to analyse the data."""
     if not _waiting or not _waiting[-1].analysis_path:
-        return
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    # an Analysis keeps its levels in read-only mappings, which pickle cannot take by default
-    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_mapping_proxy}
-    try:
-        pickler.dump({"root": str(analysis.dataset.root), "year": int(analysis.year), "analysis": analysis})
-    except Exception:  # only a head start: the notebook then analyses the data itself
         return
     path = Path(_waiting[-1].analysis_path)
     partial = path.with_suffix(".partial")
-    partial.write_bytes(buffer.getvalue())
-    partial.replace(path)
+    try:
+        buffer = io.BytesIO()
+        buffer.write(json.dumps({"root": str(analysis.dataset.root), "year": int(analysis.year)}).encode() + b"\n")
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        # an Analysis keeps its levels in read-only mappings, which pickle cannot take by default
+        pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_mapping_proxy}
+        pickler.dump(analysis)
+        partial.write_bytes(buffer.getvalue())
+        partial.replace(path)
+    except Exception:  # only a head start
+        with contextlib.suppress(OSError):
+            partial.unlink()
 
 
 def take_analysis(root: Path, year: int) -> Analysis | None:
     """The analysis the build handed this kernel over (:func:`hand_over`) if it is of the dataset
-    folder ``root`` and ``year``, else None; read once (the file is removed). Outside a kernel
-    started by the build (no ``PARLIB_ANALYSIS_AHEAD``), or when the file cannot be read, None:
-    the caller analyses the data itself."""
-    path = os.environ.get(ANALYSIS_ENV, "")
+    folder ``root`` and ``year``, else None; read once (the file is removed, and the variable naming
+    it, so that no process this one starts sees it). Only from a folder of this user's that no one
+    else may read or write (as the build makes it); the analysis is unpickled only when the line
+    before it names the same folder and year. Outside a kernel started by the build, or when the
+    file cannot be read, None: the caller analyses the data itself."""
+    from parlib.model.analysis import Analysis
+
+    path = os.environ.pop(ANALYSIS_ENV, "")
     if not path or not os.path.isfile(path):
         return None
     try:
+        folder = os.stat(os.path.dirname(path))
+        if folder.st_uid != os.getuid() or stat.S_IMODE(folder.st_mode) & 0o077:
+            return None
         with open(path, "rb") as fh:
+            if json.loads(fh.readline()) != {"root": str(root), "year": year}:
+                return None
             handed = pickle.load(fh)
     except Exception:
         return None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(path)
-    if not isinstance(handed, dict) or handed.get("root") != str(root) or handed.get("year") != year:
-        return None
-    return handed.get("analysis")
+    return handed if isinstance(handed, Analysis) else None
 
 
 def discard() -> None:

@@ -40,12 +40,14 @@ def get_stored_png_rows(data: bytes) -> tuple[str, bytes] | None:
 
     A PDF image with ``/FlateDecode`` and PNG predictors (``/Predictor 15``) reads exactly the zlib
     stream of a non-interlaced PNG: each row starts with its filter byte. That holds for 8-bit grey
-    and RGB files; any other file (palette, 16 bits, interlaced, alpha, a damaged chunk) gives None.
+    and RGB files whose chunks check out, whose IDAT chunks follow one another, and whose stream
+    ends after exactly ``height`` rows; any other file (palette, 16 bits, interlaced, alpha, a
+    damaged or short image, which Pillow would pad) gives None and goes WeasyPrint's own way.
     """
     if not data.startswith(_PNG_SIGNATURE):
         return None
     rows: list[bytes] = []
-    pos, mode = len(_PNG_SIGNATURE), ""
+    pos, mode, width, height, last = len(_PNG_SIGNATURE), "", 0, 0, b""
     while pos + 12 <= len(data):
         (length,) = struct.unpack_from(">I", data, pos)
         end = pos + 12 + length
@@ -57,16 +59,30 @@ def get_stored_png_rows(data: bytes) -> tuple[str, bytes] | None:
         if not mode:
             if kind != b"IHDR" or length != 13:
                 return None
-            depth, colour, _, _, interlace = body[8:13]
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
             if depth != 8 or colour not in _PASSABLE_COLOUR_TYPES or interlace:
                 return None
             mode = _PASSABLE_COLOUR_TYPES[colour]
         elif kind == b"IDAT":
+            if rows and last != b"IDAT":
+                return None  # the pixels split by another chunk: Pillow stops at the first part
             rows.append(body)
         elif kind == b"IEND":
-            return (mode, b"".join(rows)) if rows else None
-        pos = end
+            stream = b"".join(rows)
+            return (mode, stream) if rows and _holds_rows(stream, width, height, len(mode)) else None
+        pos, last = end, kind
     return None
+
+
+def _holds_rows(stream: bytes, width: int, height: int, channels: int) -> bool:
+    """Whether a zlib stream is whole and holds exactly ``height`` rows of ``width`` pixels (a
+    filter byte and ``channels`` bytes a pixel each), nothing more."""
+    inflate = zlib.decompressobj()
+    try:
+        size = len(inflate.decompress(stream)) + len(inflate.flush())
+    except zlib.error:
+        return False
+    return inflate.eof and not inflate.unused_data and size == height * (1 + width * channels)
 
 
 def _stored_rows_first(reencode: Any) -> Any:
