@@ -21,7 +21,7 @@ from parlib.check.published import (
 )
 from parlib.data.load import load_dataset
 from parlib.data.numbers import parse_number
-from parlib.data.published import MEASURE_KINDS, Figure, load_published, printed_count
+from parlib.data.published import MEASURE_KINDS, Figure, load_published, printed_count, unit_id_for
 from parlib.errors import DataError
 from parlib.model.analysis import analyse, analyse_years
 from parlib.model.scoring import score_dataset
@@ -252,6 +252,16 @@ def test_a_figure_s_mistake_is_named_with_what_to_do_in_published_yml_at_its_key
         load_published(load_dataset(folder))
     assert (e.value.what, e.value.todo) == (what, todo)
     assert (e.value.file, e.value.column) == (folder / "published.yml", f"figures[0].{column}")
+
+
+def test_a_printed_unit_is_found_by_its_id_name_or_alias_in_any_case():
+    """two-years' Sở GTVT: its id, its Vietnamese and English names and its alias, in any case, stand
+    for so-gtvt; a name no unit has stands for none."""
+    ds = load("two-years")
+    for printed in ("so-gtvt", "SO-GTVT", "Sở Giao thông vận tải", "Department of Transport", "sở gtvt"):
+        assert unit_id_for(ds, printed) == "so-gtvt", printed
+    assert unit_id_for(ds, "Sở Không Có") is None
+    assert unit_id_for(ds, "None") is None
 
 
 def test_duplicate_figure_id(tmp_path):
