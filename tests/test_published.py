@@ -20,8 +20,15 @@ from parlib.check.published import (
     summary_line,
 )
 from parlib.data.load import load_dataset
-from parlib.data.numbers import parse_number
-from parlib.data.published import MEASURE_KINDS, Figure, load_published, printed_count, unit_id_for
+from parlib.data.numbers import NumberFormatError, parse_number
+from parlib.data.published import (
+    MEASURE_KINDS,
+    Figure,
+    load_published,
+    printed_count,
+    read_printed_number,
+    unit_id_for,
+)
 from parlib.errors import DataError
 from parlib.model.analysis import analyse, analyse_years
 from parlib.model.scoring import score_dataset
@@ -262,6 +269,19 @@ def test_a_printed_unit_is_found_by_its_id_name_or_alias_in_any_case():
         assert unit_id_for(ds, printed) == "so-gtvt", printed
     assert unit_id_for(ds, "Sở Không Có") is None
     assert unit_id_for(ds, "None") is None
+
+
+def test_a_printed_number_with_a_point_and_three_decimals_is_read_by_the_methodology_s_decimals():
+    """A printed "97.685" is 97,685 when the methodology prints three decimals, with no maximum to
+    tell (97685 would be possible); with neither it could be either and is refused, as is a number
+    followed by letters; a "%" after it is allowed."""
+    assert read_printed_number("97.685", 3, None) == (97.685, 3)
+    assert read_printed_number("97.685", None, 100) == (97.685, 3)  # 97685 is over the maximum
+    assert read_printed_number("79,63%", 2, 100) == (79.63, 2)
+    with pytest.raises(NumberFormatError):
+        read_printed_number("97.685", None, None)
+    with pytest.raises(NumberFormatError):
+        read_printed_number("79,63X", 2, 100)
 
 
 def test_duplicate_figure_id(tmp_path):
