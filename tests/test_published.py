@@ -25,6 +25,7 @@ from parlib.data.published import (
     MEASURE_KINDS,
     Figure,
     load_published,
+    number_context,
     printed_count,
     read_printed_number,
     unit_id_for,
@@ -282,6 +283,18 @@ def test_a_printed_number_with_a_point_and_three_decimals_is_read_by_the_methodo
         read_printed_number("97.685", None, None)
     with pytest.raises(NumberFormatError):
         read_printed_number("79,63X", 2, 100)
+
+
+def test_a_figure_s_number_is_read_with_its_level_s_methodology():
+    """two-years' m2 prints 2 decimals of at most 100 points: a figure of the departments' level, or
+    of a department, is read with them (a percentage's maximum is 100); a year the dataset does not
+    have has no methodology, so nothing is known."""
+    ds = load("two-years")
+    assert number_context(ds, "mean_total", {"level": "departments", "year": 2023}) == (2, 100)
+    assert number_context(ds, "mean_total", {"level": ["departments"], "year": 2023}) == (2, 100)
+    assert number_context(ds, "unit_total", {"unit": "so-vh", "year": 2022}) == (2, 100)
+    assert number_context(ds, "mean_pct", {"level": "departments", "year": 2023}) == (2, 100.0)
+    assert number_context(ds, "mean_total", {"level": "departments", "year": 2019}) == (None, None)
 
 
 def test_duplicate_figure_id(tmp_path):
