@@ -233,7 +233,7 @@ def _run_build(args: argparse.Namespace) -> int:
     # In one order (dataset, year) whatever the command line's: a year's lock is held until it is in
     # place, so two builds taking locks in different orders could wait for each other for ever.
     todo = sorted((a for analyses in loaded for a in analyses.values()), key=lambda a: (a.dataset.id, a.year))
-    if prestarted and todo and not args.no_report:
+    if prestarted and todo:  # prestarted only when a report is rendered
         from parlib.report import kernel
 
         # The first report rendered here takes the kernel started ahead when its environment is the

@@ -64,7 +64,7 @@ class Kernel:
     env: dict[str, str]
     cwd: str
     #: where :func:`hand_over` writes the analysis (in a folder of its own, not the working folder)
-    analysis_path: str = ""
+    analysis_path: str
 
     def stop(self) -> None:
         """Kill the kernel at once (a report's outputs have all arrived when it is stopped) and
@@ -76,8 +76,7 @@ class Kernel:
                 run_sync(self.manager.shutdown_kernel)(now=True)
         finally:
             shutil.rmtree(self.cwd, ignore_errors=True)
-            if self.analysis_path:
-                shutil.rmtree(os.path.dirname(self.analysis_path), ignore_errors=True)
+            shutil.rmtree(os.path.dirname(self.analysis_path), ignore_errors=True)
 
 
 _waiting: list[Kernel] = []
@@ -138,7 +137,7 @@ def hand_over(analysis: Analysis) -> None:
     """Give the waiting kernel ``analysis``; nothing when no kernel is waiting. The file is a line
     saying which dataset folder and year it is of, then the pickled analysis; it is written whole
     or not at all (a temporary file renamed). A failure leaves the notebook to analyse the data."""
-    if not _waiting or not _waiting[-1].analysis_path:
+    if not _waiting:
         return
     path = Path(_waiting[-1].analysis_path)
     partial = path.with_suffix(".partial")
