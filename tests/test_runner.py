@@ -658,6 +658,10 @@ class _Proc:
     def join(self, timeout=None) -> None:
         self.log.append(("join", self, timeout))
 
+    @property
+    def exitcode(self) -> int | None:
+        return None if self.alive else 0
+
 
 def test_stop_pool_cancels_terminates_the_live_workers_and_waits_for_each(monkeypatch):
     log: list = []

@@ -31,6 +31,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -53,12 +54,15 @@ def report_processes(environ: Mapping[str, str] | None = None) -> int:
     return int(value) if value.isdigit() and int(value) > 0 else 1
 
 
-def _die_with_parent() -> None:
-    """A worker is killed when the kernel that forked it dies (Linux); elsewhere it exits with the pool."""
+def _die_with_parent(parent: int) -> None:
+    """A worker is killed when the kernel that forked it (process ``parent``) dies (Linux);
+    elsewhere it exits with the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the kernel's: it stops the pool
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+        if os.getppid() != parent:  # the kernel died before the signal was asked for: nobody sends it
+            os._exit(1)
 
 
 def _draw(name: str) -> _Drawn:
@@ -90,7 +94,10 @@ class SectionWorkers:
         try:
             # with fork, every worker is forked at the first submit, from this (the main) thread
             self._pool = ProcessPoolExecutor(
-                processes, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent
+                processes,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
             )
             self._pending = {name: self._pool.submit(_draw, name) for name in sections}
         except (OSError, ValueError):  # no fork here, or no process left: every section is drawn here
@@ -146,6 +153,11 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
             proc.terminate()
     for proc in procs:
         proc.join(timeout=10)
+        # join returns once the worker's sentinel pipe closes, a moment before the worker can be
+        # reaped: until then it still reads as alive, so wait (briefly) for its exit code too
+        deadline = time.monotonic() + 1
+        while proc.exitcode is None and time.monotonic() < deadline:
+            time.sleep(0.005)
 
 
 def start_sections(sections: Sequence[tuple[str, Callable[[], str]]], processes: int) -> SectionWorkers | None:
