@@ -298,3 +298,29 @@ def test_inferred_value_is_marked_in_the_ranking(tmp_path):
     text = _text((tmp_path / "vn-ministries" / "2022" / "report.en.html").read_text(encoding="utf-8"))
     assert "Ministry of Planning and Investment (inferred)" in text
     assert "a value the source does not print" in text
+
+
+def test_the_exporter_thread_starts_after_the_imports_it_shares_with_papermill():
+    """Bug of session 9's last CI run: a `verify` rebuild failed with "cannot import name
+    'AsyncKernelManager' from partially initialized module 'jupyter_client.manager'": the thread
+    loading nbconvert and the build's own papermill import both imported jupyter_client at once.
+    In a fresh process (nothing imported yet), the thread must start only once papermill, nbclient
+    and jupyter_client's manager are whole in sys.modules."""
+    import subprocess
+    import sys
+
+    script = """
+import sys, threading
+seen = []
+start = threading.Thread.start
+def recording_start(self):
+    seen.append(sorted(m for m in ("papermill", "nbclient", "jupyter_client.manager") if m in sys.modules))
+    start(self)
+threading.Thread.start = recording_start
+from parlib.report.render import start_loading_exporter
+start_loading_exporter().join()
+print(seen)
+"""
+    r = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[['jupyter_client.manager', 'nbclient', 'papermill']]"

@@ -280,7 +280,15 @@ def _load_exporter() -> None:
 
 def start_loading_exporter() -> threading.Thread:
     """Run :func:`_load_exporter` in a thread while the notebook runs in its kernel (this process
-    only waits for the kernel then). Join the thread before exporting."""
+    only waits for the kernel then). Join the thread before exporting.
+
+    papermill (with nbclient and jupyter_client, which nbconvert imports too) is imported first, in
+    the calling thread: two threads importing jupyter_client at once can each find the other's
+    half-run import, and one then fails with "cannot import name ... from partially initialized
+    module 'jupyter_client.manager'" (a `verify` rebuild did, in about 1 run in 30 with the threads
+    switching often)."""
+    import papermill  # noqa: F401
+
     loader = threading.Thread(target=_load_exporter, name="parlib-load-exporter", daemon=True)
     loader.start()
     return loader
