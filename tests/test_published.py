@@ -202,6 +202,12 @@ _UNIT_FIG = {"id": "a", "unit": "so-vh", "year": 2023}
             "use one of departments",
             "level",
         ),
+        (  # accepted once and left to the check, where it stopped with a traceback
+            dict(_FIG, measure="mean_total", level=[], printed="1"),
+            "figure 'a': level [] is not a level id or a list of one or more level ids",
+            "see docs/data-format.md",
+            "level",
+        ),
         (
             dict(_FIG, measure="mean_total", year=2019, printed="1"),
             "figure 'a': the dataset has no year 2019",
@@ -288,13 +294,34 @@ def test_a_printed_number_with_a_point_and_three_decimals_is_read_by_the_methodo
 def test_a_figure_s_number_is_read_with_its_level_s_methodology():
     """two-years' m2 prints 2 decimals of at most 100 points: a figure of the departments' level, or
     of a department, is read with them (a percentage's maximum is 100); a year the dataset does not
-    have has no methodology, so nothing is known."""
+    have has no methodology, nor an empty list of levels, so nothing is known."""
     ds = load("two-years")
     assert number_context(ds, "mean_total", {"level": "departments", "year": 2023}) == (2, 100)
     assert number_context(ds, "mean_total", {"level": ["departments"], "year": 2023}) == (2, 100)
     assert number_context(ds, "unit_total", {"unit": "so-vh", "year": 2022}) == (2, 100)
     assert number_context(ds, "mean_pct", {"level": "departments", "year": 2023}) == (2, 100.0)
     assert number_context(ds, "mean_total", {"level": "departments", "year": 2019}) == (None, None)
+    assert number_context(ds, "mean_total", {"level": [], "year": 2023}) == (None, None)  # no level named
+
+
+def test_a_figure_s_own_level_chooses_its_methodology_even_with_a_unit_of_another_level(tmp_path):
+    """three-years with its departments on a methodology m4 printing 3 decimals (districts keep m3's
+    2): a figure naming a level is read with that level's methodology, whatever unit it also names; a
+    figure naming only a unit is read with its unit's level's."""
+    m4 = (
+        "  - id: m4\n    title: {vi: Bộ tiêu chí sở, en: Department criteria}\n    max_total: 100\n"
+        "    decimals: 3\nsources:\n"
+    )
+    folder = variant(
+        tmp_path,
+        "three-years",
+        yml=[("sources:\n", m4), ("level: departments, methodology: m3", "level: departments, methodology: m4")],
+    )
+    ds = load_dataset(folder)
+    assert number_context(ds, "mean_total", {"level": "districts", "unit": "s1", "year": 2023}) == (2, 100)
+    assert number_context(ds, "mean_total", {"level": "departments", "unit": "d1", "year": 2023}) == (3, 100)
+    assert number_context(ds, "unit_total", {"unit": "s1", "year": 2023}) == (3, 100)
+    assert number_context(ds, "unit_total", {"unit": "d1", "year": 2023}) == (2, 100)
 
 
 def test_duplicate_figure_id(tmp_path):
