@@ -305,12 +305,15 @@ def test_a_figure_s_number_is_read_with_its_level_s_methodology():
 
 
 def test_a_figure_s_own_level_chooses_its_methodology_even_with_a_unit_of_another_level(tmp_path):
-    """three-years with its departments on a methodology m4 printing 3 decimals (districts keep m3's
-    2): a figure naming a level is read with that level's methodology, whatever unit it also names; a
-    figure naming only a unit is read with its unit's level's."""
+    """three-years with its departments on a methodology m4 of 3 decimals, at most 200 points, 40 of
+    them from the survey (districts keep m3's 2 decimals of at most 100, no survey maximum): a figure
+    naming a level is read with that level's methodology, whatever unit it also names; a figure
+    naming only a unit, with its unit's level's. A total or a change is read against the maximum
+    total, a survey score against the survey's (the maximum total when there is none), a percentage
+    against 100, and a count against nothing."""
     m4 = (
-        "  - id: m4\n    title: {vi: Bộ tiêu chí sở, en: Department criteria}\n    max_total: 100\n"
-        "    decimals: 3\nsources:\n"
+        "  - id: m4\n    title: {vi: Bộ tiêu chí sở, en: Department criteria}\n    max_total: 200\n"
+        "    survey_max: 40\n    decimals: 3\nsources:\n"
     )
     folder = variant(
         tmp_path,
@@ -319,9 +322,15 @@ def test_a_figure_s_own_level_chooses_its_methodology_even_with_a_unit_of_anothe
     )
     ds = load_dataset(folder)
     assert number_context(ds, "mean_total", {"level": "districts", "unit": "s1", "year": 2023}) == (2, 100)
-    assert number_context(ds, "mean_total", {"level": "departments", "unit": "d1", "year": 2023}) == (3, 100)
-    assert number_context(ds, "unit_total", {"unit": "s1", "year": 2023}) == (3, 100)
+    assert number_context(ds, "mean_total", {"level": "departments", "unit": "d1", "year": 2023}) == (3, 200)
+    assert number_context(ds, "unit_total", {"unit": "s1", "year": 2023}) == (3, 200)
     assert number_context(ds, "unit_total", {"unit": "d1", "year": 2023}) == (2, 100)
+    assert number_context(ds, "unit_change", {"unit": "s1", "year": 2023}) == (3, 200)
+    assert number_context(ds, "unit_survey", {"unit": "s1", "year": 2023}) == (3, 40)
+    assert number_context(ds, "unit_survey", {"unit": "d1", "year": 2023}) == (2, 100)
+    assert number_context(ds, "unit_pct", {"unit": "s1", "year": 2023}) == (3, 100.0)
+    assert number_context(ds, "mean_pct", {"level": "departments", "year": 2023}) == (3, 100.0)
+    assert number_context(ds, "n_units", {"level": "departments", "year": 2023}) == (3, None)
 
 
 def test_duplicate_figure_id(tmp_path):
