@@ -30,7 +30,7 @@ from parlib.data.published import (
     read_printed_number,
     unit_id_for,
 )
-from parlib.errors import DataError
+from parlib.errors import DataError, DataErrors
 from parlib.model.analysis import analyse, analyse_years
 from parlib.model.scoring import score_dataset
 
@@ -221,6 +221,18 @@ _UNIT_FIG = {"id": "a", "unit": "so-vh", "year": 2023}
             "threshold",
         ),
         (
+            dict(_FIG, measure="count_between", min=float("nan"), below=80, printed="1"),
+            "figure 'a': min nan is not a finite number",
+            "write a plain number of points or percent, e.g. 80",
+            "min",
+        ),
+        (
+            dict(_FIG, measure="count_between", min=0, below=float("-inf"), printed="1"),
+            "figure 'a': below -inf is not a finite number",
+            "write a plain number of points or percent, e.g. 80",
+            "below",
+        ),
+        (
             dict(_FIG, measure="count_band", band="Hạng Nhất", printed="1"),
             "figure 'a': unknown band 'Hạng Nhất'",
             "use a band id or name from the methodology in dataset.yml",
@@ -333,6 +345,38 @@ def test_a_figure_s_own_level_chooses_its_methodology_even_with_a_unit_of_anothe
     assert number_context(ds, "n_units", {"level": "departments", "year": 2023}) == (3, None)
 
 
+def test_a_band_figure_on_a_methodology_without_bands_is_refused_whole(tmp_path):
+    """three-years with its departments on a methodology m4 without bands (districts keep m3's): a
+    count of a band, of the departments alone or with the districts, and a department's band are
+    refused, each at its figure's measure with what to do; the same figures of the districts, and a
+    mean of the departments, are read."""
+    m4 = "  - id: m4\n    title: {vi: Bộ tiêu chí sở, en: Department criteria}\n    max_total: 100\n    decimals: 2\nsources:\n"
+    figures = [
+        {"id": "c", "measure": "count_band", "level": "departments", "year": 2023, "band": "tot", "printed": "01/02"},
+        {"id": "cc", "measure": "count_band", "level": ["districts", "departments"], "year": 2023, "band": "tot",
+         "printed": "01/11"},
+        {"id": "u", "measure": "unit_band", "unit": "s1", "year": 2023, "printed": "Tốt"},
+        {"id": "ok1", "measure": "count_band", "level": "districts", "year": 2023, "band": "tot", "printed": "01/09"},
+        {"id": "ok2", "measure": "unit_band", "unit": "d1", "year": 2023, "printed": "Tốt"},
+        {"id": "ok3", "measure": "mean_total", "level": "departments", "year": 2023, "printed": "65,00"},
+    ]  # fmt: skip
+    doc = {"source": "hand", "figures": figures}
+    folder = variant(
+        tmp_path,
+        "three-years",
+        yml=[("sources:\n", m4), ("level: departments, methodology: m3", "level: departments, methodology: m4")],
+        files={"published.yml": yaml.safe_dump(doc, allow_unicode=True)},
+    )
+    todo = "remove the figure, or add 'bands:' to the methodology"
+    with pytest.raises(DataErrors) as e:
+        load_published(load_dataset(folder))
+    assert [(x.what, x.todo, x.file, x.column) for x in e.value.errors] == [
+        (f"figure {f!r}: measure {m!r} needs bands, but methodology 'm4' has no band rule", todo, folder / "published.yml",
+         f"figures[{i}].measure")
+        for i, f, m in ((0, "c", "count_band"), (1, "cc", "count_band"), (2, "u", "unit_band"))
+    ]  # fmt: skip
+
+
 def test_duplicate_figure_id(tmp_path):
     f = {"id": "a", "measure": "n_units", "level": "departments", "year": 2023, "printed": "04"}
     doc = {"source": "hand", "figures": [f, dict(f)]}  # two objects: yaml.safe_dump writes one object twice as an alias
@@ -341,6 +385,38 @@ def test_duplicate_figure_id(tmp_path):
         load_published(load_dataset(p))
     assert (e.value.what, e.value.todo) == ("figure id 'a' appears twice", "give each figure its own id")
     assert (e.value.file, e.value.column) == (p / "published.yml", "figures[1]")  # the second one
+
+
+def test_a_figure_after_one_whose_id_is_taken_is_still_read(tmp_path):
+    """Figures a, a again, then b with a level two-years does not have: both mistakes are named, the
+    id given twice at the second a, the level at b."""
+    f = {"id": "a", "measure": "n_units", "level": "departments", "year": 2023, "printed": "04"}
+    b = dict(f, id="b", level="districts")
+    p = variant(
+        tmp_path, "two-years", files={"published.yml": yaml.safe_dump({"source": "hand", "figures": [f, dict(f), b]})}
+    )
+    with pytest.raises(DataErrors) as e:
+        load_published(load_dataset(p))
+    assert [(x.what, x.column) for x in e.value.errors] == [
+        ("figure id 'a' appears twice", "figures[1]"),
+        ("figure 'b': unknown level 'districts'", "figures[2].level"),
+    ]
+
+
+def test_a_figure_keeps_its_printed_value_sentence_source_and_provenance(tmp_path):
+    """Each key of a figure as written, the printed value and the sentence with their spaces
+    trimmed; without them, no sentence, the file's source and the provenance "published"."""
+    figures = [
+        {"id": "a", "measure": "mean_total", "level": "departments", "year": 2023, "printed": " 79,63 ",
+         "sentence": "  Điểm trung bình   79,63 ", "source": "hand", "provenance": "inferred"},
+        {"id": "b", "measure": "n_units", "level": "departments", "year": 2023, "printed": "04"},
+    ]  # fmt: skip
+    p = variant(tmp_path, "two-years", files={"published.yml": yaml.safe_dump({"source": "hand", "figures": figures})})
+    assert load_published(load_dataset(p)) == [
+        Figure("a", "mean_total", "79,63", {"level": "departments", "year": 2023}, "Điểm trung bình 79,63", "hand",
+               "inferred"),
+        Figure("b", "n_units", "04", {"level": "departments", "year": 2023}, "", "hand", "published"),
+    ]  # fmt: skip
 
 
 def test_handmade_published_yml_is_where_the_tests_say():
