@@ -23,6 +23,13 @@ tar -C "$ROOT" -cf - --exclude=./.git --exclude=./.venv --exclude=./build --excl
   --exclude=./tests/bad_inputs --exclude=./outputs --exclude=./data/processed . | tar -C "$WORK" -xf -
 for f in $changed; do touch "$WORK/$f"; done
 cd "$WORK"
+# mutmut copies parlib's other files (the schemas, the report's templates) into mutants/ only when they
+# are missing there: one changed since the last copy is put in here, or the run tests the old one.
+if [ -d mutants/parlib ]; then
+  find parlib -type f ! -name '*.py' ! -path '*/__pycache__/*' | while read -r f; do
+    cmp -s "$f" "mutants/$f" || { mkdir -p "mutants/$(dirname "$f")" && cp -p "$f" "mutants/$f"; }
+  done
+fi
 CHUNKS=${MUTATION_CHUNKS:-"parlib.model.* parlib.check.* parlib.build.* parlib.data.*"}
 JOBS=${MUTATION_JOBS:-2}
 # mutmut's type check (type_check_command in pyproject.toml) runs `python`: this virtualenv's.
