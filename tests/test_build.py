@@ -156,7 +156,7 @@ def test_a_report_failing_after_its_tables_leaves_old_tables_and_old_report(a202
 
     from parlib.report import render
 
-    def failing_render(ds, year, lang, folder):
+    def failing_render(ds, year, lang, folder, analysis=None):
         (Path(folder) / f"report.{lang}.html").write_text("half", encoding="utf-8")
         raise RuntimeError("the report failed")
 

@@ -6,6 +6,7 @@ build starts one only for a report it renders in its own process."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,44 @@ def test_outside_a_kernel_started_by_the_build_nothing_is_taken(monkeypatch, tmp
         monkeypatch.setenv(ahead.ANALYSIS_ENV, str(folder / "bad.pickle"))
         assert ahead.take_analysis(tmp_path, 2023) is None
         assert not (folder / "bad.pickle").exists()
+
+
+def test_analysis_ahead_names_a_private_file_while_the_report_runs_then_leaves_nothing(monkeypatch):
+    monkeypatch.delenv(ahead.ANALYSIS_ENV, raising=False)
+    with ahead.analysis_ahead(b"the bytes"):
+        path = Path(os.environ[ahead.ANALYSIS_ENV])
+        assert path.read_bytes() == b"the bytes"
+        folder = path.parent
+        assert folder.stat().st_mode & 0o777 == 0o700 and folder.stat().st_uid == os.getuid()
+    assert ahead.ANALYSIS_ENV not in os.environ and not folder.exists()
+    monkeypatch.setenv(ahead.ANALYSIS_ENV, "as it was")
+    with pytest.raises(RuntimeError), ahead.analysis_ahead(b"x"):
+        folder = Path(os.environ[ahead.ANALYSIS_ENV]).parent
+        raise RuntimeError("the report failed")
+    assert os.environ[ahead.ANALYSIS_ENV] == "as it was" and not folder.exists()
+    with ahead.analysis_ahead(None):  # nothing handed: nothing named
+        assert os.environ[ahead.ANALYSIS_ENV] == "as it was"
+
+
+def test_a_report_rendered_by_a_worker_takes_the_analysis_it_is_handed(tmp_path, monkeypatch):
+    """A report of `parlib build --jobs` (render_in_process; papermill starts its kernel) handed an
+    analysis whose dataset carries another title shows that title: the notebook used the analysis
+    it was given instead of analysing data/raw/backan again."""
+    from dataclasses import replace
+
+    from parlib.data.load import load_dataset
+
+    monkeypatch.delenv(ahead.ANALYSIS_ENV, raising=False)
+    monkeypatch.setenv(PROCESSES_ENV, "1")
+    own_tmp = tmp_path / "tmp"  # other processes on the machine make folders in the system's
+    own_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
+    handed = _analysis(2023)
+    marked = replace(handed.dataset, title={"vi": "Tiêu đề của bản phân tích được trao", "en": "Handed"})
+    object.__setattr__(handed, "dataset", marked)
+    ds = load_dataset("backan")
+    runner.render_in_process(ds, 2023, "vi", tmp_path, "1709251200", ahead.pickled_analysis(handed))
+    html = (tmp_path / "report.vi.html").read_text(encoding="utf-8")
+    assert '<p class="subtitle">Tiêu đề của bản phân tích được trao</p>' in html
+    assert ahead.ANALYSIS_ENV not in os.environ
+    assert not list(own_tmp.glob("parlib-analysis-*"))

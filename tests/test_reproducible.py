@@ -261,7 +261,7 @@ def test_failed_report_keeps_previous_outputs_and_the_failed_notebook(tmp_path, 
     report = out / "vn-ministries" / "2023"
     before = {p.name: p.read_bytes() for p in report.iterdir()}
 
-    def failing_render(ds, year, lang, out_dir):
+    def failing_render(ds, year, lang, out_dir, analysis=None):
         (out_dir / f"report.{lang}.ipynb").write_text('{"cells": []}', encoding="utf-8")
         raise render.ReportError("report vn-ministries 2023 vi: notebook cell 'setup' failed: ValueError: boom")
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import locale
 import os
+import pickle
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -254,7 +256,7 @@ def fake_render(monkeypatch):
 
     calls: list[str] = []
 
-    def fake(ds, year, lang, folder):
+    def fake(ds, year, lang, folder, analysis=None):
         calls.append(lang)
         # the timestamp the renderer writes: the dataset's date (2024-03-01 for the hand-made ones), never the clock
         assert os.environ.get("SOURCE_DATE_EPOCH") == "1709251200"
@@ -384,11 +386,28 @@ def test_the_manifest_of_a_report_build_names_its_languages_and_no_staging_is_le
     assert render.SHOW_PROGRESS is True  # set back after rendering
 
 
+def test_a_report_rendered_in_the_build_process_is_handed_the_year_s_analysis(tmp_path, monkeypatch):
+    """Each report of the year (here vi and en, --jobs 1) gets the build's analysis, pickled once,
+    for its kernel; a build without reports pickles nothing."""
+    from parlib.report import render
+
+    handed: list[bytes | None] = []
+    monkeypatch.setattr(render, "render_report", lambda ds, y, lang, folder, analysis=None: handed.append(analysis))
+    a = analyse(load("three-years"), 2022)
+    build_years([a], ["vi", "en"], tmp_path / "o", tmp_path / "p", report=True, force=True, jobs=1)
+    assert len(handed) == 2 and handed[0] is handed[1]
+    assert handed[0] is not None
+    line, _, pickled = handed[0].partition(b"\n")
+    assert json.loads(line) == {"root": str(a.dataset.root), "year": 2022}
+    taken = pickle.loads(pickled)
+    assert (taken.year, taken.previous_year) == (2022, 2021) and taken.scores.units.equals(a.scores.units)
+
+
 def test_a_failed_report_keeps_its_notebook_and_says_where(tmp_path, monkeypatch, capsys):
     from parlib.report import render
     from parlib.report.render import ReportError
 
-    def failing(ds, year, lang, folder):
+    def failing(ds, year, lang, folder, analysis=None):
         (Path(folder) / f"report.{lang}.ipynb").write_text("{}", encoding="utf-8")
         raise ReportError("cell 3 failed")
 
@@ -588,7 +607,11 @@ def test_render_in_process_sets_the_build_date_then_renders(tmp_path, monkeypatc
     )
     ds = SimpleNamespace(id="three-years")
     runner.render_in_process(ds, 2023, "en", tmp_path, "1700000000")
-    assert calls == [(ds, 2023, "en", tmp_path, "1700000000")]
+    runner.render_in_process(ds, 2023, "vi", tmp_path, "1700000000", b"the analysis")
+    assert calls == [
+        (ds, 2023, "en", tmp_path, None, "1700000000"),
+        (ds, 2023, "vi", tmp_path, b"the analysis", "1700000000"),  # handed on to the report
+    ]
 
 
 def test_a_quiet_worker_shows_no_progress_and_leaves_ctrl_c_to_the_parent(monkeypatch):
@@ -635,7 +658,9 @@ def test_a_report_rendered_in_the_build_process_gets_its_processes_then_the_envi
 
     seen = []
     monkeypatch.setenv(PROCESSES_ENV, "before")
-    monkeypatch.setattr(render, "render_report", lambda ds, y, lang, folder: seen.append(os.environ[PROCESSES_ENV]))
+    monkeypatch.setattr(
+        render, "render_report", lambda ds, y, lang, folder, analysis=None: seen.append(os.environ[PROCESSES_ENV])
+    )
     a = analyse(load("three-years"), 2023)
     build_years([a], ["vi"], tmp_path / "o1", tmp_path / "p1", report=True, force=True, jobs=2)
     build_years([a], ["vi", "en"], tmp_path / "o2", tmp_path / "p2", report=True, force=True, jobs=1)
@@ -816,7 +841,7 @@ def test_build_years_by_default_keeps_a_failed_notebook(tmp_path, monkeypatch):
     from parlib.report import render
     from parlib.report.render import ReportError
 
-    def failing(ds, year, lang, folder):
+    def failing(ds, year, lang, folder, analysis=None):
         (Path(folder) / f"report.{lang}.ipynb").write_text("{}", encoding="utf-8")
         raise ReportError("cell 3 failed")
 
@@ -878,7 +903,7 @@ def test_while_a_year_renders_its_staging_folders_are_hidden_beside_their_target
 
     seen: dict[str, object] = {}
 
-    def fake(ds, year, lang, folder):
+    def fake(ds, year, lang, folder, analysis=None):
         for key in ("out", "proc"):
             seen[key] = sorted(p.name for p in (tmp_path / key / "three-years").iterdir())
         seen["folder"] = Path(folder)
@@ -941,11 +966,16 @@ def test_with_several_jobs_the_reports_go_to_a_pool_of_spawned_quiet_workers(tmp
     out, proc = tmp_path / "out", tmp_path / "proc"
     runner.build_years([a], ["vi", "en"], out, proc, report=True, force=True, jobs=3)
     assert pools == [(2, "spawn", runner._quiet_worker, (1,))]  # 3 // 2 = 1 process for each report's sections
-    assert [(fn, ds, year, lang, epoch) for fn, ds, year, lang, _, epoch in submitted] == [
+    assert [(fn, ds, year, lang, epoch) for fn, ds, year, lang, _, epoch, _ in submitted] == [
         (runner.render_in_process, a.dataset, 2023, "vi", "1709251200"),
         (runner.render_in_process, a.dataset, 2023, "en", "1709251200"),
     ]
-    assert all(folder.name.startswith(".staging-2023-") for *_, folder, _ in submitted)
+    assert all(folder.name.startswith(".staging-2023-") for *_, folder, _, _ in submitted)
+    # each report is handed the year's analysis for its kernel: the one the build made, pickled
+    for *_, handed in submitted:
+        line, _, pickled = handed.partition(b"\n")
+        assert json.loads(line) == {"root": str(a.dataset.root), "year": 2023}
+        assert pickle.loads(pickled).scores.units.equals(a.scores.units)
     assert fake_render == []
     pools.clear()
     runner.build_years([a], ["vi", "en"], out, proc, report=True, force=True, jobs=2)  # 2 jobs: a pool too

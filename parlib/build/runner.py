@@ -374,6 +374,8 @@ class _YearBuild:
     stage_p: Path | None = None
     stage_o: Path | None = None
     reports: list[tuple[str, Future[None] | None]] = field(default_factory=list)
+    # the analysis pickled for the reports' kernels, which then need not make it again
+    handed: bytes | None = None
 
 
 def build_years(
@@ -470,7 +472,10 @@ def build_years(
             )
             write_json(b.stage_o / "figures.json", {**figures, "report_languages": all_langs})
             if year_langs:
+                from parlib.report.kernel import pickled_analysis
+
                 epoch = str(source_date_epoch(ds))
+                b.handed = pickled_analysis(analysis)
                 for lang in year_langs:
                     future = None
                     if jobs > 1 and progress.total > 1:
@@ -481,7 +486,7 @@ def build_years(
                                 initializer=_quiet_worker,
                                 initargs=(processes_per_report(jobs, progress.total),),
                             )
-                        future = pool.submit(render_in_process, ds, year, lang, b.stage_o, epoch)
+                        future = pool.submit(render_in_process, ds, year, lang, b.stage_o, epoch, b.handed)
                     b.reports.append((lang, future))
         for b in builds:
             current = b
@@ -495,7 +500,7 @@ def build_years(
                     render.SHOW_PROGRESS = False
                     try:
                         with environ_set(PROCESSES_ENV, str(processes_per_report(jobs, progress.total))):
-                            render.render_report(ds, year, lang, b.stage_o)
+                            render.render_report(ds, year, lang, b.stage_o, b.handed)
                     finally:
                         render.SHOW_PROGRESS = True
                 else:
@@ -545,12 +550,15 @@ def build_years(
     return done_paths
 
 
-def render_in_process(ds: Dataset, year: int, lang: str, out_dir: Path, source_date: str) -> None:
-    """Render one report (in a worker process of ``parlib build --jobs``)."""
+def render_in_process(
+    ds: Dataset, year: int, lang: str, out_dir: Path, source_date: str, analysis: bytes | None = None
+) -> None:
+    """Render one report (in a worker process of ``parlib build --jobs``); ``analysis``: the build's
+    analysis of the year, pickled for the report's kernel."""
     from parlib.report import render
 
     os.environ["SOURCE_DATE_EPOCH"] = source_date
-    render.render_report(ds, year, lang, out_dir)
+    render.render_report(ds, year, lang, out_dir, analysis)
 
 
 def _quiet_worker(processes: int = 1) -> None:

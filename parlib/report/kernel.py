@@ -31,6 +31,7 @@ import pickle
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -133,26 +134,65 @@ def _reduce_mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple
     return _mapping_proxy, (dict(proxy),)
 
 
-def hand_over(analysis: Analysis) -> None:
-    """Give the waiting kernel ``analysis``; nothing when no kernel is waiting. The file is a line
-    saying which dataset folder and year it is of, then the pickled analysis; it is written whole
-    or not at all (a temporary file renamed). A failure leaves the notebook to analyse the data."""
-    if not _waiting:
-        return
-    path = Path(_waiting[-1].analysis_path)
+def pickled_analysis(analysis: Analysis) -> bytes:
+    """``analysis`` as a kernel takes it over (:func:`take_analysis`): a line saying which dataset
+    folder and year it is of, then the pickled analysis."""
+    buffer = io.BytesIO()
+    buffer.write(json.dumps({"root": str(analysis.dataset.root), "year": int(analysis.year)}).encode() + b"\n")
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # an Analysis keeps its levels in read-only mappings, which pickle cannot take by default
+    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_mapping_proxy}
+    pickler.dump(analysis)
+    return buffer.getvalue()
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """``data`` written to ``path`` whole or not at all (a temporary file renamed)."""
     partial = path.with_suffix(".partial")
     try:
-        buffer = io.BytesIO()
-        buffer.write(json.dumps({"root": str(analysis.dataset.root), "year": int(analysis.year)}).encode() + b"\n")
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        # an Analysis keeps its levels in read-only mappings, which pickle cannot take by default
-        pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_mapping_proxy}
-        pickler.dump(analysis)
-        partial.write_bytes(buffer.getvalue())
+        partial.write_bytes(data)
         partial.replace(path)
-    except Exception:  # only a head start
+    except BaseException:
         with contextlib.suppress(OSError):
             partial.unlink()
+        raise
+
+
+def hand_over(analysis: Analysis) -> None:
+    """Give the waiting kernel ``analysis`` (:func:`pickled_analysis`); nothing when no kernel is
+    waiting. A failure leaves the notebook to analyse the data."""
+    if not _waiting:
+        return
+    with contextlib.suppress(Exception):  # only a head start
+        _write_whole(Path(_waiting[-1].analysis_path), pickled_analysis(analysis))
+
+
+@contextlib.contextmanager
+def analysis_ahead(handed: bytes | None) -> Iterator[None]:
+    """For a report whose kernel papermill starts (no kernel was started ahead for it: a report of
+    ``parlib build --jobs`` rendered in a worker process, or any report after the first): while the
+    block runs, ``handed`` (:func:`pickled_analysis`) is in a file of a new private folder named by
+    ``PARLIB_ANALYSIS_AHEAD`` in this process's environment, which the kernel inherits and reads
+    (:func:`take_analysis`). Afterwards the folder is gone and the variable is as it was. Nothing
+    is done when ``handed`` is None; a file that cannot be written leaves the notebook to analyse
+    the data."""
+    if handed is None:
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="parlib-analysis-")  # made 0700: only this user reads it
+    before = os.environ.get(ANALYSIS_ENV)
+    try:
+        path = Path(folder) / "analysis.pickle"
+        with contextlib.suppress(OSError):
+            _write_whole(path, handed)
+            os.environ[ANALYSIS_ENV] = str(path)
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ANALYSIS_ENV, None)
+        else:
+            os.environ[ANALYSIS_ENV] = before
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def take_analysis(root: Path, year: int) -> Analysis | None:

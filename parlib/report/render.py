@@ -27,7 +27,7 @@ import nbformat
 import parlib
 from parlib.data.dataset import EMBEDDED_ROOT, PROJECT_ROOT, Dataset
 from parlib.report.i18n import t
-from parlib.report.kernel import KERNEL, KERNEL_ARGS, Kernel
+from parlib.report.kernel import KERNEL, KERNEL_ARGS, Kernel, analysis_ahead
 from parlib.report.kernel import take as take_kernel
 from parlib.report.markdown import render_markdown
 from parlib.report.printer import PREFIX as PRINTER_PREFIX
@@ -325,8 +325,11 @@ class _Progress:
             self.bar.close()
 
 
-def render_report(ds: Dataset, year: int, lang: str, out_dir: Path) -> None:
-    """Write report.<lang>.ipynb, .html and .pdf of one dataset, year and language into ``out_dir``."""
+def render_report(ds: Dataset, year: int, lang: str, out_dir: Path, analysis: bytes | None = None) -> None:
+    """Write report.<lang>.ipynb, .html and .pdf of one dataset, year and language into ``out_dir``.
+
+    ``analysis``: the build's analysis of this year (:func:`parlib.report.kernel.pickled_analysis`),
+    handed to the notebook's kernel when papermill starts it (a kernel started ahead has its own)."""
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     ipynb, html_path, pdf = (out_dir / f"report.{lang}.{ext}" for ext in ("ipynb", "html", "pdf"))
@@ -338,7 +341,8 @@ def render_report(ds: Dataset, year: int, lang: str, out_dir: Path) -> None:
     try:
         progress.step("execute")
         try:
-            execute_notebook(ds, year, lang, out_dir, ipynb, kernel)
+            with analysis_ahead(analysis if kernel is None else None):
+                execute_notebook(ds, year, lang, out_dir, ipynb, kernel)
         finally:
             if kernel is not None:
                 kernel.stop()
