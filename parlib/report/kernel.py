@@ -15,7 +15,10 @@ The build also hands the kernel the analysis it has just made (:func:`hand_over`
 notebook's ``prepare`` does not analyse the same data a second time (a second of the report's
 critical path for backan): a file in a folder of the kernel's own, named by the kernel's
 environment variable ``PARLIB_ANALYSIS_AHEAD``, read once by :func:`take_analysis` for the same
-dataset folder and year, else ignored. A notebook run any other way analyses the data itself.
+dataset folder and year, else ignored. A report whose kernel papermill starts (one rendered by a
+``--jobs`` worker, or a later report of the build) is handed it the same way through the
+environment papermill's kernel inherits (:func:`analysis_ahead`). A notebook run any other way
+analyses the data itself.
 
 This module imports nothing heavy, so that a build with nothing to render loses no time by it.
 """
