@@ -237,7 +237,9 @@ def test_a_handed_over_analysis_draws_the_report_a_fresh_one_draws(tmp_path, mon
 
     ds = load_dataset("backan")
     built = _analysis(2023)
-    runner.year_checks(built)  # what the build does with it before handing it over
+    # what the build does with it before handing it over
+    runner.get_figures(built, runner.get_checks(built, runner.load_published(ds)))
+    runner.get_processed_tables(built)
     path = _private_folder(tmp_path) / "analysis.pickle"
     _hand_over_to(path, built)
     monkeypatch.setenv(ahead.ANALYSIS_ENV, str(path))
@@ -262,42 +264,85 @@ def test_outside_a_kernel_started_by_the_build_nothing_is_taken(monkeypatch, tmp
         assert not (folder / "bad.pickle").exists()
 
 
-def test_analysis_ahead_names_a_private_file_while_the_report_runs_then_leaves_nothing(monkeypatch):
+def test_analysis_ahead_names_the_file_while_the_report_runs_then_restores_the_environment(monkeypatch):
     monkeypatch.delenv(ahead.ANALYSIS_ENV, raising=False)
-    with ahead.analysis_ahead(b"the bytes"):
-        path = Path(os.environ[ahead.ANALYSIS_ENV])
-        assert path.read_bytes() == b"the bytes"
-        folder = path.parent
-        assert folder.stat().st_mode & 0o777 == 0o700 and folder.stat().st_uid == os.getuid()
-    assert ahead.ANALYSIS_ENV not in os.environ and not folder.exists()
+    with ahead.analysis_ahead("/a/file.pickle"):
+        assert os.environ[ahead.ANALYSIS_ENV] == "/a/file.pickle"
+    assert ahead.ANALYSIS_ENV not in os.environ
     monkeypatch.setenv(ahead.ANALYSIS_ENV, "as it was")
-    with pytest.raises(RuntimeError), ahead.analysis_ahead(b"x"):
-        folder = Path(os.environ[ahead.ANALYSIS_ENV]).parent
+    with pytest.raises(RuntimeError), ahead.analysis_ahead("/a/file.pickle"):
         raise RuntimeError("the report failed")
-    assert os.environ[ahead.ANALYSIS_ENV] == "as it was" and not folder.exists()
+    assert os.environ[ahead.ANALYSIS_ENV] == "as it was"
     with ahead.analysis_ahead(None):  # nothing handed: nothing named
         assert os.environ[ahead.ANALYSIS_ENV] == "as it was"
+
+
+def test_a_hand_over_gives_each_report_a_private_file_and_removes_them_all(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    handover = ahead.HandOver()
+    assert handover.file_for(None) is None and handover.folder is None  # nothing handed: no folder
+    first, second = handover.file_for(b"the bytes"), handover.file_for(b"the bytes")
+    assert first is not None and second is not None and first != second
+    assert Path(first).read_bytes() == Path(second).read_bytes() == b"the bytes"
+    folder = Path(first).parent
+    assert folder.parent == tmp_path and folder.stat().st_mode & 0o777 == 0o700
+    handover.remove()
+    assert not folder.exists()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))  # nowhere to write: not handed
+    assert ahead.HandOver().file_for(b"the bytes") is None
+
+
+def test_a_kernel_started_ahead_is_not_named_a_second_analysis(tmp_path, monkeypatch):
+    """render_report names the hand-over file only to a kernel papermill starts: a kernel started
+    ahead has its own (handed by the build before it), and its environment must stay as started."""
+    from parlib.data.load import load_dataset
+    from parlib.report import render
+
+    seen: list[str | None] = []
+
+    class Started:
+        def stop(self) -> None:
+            seen.append("stopped")
+
+    def execute(ds, year, lang, out_dir, target, kernel):  # type: ignore[no-untyped-def]
+        seen.append(os.environ.get(ahead.ANALYSIS_ENV))
+        raise RuntimeError("enough")
+
+    monkeypatch.delenv(ahead.ANALYSIS_ENV, raising=False)
+    monkeypatch.setattr(render, "execute_notebook", execute)
+    ds = load_dataset("backan")
+    monkeypatch.setattr(render, "take_kernel", lambda env: Started())
+    with pytest.raises(RuntimeError):
+        render.render_report(ds, 2023, "vi", tmp_path, "/a/file.pickle")
+    monkeypatch.setattr(render, "take_kernel", lambda env: None)
+    with pytest.raises(RuntimeError):
+        render.render_report(ds, 2023, "vi", tmp_path, "/a/file.pickle")
+    assert seen == [None, "stopped", "/a/file.pickle"]
+    assert ahead.ANALYSIS_ENV not in os.environ
 
 
 def test_a_report_rendered_by_a_worker_takes_the_analysis_it_is_handed(tmp_path, monkeypatch):
     """A report of `parlib build --jobs` (render_in_process; papermill starts its kernel) handed an
     analysis whose dataset carries another title shows that title: the notebook used the analysis
-    it was given instead of analysing data/raw/backan again."""
+    it was given instead of analysing data/raw/backan again; its file is read once."""
     from dataclasses import replace
 
     from parlib.data.load import load_dataset
 
     monkeypatch.delenv(ahead.ANALYSIS_ENV, raising=False)
     monkeypatch.setenv(PROCESSES_ENV, "1")
-    own_tmp = tmp_path / "tmp"  # other processes on the machine make folders in the system's
-    own_tmp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # other processes make folders in the system's
     handed = _analysis(2023)
     marked = replace(handed.dataset, title={"vi": "Tiêu đề của bản phân tích được trao", "en": "Handed"})
     object.__setattr__(handed, "dataset", marked)
     ds = load_dataset("backan")
-    runner.render_in_process(ds, 2023, "vi", tmp_path, "1709251200", ahead.pickled_analysis(handed))
-    html = (tmp_path / "report.vi.html").read_text(encoding="utf-8")
+    handover = ahead.HandOver()
+    path = handover.file_for(ahead.pickled_analysis(handed))
+    assert path is not None
+    out = tmp_path / "out"
+    runner.render_in_process(ds, 2023, "vi", out, "1709251200", path)
+    html = (out / "report.vi.html").read_text(encoding="utf-8")
     assert '<p class="subtitle">Tiêu đề của bản phân tích được trao</p>' in html
     assert ahead.ANALYSIS_ENV not in os.environ
-    assert not list(own_tmp.glob("parlib-analysis-*"))
+    assert not Path(path).exists()  # the kernel took it
+    handover.remove()

@@ -386,21 +386,74 @@ def test_the_manifest_of_a_report_build_names_its_languages_and_no_staging_is_le
     assert render.SHOW_PROGRESS is True  # set back after rendering
 
 
+def _handed(path: str | None) -> tuple[dict, object]:
+    """What a hand-over file holds: its header line and the analysis."""
+    assert path is not None
+    folder = Path(path).parent
+    assert folder.stat().st_mode & 0o777 == 0o700  # take_analysis reads only from such a folder
+    line, _, pickled = Path(path).read_bytes().partition(b"\n")
+    return json.loads(line), pickle.loads(pickled)
+
+
 def test_a_report_rendered_in_the_build_process_is_handed_the_year_s_analysis(tmp_path, monkeypatch):
-    """Each report of the year (here vi and en, --jobs 1) gets the build's analysis, pickled once,
-    for its kernel; a build without reports pickles nothing."""
+    """Each report of the year (here vi and en, --jobs 1) gets a file of its own holding the build's
+    analysis, for its kernel; the folder is gone when the build ends."""
     from parlib.report import render
 
-    handed: list[bytes | None] = []
-    monkeypatch.setattr(render, "render_report", lambda ds, y, lang, folder, analysis=None: handed.append(analysis))
+    handed: list[tuple[str, dict, object]] = []
+
+    def fake(ds, year, lang, folder, analysis=None):
+        handed.append((analysis, *_handed(analysis)))
+
+    monkeypatch.setattr(render, "render_report", fake)
     a = analyse(load("three-years"), 2022)
     build_years([a], ["vi", "en"], tmp_path / "o", tmp_path / "p", report=True, force=True, jobs=1)
-    assert len(handed) == 2 and handed[0] is handed[1]
-    assert handed[0] is not None
-    line, _, pickled = handed[0].partition(b"\n")
-    assert json.loads(line) == {"root": str(a.dataset.root), "year": 2022}
-    taken = pickle.loads(pickled)
-    assert (taken.year, taken.previous_year) == (2022, 2021) and taken.scores.units.equals(a.scores.units)
+    assert len(handed) == 2 and handed[0][0] != handed[1][0]  # a kernel removes the file it reads
+    for path, header, taken in handed:
+        assert header == {"root": str(a.dataset.root), "year": 2022}
+        assert (taken.year, taken.previous_year) == (2022, 2021) and taken.scores.units.equals(a.scores.units)
+        assert not Path(path).parent.exists()
+
+
+def test_the_hand_over_folder_goes_when_a_report_fails_and_a_build_without_reports_pickles_nothing(
+    tmp_path, monkeypatch
+):
+    from parlib.report import kernel, render
+    from parlib.report.render import ReportError
+
+    paths: list[str] = []
+
+    def failing(ds, year, lang, folder, analysis=None):
+        paths.append(analysis)
+        raise ReportError("cell 3 failed")
+
+    monkeypatch.setattr(render, "render_report", failing)
+    a = analyse(load("three-years"), 2023)
+    with pytest.raises(ReportError):
+        build_years([a], ["vi"], tmp_path / "o", tmp_path / "p", report=True, force=True, jobs=1, keep_failed=False)
+    assert len(paths) == 1 and Path(paths[0]).name.endswith(".pickle")
+    assert not Path(paths[0]).parent.exists()
+
+    def no_pickling(analysis):
+        raise AssertionError("pickled for no report")
+
+    monkeypatch.setattr(kernel, "pickled_analysis", no_pickling)
+    build_years([a], ["vi"], tmp_path / "o", tmp_path / "p", report=False, force=True, jobs=1)
+
+
+def test_an_analysis_that_cannot_be_pickled_is_not_handed_and_the_report_is_still_built(tmp_path, monkeypatch):
+    from parlib.report import kernel, render
+
+    handed: list[str | None] = []
+    monkeypatch.setattr(render, "render_report", lambda ds, y, lang, folder, analysis=None: handed.append(analysis))
+
+    def unpicklable(analysis):
+        raise TypeError("cannot pickle")
+
+    monkeypatch.setattr(kernel, "pickled_analysis", unpicklable)
+    a = analyse(load("three-years"), 2023)
+    build_years([a], ["vi"], tmp_path / "o", tmp_path / "p", report=True, force=True, jobs=1)
+    assert handed == [None]
 
 
 def test_a_failed_report_keeps_its_notebook_and_says_where(tmp_path, monkeypatch, capsys):
@@ -607,10 +660,10 @@ def test_render_in_process_sets_the_build_date_then_renders(tmp_path, monkeypatc
     )
     ds = SimpleNamespace(id="three-years")
     runner.render_in_process(ds, 2023, "en", tmp_path, "1700000000")
-    runner.render_in_process(ds, 2023, "vi", tmp_path, "1700000000", b"the analysis")
+    runner.render_in_process(ds, 2023, "vi", tmp_path, "1700000000", "/the/analysis.pickle")
     assert calls == [
         (ds, 2023, "en", tmp_path, None, "1700000000"),
-        (ds, 2023, "vi", tmp_path, b"the analysis", "1700000000"),  # handed on to the report
+        (ds, 2023, "vi", tmp_path, "/the/analysis.pickle", "1700000000"),  # handed on to the report
     ]
 
 
@@ -953,7 +1006,7 @@ def test_with_several_jobs_the_reports_go_to_a_pool_of_spawned_quiet_workers(tmp
             pools.append((workers, mp_context.get_start_method(), initializer, initargs))
 
         def submit(self, fn, *args):
-            submitted.append((fn, *args))
+            submitted.append((fn, *args[:-1], _handed(args[-1])))  # read now: the folder goes with the build
             done: Future = Future()
             done.set_result(None)
             return done
@@ -972,10 +1025,9 @@ def test_with_several_jobs_the_reports_go_to_a_pool_of_spawned_quiet_workers(tmp
     ]
     assert all(folder.name.startswith(".staging-2023-") for *_, folder, _, _ in submitted)
     # each report is handed the year's analysis for its kernel: the one the build made, pickled
-    for *_, handed in submitted:
-        line, _, pickled = handed.partition(b"\n")
-        assert json.loads(line) == {"root": str(a.dataset.root), "year": 2023}
-        assert pickle.loads(pickled).scores.units.equals(a.scores.units)
+    for *_, (header, taken) in submitted:
+        assert header == {"root": str(a.dataset.root), "year": 2023}
+        assert taken.scores.units.equals(a.scores.units)
     assert fake_render == []
     pools.clear()
     runner.build_years([a], ["vi", "en"], out, proc, report=True, force=True, jobs=2)  # 2 jobs: a pool too

@@ -373,9 +373,9 @@ class _YearBuild:
     keep: list[str] = field(default_factory=list)  # the languages whose files are kept as they are
     stage_p: Path | None = None
     stage_o: Path | None = None
-    reports: list[tuple[str, Future[None] | None]] = field(default_factory=list)
-    # the analysis pickled for the reports' kernels, which then need not make it again
-    handed: bytes | None = None
+    # for each report: its language, its future when a worker renders it, and the file handing
+    # the year's analysis to its kernel (which then need not make it again)
+    reports: list[tuple[str, Future[None] | None, str | None]] = field(default_factory=list)
 
 
 def build_years(
@@ -411,6 +411,9 @@ def build_years(
     progress = _JobProgress(total)
     pool: ProcessPoolExecutor | None = None
     current: _YearBuild | None = None
+    from parlib.report.kernel import HandOver, pickled_or_none  # stdlib only: no cost to a build without reports
+
+    handover = HandOver()
     try:
         for analysis in analyses:
             ds, year = analysis.dataset, analysis.year
@@ -472,11 +475,10 @@ def build_years(
             )
             write_json(b.stage_o / "figures.json", {**figures, "report_languages": all_langs})
             if year_langs:
-                from parlib.report.kernel import pickled_analysis
-
                 epoch = str(source_date_epoch(ds))
-                b.handed = pickled_analysis(analysis)
+                handed = pickled_or_none(analysis)
                 for lang in year_langs:
+                    path = handover.file_for(handed)
                     future = None
                     if jobs > 1 and progress.total > 1:
                         if pool is None:
@@ -486,13 +488,13 @@ def build_years(
                                 initializer=_quiet_worker,
                                 initargs=(processes_per_report(jobs, progress.total),),
                             )
-                        future = pool.submit(render_in_process, ds, year, lang, b.stage_o, epoch, b.handed)
-                    b.reports.append((lang, future))
+                        future = pool.submit(render_in_process, ds, year, lang, b.stage_o, epoch, path)
+                    b.reports.append((lang, future, path))
         for b in builds:
             current = b
             ds, year = b.analysis.dataset, b.analysis.year
             assert b.stage_o is not None and b.stage_p is not None
-            for lang, future in b.reports:
+            for lang, future, path in b.reports:
                 if future is None:
                     from parlib.report import render  # only when a report is rendered here: a no-change build skips it
 
@@ -500,7 +502,7 @@ def build_years(
                     render.SHOW_PROGRESS = False
                     try:
                         with environ_set(PROCESSES_ENV, str(processes_per_report(jobs, progress.total))):
-                            render.render_report(ds, year, lang, b.stage_o, b.handed)
+                            render.render_report(ds, year, lang, b.stage_o, path)
                     finally:
                         render.SHOW_PROGRESS = True
                 else:
@@ -546,15 +548,16 @@ def build_years(
     finally:
         if pool is not None:
             pool.shutdown()
+        handover.remove()  # after the workers are gone: what no kernel read, even a stopped worker's
         progress.close()
     return done_paths
 
 
 def render_in_process(
-    ds: Dataset, year: int, lang: str, out_dir: Path, source_date: str, analysis: bytes | None = None
+    ds: Dataset, year: int, lang: str, out_dir: Path, source_date: str, analysis: str | None = None
 ) -> None:
-    """Render one report (in a worker process of ``parlib build --jobs``); ``analysis``: the build's
-    analysis of the year, pickled for the report's kernel."""
+    """Render one report (in a worker process of ``parlib build --jobs``); ``analysis``: the file
+    handing the build's analysis of the year to the report's kernel."""
     from parlib.report import render
 
     os.environ["SOURCE_DATE_EPOCH"] = source_date

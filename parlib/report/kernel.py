@@ -170,38 +170,74 @@ def hand_over(analysis: Analysis) -> None:
         _write_whole(Path(_waiting[-1].analysis_path), pickled_analysis(analysis))
 
 
+class HandOver:
+    """A private folder (0700, this user's) of analyses for kernels papermill starts, owned by the
+    build: each report gets a file of its own (a kernel removes the file it reads), and the folder
+    goes when the build ends, whatever the reports did (a ``--jobs`` worker stopped with SIGTERM
+    runs no clean-up of its own). A file that cannot be written is not handed: the notebook then
+    analyses the data itself."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self._count = 0
+
+    def file_for(self, handed: bytes | None) -> str | None:
+        """A new file holding ``handed`` (:func:`pickled_analysis`), or None."""
+        if handed is None:
+            return None
+        try:
+            if self.folder is None:
+                self.folder = Path(tempfile.mkdtemp(prefix="parlib-analysis-"))  # made 0700
+            self._count += 1
+            path = self.folder / f"{self._count}.pickle"
+            _write_whole(path, handed)
+            return str(path)
+        except OSError:
+            return None
+
+    def remove(self) -> None:
+        """Remove the folder and whatever no kernel read."""
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+
+def pickled_or_none(analysis: Analysis) -> bytes | None:
+    """:func:`pickled_analysis`, or None when the analysis cannot be pickled (the notebook then
+    analyses the data itself)."""
+    try:
+        return pickled_analysis(analysis)
+    except Exception:
+        return None
+
+
 @contextlib.contextmanager
-def analysis_ahead(handed: bytes | None) -> Iterator[None]:
+def analysis_ahead(path: str | None) -> Iterator[None]:
     """For a report whose kernel papermill starts (no kernel was started ahead for it: a report of
-    ``parlib build --jobs`` rendered in a worker process, or any report after the first): while the
-    block runs, ``handed`` (:func:`pickled_analysis`) is in a file of a new private folder named by
-    ``PARLIB_ANALYSIS_AHEAD`` in this process's environment, which the kernel inherits and reads
-    (:func:`take_analysis`). Afterwards the folder is gone and the variable is as it was. Nothing
-    is done when ``handed`` is None; a file that cannot be written leaves the notebook to analyse
-    the data."""
-    if handed is None:
+    ``parlib build --jobs`` rendered in a worker process, any report after the first, ``parlib
+    verify``'s rebuild): while the block runs, ``PARLIB_ANALYSIS_AHEAD`` in this process's
+    environment names ``path`` (a :class:`HandOver` file), so that the kernel papermill starts
+    inherits it (:func:`take_analysis`); afterwards the variable is as it was. Nothing is done when
+    ``path`` is None."""
+    if path is None:
         yield
         return
-    folder = tempfile.mkdtemp(prefix="parlib-analysis-")  # made 0700: only this user reads it
     before = os.environ.get(ANALYSIS_ENV)
+    os.environ[ANALYSIS_ENV] = path
     try:
-        path = Path(folder) / "analysis.pickle"
-        with contextlib.suppress(OSError):
-            _write_whole(path, handed)
-            os.environ[ANALYSIS_ENV] = str(path)
         yield
     finally:
         if before is None:
             os.environ.pop(ANALYSIS_ENV, None)
         else:
             os.environ[ANALYSIS_ENV] = before
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def take_analysis(root: Path, year: int) -> Analysis | None:
-    """The analysis the build handed this kernel over (:func:`hand_over`) if it is of the dataset
-    folder ``root`` and ``year``, else None; read once (the file is removed, and the variable naming
-    it, so that no process this one starts sees it). Only from a folder of this user's that no one
+    """The analysis the build handed this kernel over (:func:`hand_over` to a kernel started ahead,
+    :func:`analysis_ahead` to one papermill started) if it is of the dataset folder ``root`` and
+    ``year``, else None; read once (the file is removed, and the variable naming it, so that no
+    process this one starts sees it). Only from a folder of this user's that no one
     else may read or write (as the build makes it); the analysis is unpickled only when the line
     before it names the same folder and year. Outside a kernel started by the build, or when the
     file cannot be read, None: the caller analyses the data itself."""

@@ -325,11 +325,12 @@ class _Progress:
             self.bar.close()
 
 
-def render_report(ds: Dataset, year: int, lang: str, out_dir: Path, analysis: bytes | None = None) -> None:
+def render_report(ds: Dataset, year: int, lang: str, out_dir: Path, analysis: str | None = None) -> None:
     """Write report.<lang>.ipynb, .html and .pdf of one dataset, year and language into ``out_dir``.
 
-    ``analysis``: the build's analysis of this year (:func:`parlib.report.kernel.pickled_analysis`),
-    handed to the notebook's kernel when papermill starts it (a kernel started ahead has its own)."""
+    ``analysis``: a file holding the build's analysis of this year (a
+    :class:`parlib.report.kernel.HandOver` file), handed to the notebook's kernel when papermill
+    starts it (a kernel started ahead has its own)."""
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     ipynb, html_path, pdf = (out_dir / f"report.{lang}.{ext}" for ext in ("ipynb", "html", "pdf"))
@@ -367,4 +368,7 @@ def render_report(ds: Dataset, year: int, lang: str, out_dir: Path, analysis: by
         if printer.poll() is None:  # the report failed before its page: no PDF to print
             printer.kill()
             printer.communicate()
+        # a failed report's loader may still be importing nbconvert: the next report's must not
+        # import it alongside
+        loader.join()
         progress.close()
