@@ -419,6 +419,16 @@ def test_a_figure_keeps_its_printed_value_sentence_source_and_provenance(tmp_pat
     ]  # fmt: skip
 
 
+def test_an_unknown_level_is_answered_with_every_level_of_the_dataset(tmp_path):
+    """three-years has two levels, districts and departments: a figure of a level it does not have is
+    told both, in alphabetical order."""
+    f = {"id": "a", "measure": "n_units", "level": "wards", "year": 2023, "printed": "02"}
+    p = variant(tmp_path, "three-years", files={"published.yml": yaml.safe_dump({"source": "hand", "figures": [f]})})
+    with pytest.raises(DataError) as e:
+        load_published(load_dataset(p))
+    assert (e.value.what, e.value.todo) == ("figure 'a': unknown level 'wards'", "use one of departments, districts")
+
+
 def test_handmade_published_yml_is_where_the_tests_say():
     assert (DATA / "two-years" / "published.yml").is_file()
 
