@@ -61,6 +61,7 @@ from parlib.data.load import load_dataset
 from parlib.data.published import load_published
 from parlib.errors import DataError
 from parlib.model.analysis import Analysis, analyse_years
+from parlib.report.kernel import HandOver, environ_set, pickled_or_none
 from parlib.report.workers import PROCESSES_ENV, stop_pool
 
 
@@ -411,8 +412,6 @@ def build_years(
     progress = _JobProgress(total)
     pool: ProcessPoolExecutor | None = None
     current: _YearBuild | None = None
-    from parlib.report.kernel import HandOver, pickled_or_none  # stdlib only: no cost to a build without reports
-
     handover = HandOver()
     try:
         for analysis in analyses:
@@ -580,21 +579,6 @@ def processes_per_report(jobs: int, reports: int) -> int:
     report with ``--jobs 2``: 2; eight reports with ``--jobs 2``: 1 each; ``--jobs 1``: 1)."""
     at_once = max(1, min(jobs, reports))
     return max(1, jobs // at_once)
-
-
-@contextmanager
-def environ_set(name: str, value: str) -> Iterator[None]:
-    """``name`` set to ``value`` in this process's environment (which a report's kernel inherits)
-    for the duration, then as it was."""
-    before = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = before
 
 
 class _JobProgress:

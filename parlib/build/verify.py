@@ -100,8 +100,9 @@ def describe_input_changes(expected: dict[str, str], ds: Dataset) -> list[str]:
 def rebuild(ds: Dataset, year: int, params: dict[str, Any], tmp: Path) -> dict[str, str]:
     """Rebuild one report into ``tmp`` (published figures that disagree do not stop it, raw files
     whose sha256 is not recorded are read: both are reported by the other sections); its output hashes."""
-    from parlib.build.runner import build_year, environ_set
+    from parlib.build.runner import build_year
     from parlib.model.analysis import analyse_years
+    from parlib.report.kernel import environ_set
 
     with environ_set(SKIP_CHECKSUMS_ENV, "1"):
         out, proc = tmp / "out", tmp / "processed"

@@ -212,25 +212,28 @@ def pickled_or_none(analysis: Analysis) -> bytes | None:
 
 
 @contextlib.contextmanager
-def analysis_ahead(path: str | None) -> Iterator[None]:
+def environ_set(name: str, value: str) -> Iterator[None]:
+    """``name`` set to ``value`` in this process's environment (which a report's kernel inherits)
+    for the duration, then as it was."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+def analysis_ahead(path: str | None) -> contextlib.AbstractContextManager[None]:
     """For a report whose kernel papermill starts (no kernel was started ahead for it: a report of
     ``parlib build --jobs`` rendered in a worker process, any report after the first, ``parlib
     verify``'s rebuild): while the block runs, ``PARLIB_ANALYSIS_AHEAD`` in this process's
     environment names ``path`` (a :class:`HandOver` file), so that the kernel papermill starts
     inherits it (:func:`take_analysis`); afterwards the variable is as it was. Nothing is done when
     ``path`` is None."""
-    if path is None:
-        yield
-        return
-    before = os.environ.get(ANALYSIS_ENV)
-    os.environ[ANALYSIS_ENV] = path
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(ANALYSIS_ENV, None)
-        else:
-            os.environ[ANALYSIS_ENV] = before
+    return contextlib.nullcontext() if path is None else environ_set(ANALYSIS_ENV, path)
 
 
 def take_analysis(root: Path, year: int) -> Analysis | None:
